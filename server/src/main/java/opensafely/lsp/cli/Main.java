@@ -1,0 +1,59 @@
+package opensafely.lsp.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: `check` for CI, `lsp` (the default) for editors. See CONTRACT.md for the contract. */
+@Command(name = "opensafely-lsp",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Language server and checker for OpenSAFELY studies.",
+        subcommands = {CheckCommand.class, LspCommand.class})
+public final class Main implements java.util.concurrent.Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        // Contract: 2 for bad usage or an internal error, with a message on stderr.
+        cl.setExitCodeExceptionMapper(e -> 2);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            cl.getErr().println(ex.getMessage());
+            ex.getCommandLine().usage(cl.getErr());
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("opensafely-lsp: internal error: " + ex);
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    /** With no command, serve the language protocol on stdin/stdout: that is how editors start it. */
+    @Override
+    public Integer call() throws Exception {
+        return new LspCommand().call();
+    }
+
+    public static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("/opensafely/lsp/version.properties")) {
+            Properties p = new Properties();
+            if (in != null) p.load(in);
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"opensafely-lsp " + version()};
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package opensafely.lsp.diagnostics;
+
+import java.util.List;
+import opensafely.lsp.text.Range;
+
+/**
+ * One finding in one document: the token at fault, a stable rule, and a message that says what to do.
+ * Fixes are computed with the finding, so the editor's quick fixes and the rule can never disagree.
+ */
+public record Diagnostic(Range range, Severity severity, Rule rule, String message, List<Related> related, List<Fix> fixes) {
+
+    /** Another place in the same document that explains the finding (the first of two duplicate keys, say). */
+    public record Related(Range range, String message) {
+    }
+
+    public Diagnostic {
+        related = List.copyOf(related);
+        fixes = List.copyOf(fixes);
+    }
+
+    public static Diagnostic of(Rule rule, Range range, String message) {
+        return new Diagnostic(range, rule.defaultSeverity(), rule, message, List.of(), List.of());
+    }
+
+    public Diagnostic withSeverity(Severity s) {
+        return new Diagnostic(range, s, rule, message, related, fixes);
+    }
+
+    public Diagnostic withFix(Fix fix) {
+        var all = new java.util.ArrayList<>(fixes);
+        all.add(fix);
+        return new Diagnostic(range, severity, rule, message, related, all);
+    }
+
+    public Diagnostic withRelated(Range r, String msg) {
+        var all = new java.util.ArrayList<>(related);
+        all.add(new Related(r, msg));
+        return new Diagnostic(range, severity, rule, message, all, fixes);
+    }
+
+    public String code() {
+        return rule.id();
+    }
+}

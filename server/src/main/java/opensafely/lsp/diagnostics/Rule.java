@@ -1,0 +1,191 @@
+package opensafely.lsp.diagnostics;
+
+import static opensafely.lsp.diagnostics.Severity.ERROR;
+import static opensafely.lsp.diagnostics.Severity.HINT;
+import static opensafely.lsp.diagnostics.Severity.WARNING;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every rule the analysis can report. The id is public contract: it is the LSP diagnostic code, the
+ * SARIF ruleId and the `code` of `check --format json`, and it is documented in docs/rules.md.
+ * Never rename an id; add a new one instead.
+ */
+public enum Rule {
+    // --- the file and its YAML ---------------------------------------------------------------
+    FILE_ENCODING("file-encoding", ERROR, "File is not valid UTF-8",
+            "The file must be UTF-8 text. Re-save it as UTF-8."),
+    YAML_SYNTAX("yaml-syntax", ERROR, "YAML syntax error",
+            "The file is not valid YAML, so OpenSAFELY cannot read it. Fix the syntax at the marked place; tabs may not indent YAML."),
+    YAML_DUPLICATE_KEY("yaml-duplicate-key", ERROR, "Duplicate key",
+            "A key appears twice in the same mapping. OpenSAFELY rejects duplicate keys at every level; remove or rename one of them."),
+    YAML_MULTIPLE_DOCUMENTS("yaml-multiple-documents", ERROR, "More than one YAML document",
+            "project.yaml must hold a single YAML document. Remove the `---` separator and what follows, or merge it into the first document."),
+    YAML_NOT_MAPPING("yaml-not-mapping", ERROR, "Project file is not a mapping",
+            "The top level of project.yaml must be a mapping with `version` and `actions` (and string keys)."),
+    YAML_TOO_DEEP("yaml-too-deep", ERROR, "YAML nested too deeply",
+            "The file nests collections deeper than any pipeline needs; it cannot be analysed."),
+
+    // --- top level ------------------------------------------------------------------------------
+    UNKNOWN_TOP_LEVEL_KEY("unknown-top-level-key", ERROR, "Unknown top-level key",
+            "Only `version`, `actions` and `expectations` may appear at the top level. A misplaced action is often indented too little."),
+    VERSION_MISSING("version-missing", ERROR, "Missing version",
+            "project.yaml must say which version of the format it uses, e.g. `version: 4`."),
+    VERSION_NOT_NUMBER("version-not-number", ERROR, "Version is not a number",
+            "`version` must be a number between 1 and 5."),
+    VERSION_TOO_NEW("version-too-new", ERROR, "Version newer than supported",
+            "The newest project.yaml format is version 5."),
+    VERSION_OUTDATED("version-outdated", WARNING, "Old project.yaml version",
+            "The file uses an older format version; OpenSAFELY warns about it. Updating to version 5 brings stricter checks (no cohort-extractor, no `:latest`)."),
+    ACTIONS_NOT_MAPPING("actions-not-mapping", ERROR, "Missing or invalid actions",
+            "`actions` must be a mapping from action names to action definitions."),
+
+    // --- actions --------------------------------------------------------------------------------
+    RESERVED_ACTION_NAME("reserved-action-name", ERROR, "Reserved action name",
+            "`run_all` is the name of the built-in action that runs everything. From version 5 it is an error to define it; before, the action is ignored. Rename it."),
+    ACTION_NOT_MAPPING("action-not-mapping", ERROR, "Action is not a mapping",
+            "Each action must be a mapping with at least `run` and `outputs`."),
+    ACTION_MISSING_RUN("action-missing-run", ERROR, "Action has no run",
+            "Each action needs a `run` command, such as `python:v2 python analysis/model.py`."),
+    ACTION_MISSING_OUTPUTS("action-missing-outputs", ERROR, "Action has no outputs",
+            "Each action must declare its `outputs` by privacy level."),
+    UNKNOWN_ACTION_KEY("unknown-action-key", ERROR, "Unknown action key",
+            "An action may only have `run`, `outputs`, `needs`, `config` and `dummy_data_file`."),
+    OUTPUTS_NOT_MAPPING("outputs-not-mapping", ERROR, "Outputs is not a mapping",
+            "`outputs` must be a mapping from privacy levels to named output paths."),
+    RUN_NOT_STRING("run-not-string", ERROR, "Run is not a string",
+            "`run` must be a single command line string."),
+    NEEDS_NOT_LIST("needs-not-list", ERROR, "Needs is not a list",
+            "`needs` must be a list of action names, e.g. `needs: [generate_dataset]`."),
+    CONFIG_NOT_MAPPING("config-not-mapping", ERROR, "Config is not a mapping",
+            "`config` must be a mapping; it is passed to the action as JSON."),
+    DUMMY_DATA_FILE_NOT_STRING("dummy-data-file-not-string", ERROR, "dummy_data_file is not a string",
+            "`dummy_data_file` must be a path."),
+    ACTION_NAME_STYLE("action-name-style", WARNING, "Unusual action name",
+            "Action names work best as letters, digits and underscores: other characters must be quoted on the command line and are easy to mistype in `needs`."),
+
+    // --- outputs --------------------------------------------------------------------------------
+    OUTPUTS_NO_PRIVACY_LEVEL("outputs-no-privacy-level", ERROR, "No privacy level in outputs",
+            "`outputs` must have at least one of `highly_sensitive`, `moderately_sensitive`, `minimally_sensitive`."),
+    UNKNOWN_OUTPUTS_KEY("unknown-outputs-key", ERROR, "Unknown privacy level",
+            "The keys of `outputs` are privacy levels: `highly_sensitive`, `moderately_sensitive` or `minimally_sensitive`."),
+    PRIVACY_LEVEL_NOT_MAPPING("privacy-level-not-mapping", ERROR, "Privacy level is not a mapping",
+            "Each privacy level maps output names to paths, e.g. `dataset: output/dataset.csv.gz`."),
+    OUTPUT_NOT_STRING("output-not-string", ERROR, "Output path is not a string",
+            "Each output must be a path (a string)."),
+    OUTPUT_PATH_BACKSLASH("output-path-backslash", ERROR, "Backslash in output path",
+            "Output paths use forward slashes only."),
+    OUTPUT_PATH_WILDCARD("output-path-wildcard", ERROR, "Unsupported wildcard in output path",
+            "Only the `*` wildcard is supported in output paths; `**`, `?` and `[` are not."),
+    OUTPUT_PATH_NO_EXTENSION("output-path-no-extension", ERROR, "Output path has no file extension",
+            "Every output path must end in a file extension, such as `.csv`; a pattern may not end in `*`."),
+    OUTPUT_PATH_EXTENSION_NOT_ALLOWED("output-path-extension-not-allowed", ERROR, "File type not allowed for moderately_sensitive",
+            "Only .csv .jpg .jpeg .png .svg .svgz .html .txt .log .json .md files may be moderately_sensitive (released for review). Label other files highly_sensitive."),
+    OUTPUT_PATH_NOT_NORMAL("output-path-not-normal", ERROR, "Output path not in standard form",
+            "Output paths may not contain `//`, `.` or `..` components, or end in `/`."),
+    OUTPUT_PATH_METADATA("output-path-metadata", ERROR, "Output in the metadata directory",
+            "The top-level `metadata/` directory is reserved for job logs."),
+    OUTPUT_PATH_ABSOLUTE("output-path-absolute", ERROR, "Absolute output path",
+            "Output paths are relative to the study folder."),
+    OUTPUT_PATH_NOT_UNIQUE("output-path-not-unique", ERROR, "Output path declared twice",
+            "From version 2 each output path may be declared by only one output of one action."),
+
+    // --- run ----------------------------------------------------------------------------------
+    RUN_EMPTY("run-empty", ERROR, "Empty run command",
+            "`run` must name an image and a command."),
+    RUN_UNBALANCED_QUOTES("run-unbalanced-quotes", ERROR, "Unbalanced quotes in run",
+            "The run command is split like a shell command line; close every quote and do not end it with a backslash."),
+    IMAGE_VERSION_INVALID("image-version-invalid", ERROR, "Image without a valid version",
+            "The first word of `run` is `image:version`, with a version like `v1`, `v2`, `dev` or `latest`."),
+    COHORTEXTRACTOR_UNSUPPORTED("cohortextractor-unsupported", ERROR, "cohort-extractor not supported",
+            "From version 4, cohort-extractor actions are not supported; use ehrQL, or keep the project at version 3."),
+    LATEST_TAG_UNSUPPORTED("latest-tag-unsupported", ERROR, "`:latest` not supported",
+            "From version 5 every image must be pinned to a version such as `:v2`."),
+    LATEST_TAG("latest-tag", WARNING, "Image pinned to `:latest`",
+            "`:latest` changes under your feet and version 5 rejects it. Pin a version such as `:v2`."),
+    DUPLICATE_RUN_COMMAND("duplicate-run-command", ERROR, "Two actions with the same run command",
+            "Two actions with the same `run` would produce the same outputs; OpenSAFELY rejects this."),
+    RUN_FILE_MISSING("run-file-missing", ERROR, "File named in run does not exist",
+            "The script, study definition or dataset definition that `run` names is not in the study folder, so the job would fail."),
+
+    // --- needs --------------------------------------------------------------------------------
+    NEEDS_COMMA_SEPARATED("needs-comma-separated", ERROR, "needs entries must be separated by commas",
+            "A `needs` entry contains a space: write `needs: [a, b]`, not `needs: [a b]`."),
+    NEEDS_NOT_STRING("needs-not-string", ERROR, "needs entry is not an action name",
+            "Every `needs` entry must be the name of an action."),
+    NEEDS_UNKNOWN_ACTION("needs-unknown-action", ERROR, "needs names an unknown action",
+            "Every entry in `needs` must be the name of an action in this file."),
+    NEEDS_SELF("needs-self", ERROR, "Action needs itself",
+            "An action cannot depend on itself; OpenSAFELY's scheduler would never finish."),
+    NEEDS_CYCLE("needs-cycle", ERROR, "Dependency cycle",
+            "Actions that need each other in a cycle can never be scheduled."),
+    NEEDS_DUPLICATE("needs-duplicate", WARNING, "needs entry repeated",
+            "The same action appears twice in `needs`; remove the repeat."),
+
+    // --- generate_cohort / generate-dataset -----------------------------------------------------
+    GENERATE_COHORT_OUTPUT_COUNT("generate-cohort-output-count", ERROR, "generate_cohort needs exactly one privacy level",
+            "A cohort-extractor `generate_cohort` action must declare its outputs under exactly one privacy level."),
+    GENERATE_COHORT_OUTPUT_DIRECTORIES("generate-cohort-output-directories", ERROR, "generate_cohort outputs in several directories",
+            "All outputs of `generate_cohort` must be in one directory, unless `--output-dir` is given."),
+    GENERATE_DATASET_OUTPUT_LEVEL("generate-dataset-output-level", ERROR, "generate-dataset output not highly_sensitive",
+            "Datasets hold patient-level data, so every output of `generate-dataset` must be `highly_sensitive`."),
+    GENERATE_DATASET_MISSING_OUTPUT("generate-dataset-missing-output", ERROR, "generate-dataset without --output",
+            "`generate-dataset` must be told where to write with `--output PATH`."),
+    GENERATE_DATASET_OUTPUT_MISMATCH("generate-dataset-output-mismatch", ERROR, "--output does not match the outputs",
+            "The `--output` of `generate-dataset` must be declared under `highly_sensitive` (or, for `DIR:EXT`, every output must match `DIR/*.EXT`)."),
+
+    // --- expectations -------------------------------------------------------------------------
+    EXPECTATIONS_UNSUPPORTED("expectations-unsupported", ERROR, "expectations not supported",
+            "From version 4 `expectations` is not allowed; it only served cohort-extractor and can be removed."),
+    EXPECTATIONS_MISSING("expectations-missing", ERROR, "expectations missing",
+            "A version 3 project must have `expectations: {population_size: N}`."),
+    EXPECTATIONS_NOT_MAPPING("expectations-not-mapping", ERROR, "expectations is not a mapping",
+            "`expectations` must be a mapping with `population_size`."),
+    EXPECTATIONS_MISSING_POPULATION_SIZE("expectations-missing-population-size", ERROR, "population_size missing",
+            "`expectations` must include `population_size`, the number of dummy patients."),
+    UNKNOWN_EXPECTATIONS_KEY("unknown-expectations-key", ERROR, "Unknown expectations key",
+            "`expectations` may only contain `population_size`."),
+    POPULATION_SIZE_NOT_INTEGER("population-size-not-integer", ERROR, "population_size is not a number",
+            "`population_size` must be a whole number, such as 1000."),
+    EXPECTATIONS_IGNORED("expectations-ignored", HINT, "expectations ignored at this version",
+            "Only version 3 reads `expectations`; at this version OpenSAFELY uses 1000 dummy patients whatever it says."),
+    ;
+
+    private static final Map<String, Rule> BY_ID =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Rule::id, Function.identity()));
+
+    private final String id;
+    private final Severity defaultSeverity;
+    private final String title;
+    private final String help;
+
+    Rule(String id, Severity defaultSeverity, String title, String help) {
+        this.id = id;
+        this.defaultSeverity = defaultSeverity;
+        this.title = title;
+        this.help = help;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Severity defaultSeverity() {
+        return defaultSeverity;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String help() {
+        return help;
+    }
+
+    public static Rule byId(String id) {
+        return BY_ID.get(id);
+    }
+}

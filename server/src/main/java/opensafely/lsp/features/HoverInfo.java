@@ -1,0 +1,7 @@
+package opensafely.lsp.features;
+
+import opensafely.lsp.text.Range;
+
+/** Hover text in Markdown, and the range of the word it describes. */
+public record HoverInfo(String markdown, Range range) {
+}

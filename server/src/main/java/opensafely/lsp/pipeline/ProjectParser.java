@@ -1,0 +1,64 @@
+package opensafely.lsp.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import opensafely.lsp.text.Range;
+import opensafely.lsp.yaml.ScalarSpans;
+import opensafely.lsp.yaml.YamlDocument;
+import opensafely.lsp.yaml.YamlLoader;
+import opensafely.lsp.yaml.YamlMapping;
+import opensafely.lsp.yaml.YamlNode;
+import opensafely.lsp.yaml.YamlScalar;
+
+/** Builds the {@link Project} model from text. Never throws; never reports (that is the rules' job). */
+public final class ProjectParser {
+    private final YamlLoader loader = new YamlLoader();
+
+    public Project parse(String text) {
+        YamlDocument yaml = loader.load(text);
+        YamlMapping root = yaml.root().orElse(null) instanceof YamlMapping m ? m : null;
+        ProjectVersion version = ProjectVersion.assumedLatest();
+        List<Action> actions = new ArrayList<>();
+        if (root != null) {
+            version = version(root);
+            if (root.get("actions").orElse(null) instanceof YamlMapping actionMap) {
+                for (YamlMapping.Entry e : actionMap.entries()) {
+                    actions.add(action(yaml, e));
+                }
+            }
+        }
+        return new Project(yaml, root, version, actions);
+    }
+
+    private static ProjectVersion version(YamlMapping root) {
+        YamlNode node = root.get("version").orElse(null);
+        if (node instanceof YamlScalar s && !s.isNull()) {
+            OptionalDouble v = PythonNumbers.toFloat(s);
+            if (v.isPresent()) {
+                return new ProjectVersion(v.getAsDouble(), node, true);
+            }
+        }
+        return ProjectVersion.assumedLatest();
+    }
+
+    private static Action action(YamlDocument yaml, YamlMapping.Entry e) {
+        YamlMapping body = e.value() instanceof YamlMapping m ? m : null;
+        RunCommand run = null;
+        if (body != null && body.get("run").orElse(null) instanceof YamlScalar s && s.isString()) {
+            run = runCommand(yaml, s);
+        }
+        return new Action(e.keyText(), e.key(), e.value(), body, run);
+    }
+
+    static RunCommand runCommand(YamlDocument yaml, YamlScalar s) {
+        ScalarSpans spans = new ScalarSpans(s, yaml.lines());
+        Shlex.Result split = Shlex.split(s.value());
+        List<RunCommand.Word> words = new ArrayList<>();
+        for (Shlex.Word w : split.words()) {
+            words.add(new RunCommand.Word(w.value(), spans.range(w.start(), w.end())));
+        }
+        Range errorRange = split.ok() ? null : spans.range(split.errorOffset(), s.value().length());
+        return new RunCommand(s.value(), s, List.copyOf(words), split.error(), errorRange);
+    }
+}

@@ -1,0 +1,74 @@
+package opensafely.lsp.pipeline;
+
+import java.util.List;
+import java.util.Optional;
+import opensafely.lsp.text.Range;
+import opensafely.lsp.yaml.YamlScalar;
+
+/**
+ * An action's {@code run} string: the raw text (which OpenSAFELY compares for duplicates), its shell words
+ * with their ranges, and the image and tag of the first word.
+ *
+ * @param error why the string could not be split, like Python's shlex (null when it could)
+ */
+public record RunCommand(String raw, YamlScalar node, List<Word> words, String error, Range errorRange) {
+
+    /** One shell word and the range of its source text. */
+    public record Word(String value, Range range) {
+    }
+
+    public boolean parsed() {
+        return error == null;
+    }
+
+    public Optional<Word> imageWord() {
+        return words.isEmpty() ? Optional.empty() : Optional.of(words.get(0));
+    }
+
+    /** The image name: the first word up to its first colon. */
+    public String image() {
+        if (words.isEmpty()) return "";
+        String w = words.get(0).value();
+        int colon = w.indexOf(':');
+        return colon < 0 ? w : w.substring(0, colon);
+    }
+
+    /** The tag after the first colon of the first word, or null when there is no colon. */
+    public String tag() {
+        if (words.isEmpty()) return null;
+        String w = words.get(0).value();
+        int colon = w.indexOf(':');
+        return colon < 0 ? null : w.substring(colon + 1);
+    }
+
+    /** The words after the image. */
+    public List<Word> args() {
+        return words.size() <= 1 ? List.of() : words.subList(1, words.size());
+    }
+
+    /** The first word after the image (the command, for ehrql and cohortextractor), or "". */
+    public String command() {
+        return words.size() > 1 ? words.get(1).value() : "";
+    }
+
+    /** The value of an option given as {@code --name value} or {@code --name=value}; the first one wins. */
+    public Optional<Word> option(String name) {
+        for (int i = 1; i < words.size(); i++) {
+            Word w = words.get(i);
+            if (w.value().equals(name)) {
+                return i + 1 < words.size() ? Optional.of(words.get(i + 1)) : Optional.of(new Word("", w.range()));
+            }
+            if (w.value().startsWith(name + "=")) {
+                return Optional.of(new Word(w.value().substring(name.length() + 1), w.range()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public boolean hasOption(String name) {
+        for (Word w : args()) {
+            if (w.value().equals(name) || w.value().startsWith(name + "=")) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,7 @@
+package opensafely.lsp.pipeline;
+
+final class TopLevelRules implements PipelineRule {
+    @Override
+    public void check(Project project, RuleContext ctx) {
+    }
+}

@@ -1,0 +1,120 @@
+package opensafely.lsp.text;
+
+import java.util.Arrays;
+
+/**
+ * Converts between offsets in a text and LSP positions.
+ *
+ * <p>Two offset units meet here: parsers such as snakeyaml-engine count code points, LSP counts UTF-16
+ * code units. Most files have no characters outside the BMP, so the table of surrogate pairs is usually
+ * empty and the conversion is the identity.
+ */
+public final class LineIndex {
+    private final String text;
+    private final int[] lineStarts; // UTF-16 offsets at which each line starts
+    private final int[] astralStarts; // UTF-16 offsets of the high surrogates of surrogate pairs
+
+    public LineIndex(String text) {
+        this.text = text;
+        int[] starts = new int[16];
+        int lines = 1;
+        int[] astral = new int[0];
+        int astralCount = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean newline = false;
+            if (c == '\n') {
+                newline = true;
+            } else if (c == '\r') {
+                if (i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                newline = true;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (astralCount == astral.length) {
+                    astral = Arrays.copyOf(astral, Math.max(8, astralCount * 2));
+                }
+                astral[astralCount++] = i;
+                i++;
+            }
+            if (newline) {
+                if (lines == starts.length) {
+                    starts = Arrays.copyOf(starts, lines * 2);
+                }
+                starts[lines++] = i + 1;
+            }
+        }
+        this.lineStarts = Arrays.copyOf(starts, lines);
+        this.astralStarts = Arrays.copyOf(astral, astralCount);
+    }
+
+    public String text() {
+        return text;
+    }
+
+    public int lineCount() {
+        return lineStarts.length;
+    }
+
+    /** UTF-16 offset of the start of a line (clamped). */
+    public int lineStart(int line) {
+        if (line < 0) return 0;
+        if (line >= lineStarts.length) return text.length();
+        return lineStarts[line];
+    }
+
+    /** UTF-16 offset just past the last character of a line, before its line break. */
+    public int lineEnd(int line) {
+        if (line < 0) return 0;
+        int end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length();
+        while (end > lineStart(line) && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        return end;
+    }
+
+    public String lineText(int line) {
+        return text.substring(lineStart(line), lineEnd(line));
+    }
+
+    /** The position of a UTF-16 offset. */
+    public Position position(int offset) {
+        offset = Math.max(0, Math.min(offset, text.length()));
+        int line = Arrays.binarySearch(lineStarts, offset);
+        if (line < 0) {
+            line = -line - 2;
+        }
+        return new Position(line, offset - lineStarts[line]);
+    }
+
+    /** The UTF-16 offset of a position (clamped to the line and the text). */
+    public int offset(Position p) {
+        if (p.line() >= lineStarts.length) return text.length();
+        int start = lineStart(p.line());
+        return Math.min(start + Math.max(0, p.character()), lineEnd(p.line()));
+    }
+
+    /** The UTF-16 offset of a code-point offset. */
+    public int utf16Offset(int codePointOffset) {
+        if (astralStarts.length == 0) {
+            return Math.min(codePointOffset, text.length());
+        }
+        // Every surrogate pair before the target adds one UTF-16 unit; the k-th pair starts at
+        // UTF-16 offset astralStarts[k], i.e. code point offset astralStarts[k] - k.
+        int lo = 0, hi = astralStarts.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (astralStarts[mid] - mid < codePointOffset) lo = mid + 1;
+            else hi = mid;
+        }
+        return Math.min(codePointOffset + lo, text.length());
+    }
+
+    public Position positionOfCodePoint(int codePointOffset) {
+        return position(utf16Offset(codePointOffset));
+    }
+
+    public Range range(int startOffset, int endOffset) {
+        return new Range(position(startOffset), position(endOffset));
+    }
+}

@@ -1,0 +1,295 @@
+package opensafely.lsp.yaml;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.text.LineIndex;
+import opensafely.lsp.text.Position;
+import opensafely.lsp.text.Range;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Loads YAML the way OpenSAFELY's parser (ruamel, YAML 1.2) reads it, keeping every node's range.
+ *
+ * <p>snakeyaml-engine implements YAML 1.2 and gives start and end marks on every node of its composed
+ * tree; we stop at composition (no object construction) so that duplicate keys, merge keys and custom
+ * tags stay visible and can be reported at both places rather than failing at the first.
+ */
+public final class YamlLoader {
+    /** Deeper than any pipeline; guards the recursive walk (and the parser's) against hostile input. */
+    static final int MAX_DEPTH = 200;
+
+    private static final Pattern TIMESTAMP = Pattern.compile(
+            "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]*)?(?:[ \\t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?");
+
+    private final LoadSettings settings = LoadSettings.builder()
+            .setSchema(new CoreSchema())
+            .setAllowDuplicateKeys(true)
+            .setCodePointLimit(Integer.MAX_VALUE)
+            .setMaxAliasesForCollections(1000)
+            .setUseMarks(true)
+            .build();
+
+    public YamlDocument load(String text) {
+        LineIndex lines = new LineIndex(text);
+        List<Diagnostic> problems = new ArrayList<>();
+        int depth = nestingDepth(text);
+        if (depth > MAX_DEPTH) {
+            problems.add(Diagnostic.of(Rule.YAML_TOO_DEEP, Range.at(new Position(0, 0)),
+                    "Collections are nested " + depth + " levels deep; this analysis stops at " + MAX_DEPTH + "."));
+            return new YamlDocument(lines, Optional.empty(), problems);
+        }
+        Optional<Node> composed;
+        try {
+            composed = new Compose(settings).composeString(text);
+        } catch (MarkedYamlEngineException e) {
+            problems.add(syntaxError(lines, e));
+            return new YamlDocument(lines, Optional.empty(), problems);
+        } catch (YamlEngineException e) {
+            // e.g. ReaderException for NUL and other characters YAML forbids; it carries no Mark.
+            problems.add(Diagnostic.of(Rule.YAML_SYNTAX, readerErrorRange(lines, text), cleanMessage(e.getMessage())));
+            return new YamlDocument(lines, Optional.empty(), problems);
+        } catch (StackOverflowError e) {
+            problems.add(Diagnostic.of(Rule.YAML_TOO_DEEP, Range.at(new Position(0, 0)),
+                    "The file is nested too deeply to analyse."));
+            return new YamlDocument(lines, Optional.empty(), problems);
+        }
+        if (composed.isEmpty()) {
+            return new YamlDocument(lines, Optional.empty(), problems);
+        }
+        Converter converter = new Converter(lines, problems);
+        YamlNode root = converter.convert(composed.get(), 0);
+        return new YamlDocument(lines, Optional.of(root), problems);
+    }
+
+    /**
+     * Flow-collection depth, checked before the recursive parser sees the text. Block nesting needs an
+     * indentation column per level, so it cannot get deep enough to matter before the file is huge; the
+     * parser's own recursion is still guarded by catching StackOverflowError.
+     */
+    private static int nestingDepth(String text) {
+        int depth = 0, max = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '[' || c == '{') {
+                max = Math.max(max, ++depth);
+            } else if (c == ']' || c == '}') {
+                depth = Math.max(0, depth - 1);
+            }
+        }
+        return max;
+    }
+
+    private static Diagnostic syntaxError(LineIndex lines, MarkedYamlEngineException e) {
+        Mark mark = e.getProblemMark().orElse(e.getContextMark().orElse(null));
+        Range range;
+        if (mark == null) {
+            range = Range.at(new Position(0, 0));
+        } else {
+            Position p = lines.positionOfCodePoint(mark.getIndex());
+            int end = Math.min(lines.offset(p) + 1, lines.lineEnd(p.line()));
+            range = new Range(p, lines.position(Math.max(end, lines.offset(p))));
+        }
+        String message = e.getProblem();
+        if (message == null || message.isBlank()) {
+            message = e.getContext();
+        }
+        message = cleanMessage(message);
+        if (message.contains("expected a single document")) {
+            return Diagnostic.of(Rule.YAML_MULTIPLE_DOCUMENTS, range,
+                    "project.yaml must be a single YAML document, but another document starts here. Remove the `---` separator.");
+        }
+        if (message.contains("'\\t'") || message.contains("\\t(TAB)") || message.contains("TAB")) {
+            message = message + " (YAML does not allow tabs for indentation; use spaces)";
+        }
+        String context = e.getContext();
+        if (context != null && !context.isBlank() && !message.equals(cleanMessage(context))) {
+            message = "YAML syntax error " + cleanMessage(context) + ": " + message;
+        } else {
+            message = "YAML syntax error: " + message;
+        }
+        return Diagnostic.of(Rule.YAML_SYNTAX, range, message);
+    }
+
+    private static Range readerErrorRange(LineIndex lines, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean printable = c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0x7E) || c == 0x85
+                    || (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || Character.isSurrogate(c);
+            if (!printable) {
+                return lines.range(i, i + 1);
+            }
+        }
+        return Range.at(new Position(0, 0));
+    }
+
+    private static String cleanMessage(String m) {
+        if (m == null) return "invalid YAML";
+        return m.replace("\n", " ").replaceAll("\\s+", " ").trim();
+    }
+
+    /** Converts the composed tree into ranged nodes, expanding merges and reporting duplicate keys. */
+    private static final class Converter {
+        private final LineIndex lines;
+        private final List<Diagnostic> problems;
+        private final Map<Node, YamlNode> done = new IdentityHashMap<>();
+        private final Map<Node, Boolean> inProgress = new IdentityHashMap<>();
+
+        Converter(LineIndex lines, List<Diagnostic> problems) {
+            this.lines = lines;
+            this.problems = problems;
+        }
+
+        YamlNode convert(Node node, int depth) {
+            YamlNode cached = done.get(node);
+            if (cached != null) {
+                return cached;
+            }
+            Range range = range(node);
+            if (inProgress.containsKey(node) || depth > MAX_DEPTH) {
+                // A recursive alias: keep the analysis finite.
+                return new YamlScalar("", YamlScalar.Type.NULL, true, range);
+            }
+            inProgress.put(node, Boolean.TRUE);
+            YamlNode result;
+            if (node instanceof ScalarNode s) {
+                result = scalar(s, range);
+            } else if (node instanceof SequenceNode seq) {
+                List<YamlNode> items = new ArrayList<>();
+                for (Node item : seq.getValue()) {
+                    items.add(convert(item, depth + 1));
+                }
+                result = new YamlSequence(items, seq.getFlowStyle() == FlowStyle.FLOW, range);
+            } else {
+                result = mapping((MappingNode) node, range, depth);
+            }
+            inProgress.remove(node);
+            done.put(node, result);
+            return result;
+        }
+
+        private YamlNode mapping(MappingNode m, Range range, int depth) {
+            List<YamlMapping.Entry> explicit = new ArrayList<>();
+            List<YamlMapping> merges = new ArrayList<>();
+            Map<String, YamlMapping.Entry> seen = new LinkedHashMap<>();
+            for (NodeTuple t : m.getValue()) {
+                YamlNode key = convert(t.getKeyNode(), depth + 1);
+                if (isMergeKey(t.getKeyNode())) {
+                    YamlNode v = convert(t.getValueNode(), depth + 1);
+                    if (v instanceof YamlMapping vm) {
+                        merges.add(vm);
+                    } else if (v instanceof YamlSequence vs) {
+                        for (YamlNode item : vs.items()) {
+                            if (item instanceof YamlMapping im) merges.add(im);
+                        }
+                    }
+                    continue;
+                }
+                YamlNode value = convert(t.getValueNode(), depth + 1);
+                YamlMapping.Entry entry = new YamlMapping.Entry(key, value, false);
+                String k = key instanceof YamlScalar ks ? ks.type() + ":" + ks.value() : null;
+                if (k != null) {
+                    YamlMapping.Entry first = seen.get(k);
+                    if (first != null) {
+                        reportDuplicate(first, entry);
+                    } else {
+                        seen.put(k, entry);
+                    }
+                }
+                explicit.add(entry);
+            }
+            List<YamlMapping.Entry> entries = new ArrayList<>(explicit);
+            // Merged keys never override explicit ones; earlier merges win over later ones (YAML merge semantics).
+            for (YamlMapping merged : merges) {
+                for (YamlMapping.Entry e : merged.entries()) {
+                    String k = e.key() instanceof YamlScalar ks ? ks.type() + ":" + ks.value() : null;
+                    if (k == null || seen.containsKey(k)) continue;
+                    YamlMapping.Entry copy = new YamlMapping.Entry(e.key(), e.value(), true);
+                    seen.put(k, copy);
+                    entries.add(copy);
+                }
+            }
+            return new YamlMapping(entries, m.getFlowStyle() == FlowStyle.FLOW, range);
+        }
+
+        private void reportDuplicate(YamlMapping.Entry first, YamlMapping.Entry again) {
+            String key = first.keyText();
+            Range firstRange = first.key().range();
+            Range againRange = again.key().range();
+            problems.add(Diagnostic.of(Rule.YAML_DUPLICATE_KEY, againRange,
+                            "Duplicate key '" + key + "': it is already defined on line " + (firstRange.start().line() + 1)
+                                    + ". OpenSAFELY rejects duplicate keys; remove or rename one.")
+                    .withRelated(firstRange, "first definition of '" + key + "'"));
+            problems.add(Diagnostic.of(Rule.YAML_DUPLICATE_KEY, firstRange,
+                            "Key '" + key + "' is defined again on line " + (againRange.start().line() + 1)
+                                    + ". OpenSAFELY rejects duplicate keys; remove or rename one.")
+                    .withRelated(againRange, "second definition of '" + key + "'"));
+        }
+
+        private static boolean isMergeKey(Node key) {
+            return key instanceof ScalarNode s && "<<".equals(s.getValue()) && s.getScalarStyle() == ScalarStyle.PLAIN;
+        }
+
+        private YamlScalar scalar(ScalarNode s, Range range) {
+            boolean plain = s.getScalarStyle() == ScalarStyle.PLAIN;
+            Tag tag = s.getTag();
+            YamlScalar.Type type;
+            if (tag.equals(Tag.NULL)) {
+                type = YamlScalar.Type.NULL;
+            } else if (tag.equals(Tag.BOOL)) {
+                type = YamlScalar.Type.BOOL;
+            } else if (tag.equals(Tag.INT)) {
+                type = YamlScalar.Type.INT;
+            } else if (tag.equals(Tag.FLOAT)) {
+                type = YamlScalar.Type.FLOAT;
+            } else if (tag.equals(Tag.STR)) {
+                type = plain && TIMESTAMP.matcher(s.getValue()).matches()
+                        ? YamlScalar.Type.TIMESTAMP : YamlScalar.Type.STRING;
+            } else if (tag.getValue().equals("tag:yaml.org,2002:timestamp")) {
+                type = YamlScalar.Type.TIMESTAMP;
+            } else {
+                type = YamlScalar.Type.CUSTOM_TAG;
+            }
+            return new YamlScalar(s.getValue(), type, plain, range);
+        }
+
+        private Range range(Node node) {
+            Position start = node.getStartMark().map(m -> lines.positionOfCodePoint(m.getIndex())).orElse(new Position(0, 0));
+            Position end = node.getEndMark().map(m -> lines.positionOfCodePoint(m.getIndex())).orElse(start);
+            if (node instanceof ScalarNode) {
+                end = trimTrailing(start, end);
+            }
+            return new Range(start, end);
+        }
+
+        /** Block scalars end after their line breaks; a diagnostic reads better on the text itself. */
+        private Position trimTrailing(Position start, Position end) {
+            int s = lines.offset(start);
+            int e = lines.offset(end);
+            String text = lines.text();
+            while (e > s && Character.isWhitespace(text.charAt(e - 1))) {
+                e--;
+            }
+            return lines.position(e);
+        }
+    }
+}
