@@ -1,7 +1,78 @@
 package opensafely.lsp.pipeline;
 
+import java.util.Map;
+import java.util.regex.Pattern;
+import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.diagnostics.Fix;
+import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.text.Position;
+import opensafely.lsp.text.Range;
+
+/** {@code run}: splittable, an image with a valid tag, and no image the file's version has retired. */
 final class RunCommandRules implements PipelineRule {
+    /** The tag OpenSAFELY accepts, matched over the whole tag ({@code \d} is Unicode-aware in Python). */
+    private static final Pattern TAG = Pattern.compile("(v[\\p{Nd}.]+(-pre)?)|dev|latest");
+
+    /** What {@code :latest} runs today for the runtime images: OpenSAFELY treats latest as v1. */
+    private static final Map<String, String> LATEST_MEANS = Map.of(
+            "python", "v1", "r", "v1", "stata-mp", "v1", "jupyter", "v1", "ehrql", "v1", "sqlrunner", "v1");
+
     @Override
     public void check(Project project, RuleContext ctx) {
+        for (Action action : project.actions()) {
+            RunCommand run = action.run();
+            if (run == null) continue;
+            String id = action.name();
+            if (run.raw().isEmpty() || (run.parsed() && run.words().isEmpty())) {
+                ctx.report(Rule.RUN_EMPTY, run.node().range(),
+                        "`run` of action '" + id + "' is empty; give an image and a command, e.g. `python:v2 python analysis/model.py`.");
+                continue;
+            }
+            if (!run.parsed()) {
+                ctx.report(Rule.RUN_UNBALANCED_QUOTES, run.errorRange(),
+                        ("No closing quotation".equals(run.error())
+                                ? "This quote is never closed"
+                                : "The run command ends with a backslash that escapes nothing")
+                                + "; OpenSAFELY splits `run` like a shell command line and cannot split this one.");
+                continue;
+            }
+            RunCommand.Word imageWord = run.imageWord().orElseThrow();
+            String tag = run.tag();
+            if (tag == null || !TAG.matcher(tag).matches()) {
+                ctx.report(Rule.IMAGE_VERSION_INVALID, imageWord.range(),
+                        "Image '" + run.image() + "' needs a version: write it as `" + run.image() + ":v1` (or the version you need), "
+                                + "with a tag like v1, v2, dev or latest.");
+            }
+            if (project.version().cohortExtractorRemoved() && imageWord.value().startsWith("cohortextractor")) {
+                ctx.report(Rule.COHORTEXTRACTOR_UNSUPPORTED, imageWord.range(),
+                        "Action '" + id + "' uses cohort-extractor, which project.yaml version " + project.version().pythonRepr()
+                                + " does not support. Port it to ehrQL, or use version 3.");
+            }
+            if (imageWord.value().endsWith(":latest")) {
+                latest(project, ctx, run, imageWord, id);
+            }
+        }
+    }
+
+    private static void latest(Project project, RuleContext ctx, RunCommand run, RunCommand.Word imageWord, String id) {
+        String pinned = LATEST_MEANS.get(run.image());
+        boolean forbidden = project.version().latestTagForbidden();
+        Diagnostic d = forbidden
+                ? Diagnostic.of(Rule.LATEST_TAG_UNSUPPORTED, imageWord.range(),
+                        "Action '" + id + "' uses `" + imageWord.value() + "`, which version 5 does not allow; pin a version such as `"
+                                + run.image() + ":" + (pinned == null ? "v1" : pinned) + "`.")
+                : Diagnostic.of(Rule.LATEST_TAG, imageWord.range(),
+                        "`" + imageWord.value() + "` can change under you, and version 5 rejects it; pin a version such as `"
+                                + run.image() + ":" + (pinned == null ? "v1" : pinned) + "`.");
+        if (pinned != null) {
+            Range r = imageWord.range();
+            // The tag is the end of the first word: replace just "latest".
+            Range tagRange = r.start().line() == r.end().line()
+                    ? new Range(new Position(r.end().line(), r.end().character() - "latest".length()), r.end())
+                    : r;
+            d = d.withFix(Fix.replace("Pin " + run.image() + " to :" + pinned + " (what :latest runs today)", tagRange,
+                    tagRange == r ? run.image() + ":" + pinned : pinned));
+        }
+        ctx.report(d);
     }
 }

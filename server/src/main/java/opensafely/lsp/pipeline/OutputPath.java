@@ -1,0 +1,109 @@
+package opensafely.lsp.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The path rules OpenSAFELY applies to output patterns, reproducing the Python library semantics they
+ * rely on: {@code pathlib} suffixes, {@code posixpath.normpath}, and Windows absolute paths.
+ */
+final class OutputPath {
+    /** Extensions allowed at moderately_sensitive (case-sensitive, as upstream). */
+    static final Set<String> LEVEL4_EXTENSIONS = Set.of(
+            ".csv", ".jpg", ".jpeg", ".png", ".svg", ".svgz", ".html", ".txt", ".log", ".json", ".md");
+
+    private static final Pattern WINDOWS_DRIVE_ROOT = Pattern.compile("^[A-Za-z]:[/\\\\].*");
+    private static final Pattern UNC = Pattern.compile("^[/\\\\]{2}[^/\\\\]+[/\\\\]+[^/\\\\]+.*");
+
+    private OutputPath() {
+    }
+
+    /** pathlib.PurePosixPath(path).suffix. */
+    static String suffix(String path) {
+        String name = lastComponent(path);
+        int dot = name.lastIndexOf('.');
+        if (dot <= 0 || dot == name.length() - 1) return "";
+        return name.substring(dot);
+    }
+
+    /** The last component after pathlib drops empty and "." components (and a trailing slash). */
+    static String lastComponent(String path) {
+        String[] parts = path.split("/");
+        for (int i = parts.length - 1; i >= 0; i--) {
+            if (!parts[i].isEmpty() && !parts[i].equals(".")) return parts[i];
+        }
+        return "";
+    }
+
+    /** pathlib's string form: empty and "." components dropped (a leading "//" kept). */
+    static String pathlibForm(String path) {
+        if (path.isEmpty()) return ".";
+        String prefix = path.startsWith("//") && !path.startsWith("///") ? "//" : path.startsWith("/") ? "/" : "";
+        List<String> parts = new ArrayList<>();
+        for (String p : path.split("/")) {
+            if (!p.isEmpty() && !p.equals(".")) parts.add(p);
+        }
+        String joined = String.join("/", parts);
+        return prefix.isEmpty() && joined.isEmpty() ? "." : prefix + joined;
+    }
+
+    /** posixpath.normpath. */
+    static String normpath(String path) {
+        if (path.isEmpty()) return ".";
+        int initialSlashes = path.startsWith("/") ? 1 : 0;
+        if (path.startsWith("//") && !path.startsWith("///")) initialSlashes = 2;
+        List<String> out = new ArrayList<>();
+        for (String comp : path.split("/")) {
+            if (comp.isEmpty() || comp.equals(".")) continue;
+            if (!comp.equals("..") || (initialSlashes == 0 && out.isEmpty()) || (!out.isEmpty() && out.get(out.size() - 1).equals(".."))) {
+                out.add(comp);
+            } else if (!out.isEmpty()) {
+                out.remove(out.size() - 1);
+            }
+        }
+        String joined = "/".repeat(initialSlashes) + String.join("/", out);
+        return joined.isEmpty() ? "." : joined;
+    }
+
+    static boolean isAbsolute(String path) {
+        return path.startsWith("/") || WINDOWS_DRIVE_ROOT.matcher(path).matches() || UNC.matcher(path).matches();
+    }
+
+    /**
+     * The first path rule a pattern breaks, in upstream's order, or null when it is valid.
+     *
+     * @return the rule and the reason text
+     */
+    static Problem check(String path, PrivacyLevel level) {
+        if (path.contains("\\")) return new Problem(Rule.BACKSLASH, "contains back slashes; use forward slashes only");
+        if (path.contains("**")) return new Problem(Rule.WILDCARD, "contains '**'; only the * wildcard is supported");
+        if (path.contains("?")) return new Problem(Rule.WILDCARD, "contains '?'; only the * wildcard is supported");
+        if (path.contains("[")) return new Problem(Rule.WILDCARD, "contains '['; only the * wildcard is supported");
+        String suffix = suffix(path);
+        if (suffix.isEmpty() || suffix.endsWith("*")) {
+            return new Problem(Rule.NO_EXTENSION, "must end in a file type extension such as .csv"
+                    + (path.endsWith("*") ? " (a pattern may not end in *)" : ""));
+        }
+        if (level == PrivacyLevel.MODERATELY_SENSITIVE && !LEVEL4_EXTENSIONS.contains(suffix)) {
+            return new Problem(Rule.EXTENSION_NOT_ALLOWED, "'" + suffix + "' files cannot be moderately_sensitive; allowed are "
+                    + String.join(" ", List.of(".csv", ".jpg", ".jpeg", ".png", ".svg", ".svgz", ".html", ".txt", ".log", ".json", ".md"))
+                    + ". Label it highly_sensitive, or write one of these types");
+        }
+        if (!path.equals(normpath(path))) {
+            return new Problem(Rule.NOT_NORMAL, "is not in standard form (no '//', '.' or '..' components, no trailing '/'); write '"
+                    + normpath(path) + "'");
+        }
+        if (path.equals("metadata") || path.startsWith("metadata/")) {
+            return new Problem(Rule.METADATA, "is in the metadata/ directory, which is reserved for job logs");
+        }
+        if (isAbsolute(path)) return new Problem(Rule.ABSOLUTE, "is an absolute path; paths are relative to the study folder");
+        return null;
+    }
+
+    enum Rule { BACKSLASH, WILDCARD, NO_EXTENSION, EXTENSION_NOT_ALLOWED, NOT_NORMAL, METADATA, ABSOLUTE }
+
+    record Problem(Rule rule, String reason) {
+    }
+}
