@@ -1,0 +1,5 @@
+// The pure modules in one bundle, for the node tests (they cannot load TypeScript directly).
+export * from './check';
+export * from './java';
+export * from './process';
+export * from './server';

@@ -1,0 +1,266 @@
+// VS Code glue only: settings, status bar, output channel, commands, and the LanguageClient.
+// Decisions (which Java, which files, how to read `check` output) live in the pure modules.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { CheckDiagnostic, CheckOutputError, diagnosticsByFile, parseCheckReport, studyFolderArgs, summarise } from './check';
+import { describeRejections, findJava, FoundJava, javaCandidates } from './java';
+import { nodeJavaProbe, runProcess } from './process';
+import { BUNDLED_JAR, DOCUMENT_FILTERS, isStudyFile, javaArgs, parseServerVersion } from './server';
+
+const CLIENT_ID = 'opensafely'; // the client reads `opensafely.trace.server` from this id
+
+interface Runtime {
+    java: FoundJava;
+    jar: string;
+    jvmOptions: string[];
+}
+
+let session: Session | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+    const output = vscode.window.createOutputChannel('OpenSAFELY', { log: true });
+    const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 0);
+    const checkResults = vscode.languages.createDiagnosticCollection('opensafely-check');
+    session = new Session(context, output, status, checkResults);
+    const s = session;
+    context.subscriptions.push(
+        output,
+        status,
+        checkResults,
+        vscode.commands.registerCommand('opensafely.restartServer', () => s.restart()),
+        vscode.commands.registerCommand('opensafely.checkWorkspace', () => s.checkWorkspace()),
+        vscode.commands.registerCommand('opensafely.showVersion', () => s.showVersion()),
+        vscode.commands.registerCommand('opensafely.showOutput', () => output.show()),
+        vscode.workspace.onDidChangeConfiguration(e => {
+            if (e.affectsConfiguration('opensafely.java')) void s.restart();
+        }),
+        // Once the server has a file open, its live diagnostics replace the workspace check's.
+        vscode.workspace.onDidOpenTextDocument(doc => {
+            if (isStudyFile(doc.uri.fsPath)) checkResults.delete(doc.uri);
+        }),
+    );
+    await s.start();
+}
+
+export async function deactivate(): Promise<void> {
+    await session?.stop();
+    session = undefined;
+}
+
+class Session {
+    private client: LanguageClient | undefined;
+    private runtime: Runtime | undefined;
+
+    constructor(
+        private readonly context: vscode.ExtensionContext,
+        private readonly output: vscode.LogOutputChannel,
+        private readonly status: vscode.StatusBarItem,
+        private readonly checkResults: vscode.DiagnosticCollection,
+    ) {
+        status.command = 'opensafely.showOutput';
+        this.showStatus('$(loading~spin) OpenSAFELY', 'Starting the OpenSAFELY language server');
+        status.show();
+    }
+
+    async start(): Promise<void> {
+        this.runtime = await this.resolveRuntime();
+        if (!this.runtime) return;
+        const { java, jar, jvmOptions } = this.runtime;
+        const command = { command: java.executable, args: javaArgs(jvmOptions, jar), transport: TransportKind.stdio };
+        const serverOptions: ServerOptions = { run: command, debug: command };
+        const clientOptions: LanguageClientOptions = {
+            documentSelector: DOCUMENT_FILTERS.map(f => ({ ...f })),
+            outputChannel: this.output,
+            synchronize: {
+                fileEvents: vscode.workspace.createFileSystemWatcher('**/{project.yaml,analysis/**,codelists/**}'),
+            },
+        };
+        const client = new LanguageClient(CLIENT_ID, 'OpenSAFELY Language Server', serverOptions, clientOptions);
+        this.client = client;
+        client.onDidChangeState(e => this.showState(e.newState));
+        this.output.info(`Starting ${java.executable} ${javaArgs(jvmOptions, jar).join(' ')}`);
+        try {
+            await client.start();
+        } catch (e) {
+            this.showStatus('$(error) OpenSAFELY', 'The language server failed to start: see the log');
+            this.output.error(`The language server failed to start: ${String(e)}`);
+            void vscode.window.showErrorMessage(`OpenSAFELY language server failed to start: ${String(e)}`, 'Show Log')
+                .then(choice => { if (choice) this.output.show(); });
+        }
+    }
+
+    async stop(): Promise<void> {
+        const client = this.client;
+        this.client = undefined;
+        if (client) {
+            try {
+                await client.stop();
+            } catch (e) {
+                this.output.warn(`Stopping the server: ${String(e)}`);
+            }
+        }
+    }
+
+    async restart(): Promise<void> {
+        this.output.info('Restarting the language server');
+        await this.stop();
+        this.showStatus('$(loading~spin) OpenSAFELY', 'Starting the OpenSAFELY language server');
+        await this.start();
+    }
+
+    async showVersion(): Promise<void> {
+        const runtime = this.runtime ?? (await this.resolveRuntime());
+        if (!runtime) return;
+        const result = await runProcess(runtime.java.executable, javaArgs(runtime.jvmOptions, runtime.jar, ['--version']));
+        const version = result.code === 0 ? parseServerVersion(result.stdout) : undefined;
+        if (!version) {
+            this.output.error(`--version failed (exit ${result.code}): ${result.stderr}`);
+            void vscode.window.showErrorMessage('Could not read the OpenSAFELY server version: see the log.');
+            return;
+        }
+        void vscode.window.showInformationMessage(
+            `${version} (Java ${runtime.java.version}, ${runtime.java.executable})`,
+        );
+    }
+
+    async checkWorkspace(): Promise<void> {
+        const runtime = this.runtime ?? (await this.resolveRuntime());
+        if (!runtime) return;
+        const folders = vscode.workspace.workspaceFolders ?? [];
+        await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: 'OpenSAFELY: checking the workspace' },
+            async () => {
+                this.checkResults.clear();
+                const summaries: string[] = [];
+                for (const folder of folders) {
+                    const summary = await this.checkFolder(runtime, folder);
+                    if (summary) summaries.push(summary);
+                }
+                if (summaries.length === 0) {
+                    void vscode.window.showInformationMessage('OpenSAFELY: no project.yaml found in this workspace.');
+                    return;
+                }
+                void vscode.window.showInformationMessage(`OpenSAFELY: ${summaries.join('; ')}`);
+                void vscode.commands.executeCommand('workbench.actions.view.problems');
+            },
+        );
+    }
+
+    private async checkFolder(runtime: Runtime, folder: vscode.WorkspaceFolder): Promise<string | undefined> {
+        const projects = await vscode.workspace.findFiles(
+            new vscode.RelativePattern(folder, '**/project.yaml'),
+            '**/node_modules/**',
+        );
+        const root = folder.uri.fsPath;
+        const paths = studyFolderArgs(root, projects.map(p => p.fsPath));
+        if (paths.length === 0) return undefined;
+        const args = javaArgs(runtime.jvmOptions, runtime.jar, ['check', '--format', 'json', '--fail-on', 'never', ...paths]);
+        this.output.info(`Checking ${root}: ${paths.join(' ')}`);
+        const result = await runProcess(runtime.java.executable, args, { cwd: root, timeoutMs: 300_000 });
+        if (result.error || result.code === 2) {
+            this.output.error(`check failed in ${root}: ${result.error?.message ?? result.stderr}`);
+            void vscode.window.showErrorMessage(`OpenSAFELY check failed in ${folder.name}: see the log.`, 'Show Log')
+                .then(choice => { if (choice) this.output.show(); });
+            return undefined;
+        }
+        try {
+            const report = parseCheckReport(result.stdout);
+            const openByServer = new Set(
+                this.client?.state === State.Running
+                    ? vscode.workspace.textDocuments.filter(d => isStudyFile(d.uri.fsPath)).map(d => d.uri.fsPath)
+                    : [],
+            );
+            for (const [file, diagnostics] of diagnosticsByFile(report, root)) {
+                if (openByServer.has(file)) continue; // the server already reports this file live
+                this.checkResults.set(vscode.Uri.file(file), diagnostics.map(toVscodeDiagnostic));
+            }
+            return `${folder.name}: ${summarise(report)}`;
+        } catch (e) {
+            if (!(e instanceof CheckOutputError)) throw e;
+            this.output.error(`${e.message}\n${result.stdout.slice(0, 2000)}`);
+            void vscode.window.showErrorMessage(`OpenSAFELY check gave unreadable output: ${e.message}`);
+            return undefined;
+        }
+    }
+
+    private async resolveRuntime(): Promise<Runtime | undefined> {
+        const config = vscode.workspace.getConfiguration('opensafely');
+        const lookup = await findJava(
+            javaCandidates(config.get<string>('java.home'), process.env, process.platform),
+            nodeJavaProbe,
+        );
+        for (const line of describeRejections(lookup.rejected)) this.output.warn(`Skipped Java at ${line}`);
+        if (!lookup.ok) {
+            this.output.error(lookup.message);
+            this.showStatus('$(error) OpenSAFELY: no Java', lookup.message);
+            void vscode.window.showErrorMessage(lookup.message, 'Open Settings', 'Get Java').then(choice => {
+                if (choice === 'Open Settings') {
+                    void vscode.commands.executeCommand('workbench.action.openSettings', 'opensafely.java.home');
+                } else if (choice === 'Get Java') {
+                    void vscode.env.openExternal(vscode.Uri.parse('https://adoptium.net/'));
+                }
+            });
+            return undefined;
+        }
+        this.output.info(`Using Java ${lookup.java.version} from ${lookup.java.source}: ${lookup.java.executable}`);
+        const jar = this.serverJar();
+        if (!jar) {
+            const message = `The OpenSAFELY server jar is missing from the extension (${BUNDLED_JAR}). Reinstall the extension.`;
+            this.output.error(message);
+            this.showStatus('$(error) OpenSAFELY', message);
+            void vscode.window.showErrorMessage(message);
+            return undefined;
+        }
+        const jvmOptions = config.get<string[]>('java.options') ?? [];
+        return { java: lookup.java, jar, jvmOptions: Array.isArray(jvmOptions) ? jvmOptions.map(String) : [] };
+    }
+
+    /** The jar packaged in the .vsix; when run from a checkout, the one Maven built next door. */
+    private serverJar(): string | undefined {
+        const candidates = [
+            this.context.asAbsolutePath(BUNDLED_JAR),
+            path.resolve(this.context.extensionPath, '..', 'server', 'target', 'opensafely-lsp.jar'),
+        ];
+        return candidates.find(c => fs.existsSync(c));
+    }
+
+    private showState(state: State): void {
+        const java = this.runtime ? ` on Java ${this.runtime.java.version}` : '';
+        switch (state) {
+            case State.Starting:
+                this.showStatus('$(loading~spin) OpenSAFELY', 'The OpenSAFELY language server is starting');
+                break;
+            case State.Running:
+                this.showStatus('$(check) OpenSAFELY', `The OpenSAFELY language server is running${java}`);
+                break;
+            case State.StartFailed:
+                this.showStatus('$(error) OpenSAFELY', 'The OpenSAFELY language server failed to start: see the log');
+                break;
+            case State.Stopped:
+                this.showStatus('$(circle-slash) OpenSAFELY', 'The OpenSAFELY language server is stopped');
+                break;
+        }
+    }
+
+    private showStatus(text: string, tooltip: string): void {
+        this.status.text = text;
+        this.status.tooltip = `${tooltip}. Click for the log.`;
+    }
+}
+
+const SEVERITY: Record<CheckDiagnostic['severity'], vscode.DiagnosticSeverity> = {
+    error: vscode.DiagnosticSeverity.Error,
+    warning: vscode.DiagnosticSeverity.Warning,
+    information: vscode.DiagnosticSeverity.Information,
+    hint: vscode.DiagnosticSeverity.Hint,
+};
+
+function toVscodeDiagnostic(d: CheckDiagnostic): vscode.Diagnostic {
+    const range = new vscode.Range(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character);
+    const diagnostic = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Warning);
+    diagnostic.code = d.code;
+    diagnostic.source = d.source ?? 'opensafely-lsp';
+    return diagnostic;
+}

@@ -1,0 +1,33 @@
+// How the server is started, and which files it serves. No VS Code here.
+import * as path from 'path';
+
+/** Where `npm run package` puts the jar inside the extension. */
+export const BUNDLED_JAR = path.join('server', 'opensafely-lsp.jar');
+
+/** `java [JVM options] -jar <jar> [command...]`. With no command the jar serves LSP on stdio. */
+export function javaArgs(jvmOptions: readonly string[], jar: string, command: readonly string[] = []): string[] {
+    return [...jvmOptions.filter(o => o.trim() !== ''), '-jar', jar, ...command];
+}
+
+/**
+ * The files the server is started for: a study's `project.yaml`, and Python under `analysis/`
+ * (study, dataset and measure definitions). Glob patterns as VS Code document filters take them.
+ */
+export const DOCUMENT_FILTERS = [
+    { scheme: 'file', pattern: '**/project.yaml' },
+    { scheme: 'file', language: 'python', pattern: '**/analysis/**/*.py' },
+] as const;
+
+/** The same rule as DOCUMENT_FILTERS, on a path (forward or back slashes). */
+export function isStudyFile(filePath: string): boolean {
+    const parts = filePath.split(/[\\/]/);
+    const name = parts[parts.length - 1];
+    if (name === 'project.yaml') return true;
+    return name.endsWith('.py') && parts.slice(0, -1).includes('analysis');
+}
+
+/** First line of `--version` output, e.g. `opensafely-lsp 0.1.0`. */
+export function parseServerVersion(stdout: string): string | undefined {
+    const line = stdout.split(/\r?\n/).find(l => l.trim() !== '');
+    return line?.trim();
+}
