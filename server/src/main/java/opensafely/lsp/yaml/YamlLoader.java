@@ -114,7 +114,7 @@ public final class YamlLoader {
             message = e.getContext();
         }
         message = cleanMessage(message);
-        if (message.contains("expected a single document")) {
+        if (message.contains("expected a single document") || String.valueOf(e.getContext()).contains("expected a single document")) {
             return Diagnostic.of(Rule.YAML_MULTIPLE_DOCUMENTS, range,
                     "project.yaml must be a single YAML document, but another document starts here. Remove the `---` separator.");
         }
@@ -178,7 +178,9 @@ public final class YamlLoader {
                 for (Node item : seq.getValue()) {
                     items.add(convert(item, depth + 1));
                 }
-                result = new YamlSequence(items, seq.getFlowStyle() == FlowStyle.FLOW, range);
+                boolean flow = seq.getFlowStyle() == FlowStyle.FLOW;
+                result = new YamlSequence(items, flow, flow || items.isEmpty() ? range
+                        : new Range(range.start(), items.get(items.size() - 1).range().end()));
             } else {
                 result = mapping((MappingNode) node, range, depth);
             }
@@ -228,7 +230,12 @@ public final class YamlLoader {
                     entries.add(copy);
                 }
             }
-            return new YamlMapping(entries, m.getFlowStyle() == FlowStyle.FLOW, range);
+            boolean flow = m.getFlowStyle() == FlowStyle.FLOW;
+            if (!flow && !explicit.isEmpty()) {
+                // Block collections end where the next token starts; end them on their last value instead.
+                range = new Range(range.start(), explicit.get(explicit.size() - 1).value().range().end());
+            }
+            return new YamlMapping(entries, flow, range);
         }
 
         private void reportDuplicate(YamlMapping.Entry first, YamlMapping.Entry again) {
