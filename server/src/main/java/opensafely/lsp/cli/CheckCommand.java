@@ -1,13 +1,117 @@
 package opensafely.lsp.cli;
 
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import opensafely.lsp.cli.report.CheckReport;
+import opensafely.lsp.cli.report.FileReport;
+import opensafely.lsp.cli.report.ReportFormat;
+import opensafely.lsp.cli.report.ReportPaths;
+import opensafely.lsp.cli.report.ReportWriter;
+import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.features.StudyLanguageService;
+import opensafely.lsp.workspace.Document;
+import opensafely.lsp.workspace.DocumentKind;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** `check [PATH...]`: the same analysis as the editor, for CI. (Formats are being written.) */
-@Command(name = "check", mixinStandardHelpOptions = true, description = "Analyse study folders or files.")
+/**
+ * `check [PATH...]`: the editor's analysis, for CI. Each file goes through
+ * {@link StudyLanguageService#diagnostics} exactly as the language server sends an open file, so CI and
+ * editor report the same findings byte for byte. The report formats are in {@code cli.report}; the
+ * exit code is 0, 1 when a finding reaches {@code --fail-on}, 2 for a bad PATH or an unwritable output
+ * (CONTRACT.md).
+ *
+ * <p>This path must stay free of LSP4J: loading it would double the start-up time of a command that
+ * CI runs on every push.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Analyse study folders (holding project.yaml) or single files, as the editor does.")
 public final class CheckCommand implements Callable<Integer> {
+    /**
+     * The kinds of file a study folder contributes besides those named on the command line. Add
+     * {@link DocumentKind#PYTHON} here when the language service analyses Python definitions.
+     */
+    static final Set<DocumentKind> FOLDER_KINDS = EnumSet.of(DocumentKind.PROJECT_YAML);
+
+    @Parameters(paramLabel = "PATH", arity = "0..*",
+            description = "Study folders or files to check (default: the current folder).")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            converter = ReportFormat.Converter.class, completionCandidates = ReportFormat.Names.class,
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    ReportFormat format = ReportFormat.TEXT;
+
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "Write the report to FILE (replaced atomically) instead of standard output.")
+    Path output;
+
+    @Option(names = "--fail-on", paramLabel = "LEVEL", defaultValue = "error",
+            converter = FailOn.Converter.class, completionCandidates = FailOn.Names.class,
+            description = "Exit with 1 when a finding is at least this severe: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    FailOn failOn = FailOn.ERROR;
+
+    // Test hooks: left null, the process's own working directory and streams are used (read at call
+    // time, so that a test that swaps System.out still sees its output).
+    Path workingDirectory;
+    OutputStream stdout;
+    PrintStream stderr;
+    Set<DocumentKind> folderKinds = FOLDER_KINDS;
+
     @Override
     public Integer call() {
-        return 0;
+        Path cwd = workingDirectory != null ? workingDirectory : Path.of("").toAbsolutePath();
+        PrintStream err = stderr != null ? stderr : System.err;
+        List<CheckTargets.Target> targets;
+        try {
+            targets = CheckTargets.collect(cwd, paths.isEmpty() ? List.of(".") : paths, folderKinds);
+        } catch (CheckTargets.BadPath e) {
+            err.println("opensafely-lsp check: " + e.getMessage());
+            return 2;
+        }
+
+        StudyLanguageService service = new StudyLanguageService();
+        List<FileReport> files = new ArrayList<>(targets.size());
+        for (CheckTargets.Target t : targets) {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(t.path());
+            } catch (IOException e) {
+                err.println("opensafely-lsp check: cannot read " + ReportPaths.display(cwd, t.path()) + ": " + e);
+                return 2;
+            }
+            SourceText source = SourceText.decode(bytes);
+            List<Diagnostic> diagnostics = source.encodingProblem().isPresent()
+                    ? List.of(source.encodingProblem().get())
+                    : service.diagnostics(new Document(t.path(), source.text(), 0, t.folder()));
+            files.add(new FileReport(ReportPaths.display(cwd, t.path()), t.path(), source.text(), diagnostics));
+        }
+        CheckReport report = new CheckReport(cwd, Main.version(), files);
+
+        ReportWriter writer = format.writer();
+        try {
+            if (output != null) {
+                AtomicOutput.write(cwd.resolve(output), out -> writer.write(report, out));
+            } else {
+                OutputStream out = new BufferedOutputStream(stdout != null ? stdout : System.out);
+                writer.write(report, out);
+                out.flush();
+            }
+        } catch (IOException e) {
+            err.println("opensafely-lsp check: cannot write the report"
+                    + (output != null ? " to " + output : "") + ": " + e);
+            return 2;
+        }
+        return failOn.exitCode(report);
     }
 }
