@@ -1,13 +1,51 @@
 package opensafely.lsp.cli;
 
+import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.concurrent.Callable;
+import opensafely.lsp.features.StudyLanguageService;
+import opensafely.lsp.lsp.LanguageServerSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** `lsp [--port N]`: the language server on stdio, or on TCP 127.0.0.1:N. (Being written.) */
+/**
+ * `lsp [--port N]`: the language server on stdio (how editors start it), or on TCP 127.0.0.1:N for one
+ * client (handy for debugging: start it in a terminal, point the editor at the port).
+ */
 @Command(name = "lsp", mixinStandardHelpOptions = true, description = "Run the language server (stdio, or TCP with --port).")
 public final class LspCommand implements Callable<Integer> {
+    @Option(names = "--port", paramLabel = "N",
+            description = "Listen on TCP 127.0.0.1:N for one client instead of using stdin/stdout (0: any free port).")
+    Integer port;
+
     @Override
-    public Integer call() {
-        return 0;
+    public Integer call() throws IOException {
+        // stdout carries the protocol. Keep the real streams for the connection and send anything else
+        // that prints (a library, a stray debug line) to stderr, where it cannot corrupt a message.
+        InputStream in = new FileInputStream(FileDescriptor.in);
+        OutputStream out = new FileOutputStream(FileDescriptor.out);
+        System.setOut(System.err);
+        System.setIn(new ByteArrayInputStream(new byte[0]));
+        if (port == null) {
+            return serve(in, out);
+        }
+        try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            System.err.println("opensafely-lsp: listening on 127.0.0.1:" + server.getLocalPort());
+            try (Socket socket = server.accept()) {
+                return serve(socket.getInputStream(), socket.getOutputStream());
+            }
+        }
+    }
+
+    private static int serve(InputStream in, OutputStream out) {
+        return LanguageServerSession.serve(new StudyLanguageService(), Main.version(), in, out);
     }
 }

@@ -1,0 +1,180 @@
+package opensafely.lsp.lsp;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.IntConsumer;
+import opensafely.lsp.features.LanguageService;
+import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.CodeActionKind;
+import org.eclipse.lsp4j.CodeActionOptions;
+import org.eclipse.lsp4j.CompletionOptions;
+import org.eclipse.lsp4j.DidChangeWatchedFilesRegistrationOptions;
+import org.eclipse.lsp4j.FileSystemWatcher;
+import org.eclipse.lsp4j.InitializeParams;
+import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.InitializedParams;
+import org.eclipse.lsp4j.Registration;
+import org.eclipse.lsp4j.RegistrationParams;
+import org.eclipse.lsp4j.RenameOptions;
+import org.eclipse.lsp4j.SaveOptions;
+import org.eclipse.lsp4j.ServerCapabilities;
+import org.eclipse.lsp4j.ServerInfo;
+import org.eclipse.lsp4j.TextDocumentSyncKind;
+import org.eclipse.lsp4j.TextDocumentSyncOptions;
+import org.eclipse.lsp4j.WatchKind;
+import org.eclipse.lsp4j.WorkspaceFolder;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.lsp4j.services.LanguageClient;
+import org.eclipse.lsp4j.services.LanguageClientAware;
+import org.eclipse.lsp4j.services.LanguageServer;
+import org.eclipse.lsp4j.services.TextDocumentService;
+import org.eclipse.lsp4j.services.WorkspaceService;
+
+/**
+ * The OpenSAFELY language server: protocol glue around a {@link LanguageService}. It owns the open
+ * documents, the diagnostics publisher and the worker threads; the analysis itself knows nothing of LSP.
+ */
+public final class StudyLanguageServer implements LanguageServer, LanguageClientAware {
+    /** Characters after which editors should ask for completions without the user asking. */
+    static final List<String> TRIGGER_CHARACTERS = List.of(":", " ", "/", "[", ",", "-", ".", "\"", "'");
+
+    public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(200);
+
+    private final String version;
+    private final IntConsumer exit;
+    private volatile LanguageClient client;
+    private final ServerLog log = new ServerLog(() -> client);
+    private final OpenDocuments documents = new OpenDocuments();
+    private final ExecutorService workers = Executors.newCachedThreadPool(new DaemonThreads("opensafely-request"));
+    private final DiagnosticsPublisher diagnostics;
+    private final StudyTextDocumentService textDocuments;
+    private final StudyWorkspaceService workspace;
+    private final ParentProcessWatcher parentWatcher = new ParentProcessWatcher();
+    private volatile boolean shutdownRequested;
+    private volatile ClientCapabilities clientCapabilities;
+
+    /**
+     * @param exit called with the process exit code on `exit` (0 after shutdown, else 1) or when the
+     *     client process dies; the caller decides what exiting means (tests do not end the JVM)
+     */
+    public StudyLanguageServer(LanguageService service, String version, Duration debounce, IntConsumer exit) {
+        this.version = version;
+        this.exit = exit;
+        this.diagnostics = new DiagnosticsPublisher(service, documents, () -> client, log, debounce);
+        this.textDocuments = new StudyTextDocumentService(service, documents, diagnostics, workers, log);
+        this.workspace = new StudyWorkspaceService(documents, diagnostics);
+    }
+
+    @Override
+    public void connect(LanguageClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
+        clientCapabilities = params.getCapabilities();
+        documents.setWorkspaceRoots(workspaceRoots(params));
+        if (params.getProcessId() != null) {
+            parentWatcher.watch(params.getProcessId(), () -> exit.accept(1), 3000);
+        }
+        return CompletableFuture.completedFuture(new InitializeResult(capabilities(), new ServerInfo("opensafely-lsp", version)));
+    }
+
+    @Override
+    public void initialized(InitializedParams params) {
+        registerFileWatcher();
+    }
+
+    @Override
+    public CompletableFuture<Object> shutdown() {
+        shutdownRequested = true;
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void exit() {
+        exit.accept(shutdownRequested ? 0 : 1);
+    }
+
+    public boolean shutdownRequested() {
+        return shutdownRequested;
+    }
+
+    /** Stops the server's threads; called by whoever launched it once the session is over. */
+    public void dispose() {
+        parentWatcher.stop();
+        diagnostics.shutdown();
+        workers.shutdownNow();
+    }
+
+    @Override
+    public TextDocumentService getTextDocumentService() {
+        return textDocuments;
+    }
+
+    @Override
+    public WorkspaceService getWorkspaceService() {
+        return workspace;
+    }
+
+    private ServerCapabilities capabilities() {
+        ServerCapabilities caps = new ServerCapabilities();
+        TextDocumentSyncOptions sync = new TextDocumentSyncOptions();
+        sync.setOpenClose(true);
+        sync.setChange(TextDocumentSyncKind.Incremental);
+        sync.setSave(new SaveOptions(false));
+        caps.setTextDocumentSync(sync);
+        caps.setCompletionProvider(new CompletionOptions(false, TRIGGER_CHARACTERS));
+        caps.setHoverProvider(true);
+        caps.setDefinitionProvider(true);
+        caps.setReferencesProvider(true);
+        caps.setDocumentSymbolProvider(true);
+        caps.setCodeActionProvider(new CodeActionOptions(List.of(CodeActionKind.QuickFix)));
+        // prepareProvider may only be announced to clients that said they support prepareRename.
+        boolean prepare = clientCapabilities != null && clientCapabilities.getTextDocument() != null
+                && clientCapabilities.getTextDocument().getRename() != null
+                && Boolean.TRUE.equals(clientCapabilities.getTextDocument().getRename().getPrepareSupport());
+        if (prepare) {
+            caps.setRenameProvider(new RenameOptions(true));
+        } else {
+            caps.setRenameProvider(true);
+        }
+        return caps;
+    }
+
+    /** Asks the client to tell us about created and deleted files, when it lets servers ask. */
+    private void registerFileWatcher() {
+        ClientCapabilities caps = clientCapabilities;
+        boolean dynamic = caps != null && caps.getWorkspace() != null
+                && caps.getWorkspace().getDidChangeWatchedFiles() != null
+                && Boolean.TRUE.equals(caps.getWorkspace().getDidChangeWatchedFiles().getDynamicRegistration());
+        LanguageClient c = client;
+        if (!dynamic || c == null) return;
+        var watcher = new FileSystemWatcher(Either.forLeft("**/*"), WatchKind.Create | WatchKind.Delete);
+        var options = new DidChangeWatchedFilesRegistrationOptions(List.of(watcher));
+        c.registerCapability(new RegistrationParams(List.of(
+                new Registration("opensafely-watch-files", "workspace/didChangeWatchedFiles", options))))
+                .exceptionally(t -> {
+                    log.error("the client refused to watch files", t);
+                    return null;
+                });
+    }
+
+    private static List<Path> workspaceRoots(InitializeParams params) {
+        List<Path> roots = new ArrayList<>();
+        if (params.getWorkspaceFolders() != null) {
+            for (WorkspaceFolder f : params.getWorkspaceFolders()) {
+                DocumentUris.filePath(f.getUri()).ifPresent(roots::add);
+            }
+        }
+        if (roots.isEmpty() && params.getRootUri() != null) {
+            DocumentUris.filePath(params.getRootUri()).ifPresent(roots::add);
+        }
+        return roots;
+    }
+}

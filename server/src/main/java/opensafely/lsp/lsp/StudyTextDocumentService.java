@@ -1,0 +1,239 @@
+package opensafely.lsp.lsp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.diagnostics.Fix;
+import opensafely.lsp.diagnostics.TextEdit;
+import opensafely.lsp.features.LanguageService;
+import opensafely.lsp.text.LineIndex;
+import opensafely.lsp.text.Range;
+import opensafely.lsp.workspace.Document;
+import opensafely.lsp.workspace.DocumentKind;
+import org.eclipse.lsp4j.CodeAction;
+import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.Command;
+import org.eclipse.lsp4j.CompletionItem;
+import org.eclipse.lsp4j.CompletionList;
+import org.eclipse.lsp4j.CompletionParams;
+import org.eclipse.lsp4j.DefinitionParams;
+import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.DidCloseTextDocumentParams;
+import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.DidSaveTextDocumentParams;
+import org.eclipse.lsp4j.DocumentSymbol;
+import org.eclipse.lsp4j.DocumentSymbolParams;
+import org.eclipse.lsp4j.Hover;
+import org.eclipse.lsp4j.HoverParams;
+import org.eclipse.lsp4j.Location;
+import org.eclipse.lsp4j.LocationLink;
+import org.eclipse.lsp4j.PrepareRenameDefaultBehavior;
+import org.eclipse.lsp4j.PrepareRenameParams;
+import org.eclipse.lsp4j.PrepareRenameResult;
+import org.eclipse.lsp4j.ReferenceParams;
+import org.eclipse.lsp4j.RenameParams;
+import org.eclipse.lsp4j.SymbolInformation;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
+import org.eclipse.lsp4j.WorkspaceEdit;
+import org.eclipse.lsp4j.jsonrpc.CancelChecker;
+import org.eclipse.lsp4j.jsonrpc.CompletableFutures;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.lsp4j.jsonrpc.messages.Either3;
+import org.eclipse.lsp4j.services.TextDocumentService;
+
+/**
+ * Document sync and the per-document requests. Every request has the same shape: take the snapshot of
+ * the document as it is when the request arrives (notifications are handled in order on the protocol
+ * thread, so the client's positions refer to exactly that text), then compute on a worker, where a
+ * cancellation or a failure ends only that one request.
+ */
+final class StudyTextDocumentService implements TextDocumentService {
+    private final LanguageService service;
+    private final OpenDocuments documents;
+    private final DiagnosticsPublisher diagnostics;
+    private final Executor workers;
+    private final ServerLog log;
+
+    StudyTextDocumentService(LanguageService service, OpenDocuments documents, DiagnosticsPublisher diagnostics,
+                             Executor workers, ServerLog log) {
+        this.service = service;
+        this.documents = documents;
+        this.diagnostics = diagnostics;
+        this.workers = workers;
+        this.log = log;
+    }
+
+    // --- sync --------------------------------------------------------------------------------------
+
+    @Override
+    public void didOpen(DidOpenTextDocumentParams params) {
+        var item = params.getTextDocument();
+        documents.open(item.getUri(), item.getText() == null ? "" : item.getText(), item.getVersion());
+        diagnostics.validateNow(item.getUri());
+    }
+
+    @Override
+    public void didChange(DidChangeTextDocumentParams params) {
+        String uri = params.getTextDocument().getUri();
+        Integer version = params.getTextDocument().getVersion();
+        Optional<Document> old = documents.get(uri);
+        if (old.isEmpty()) return;
+        int v = version != null ? version : old.get().version() + 1;
+        try {
+            documents.change(uri, v, params.getContentChanges());
+        } catch (RuntimeException e) {
+            log.error("could not apply an edit to " + uri, e);
+            return;
+        }
+        diagnostics.validateSoon(uri);
+    }
+
+    @Override
+    public void didClose(DidCloseTextDocumentParams params) {
+        String uri = params.getTextDocument().getUri();
+        documents.close(uri);
+        diagnostics.clear(uri);
+    }
+
+    @Override
+    public void didSave(DidSaveTextDocumentParams params) {
+        // Saving a new script can make a file that project.yaml names exist. Clients that do not watch
+        // files tell us nothing else, so re-check the study's open project.yaml documents.
+        documents.get(params.getTextDocument().getUri()).ifPresent(saved -> {
+            if (saved.kind() != DocumentKind.PROJECT_YAML) {
+                diagnostics.filesChanged(doc -> doc.kind() == DocumentKind.PROJECT_YAML
+                        && doc.folder().known() && doc.folder().equals(saved.folder()));
+            }
+        });
+    }
+
+    // --- requests ----------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
+        return compute("completion", params.getTextDocument(), Either.forLeft(List.of()), (doc, cancel) -> {
+            var found = service.complete(doc, Protocol.position(params.getPosition()));
+            cancel.checkCanceled();
+            List<CompletionItem> items = new ArrayList<>(found.size());
+            for (var c : found) items.add(Protocol.completion(c));
+            return Either.forRight(new CompletionList(false, items));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Hover> hover(HoverParams params) {
+        return compute("hover", params.getTextDocument(), null, (doc, cancel) ->
+                service.hover(doc, Protocol.position(params.getPosition())).map(Protocol::hover).orElse(null));
+    }
+
+    @Override
+    public CompletableFuture<Either<List<? extends Location>, List<? extends LocationLink>>> definition(DefinitionParams params) {
+        return compute("definition", params.getTextDocument(), Either.forLeft(List.of()), (doc, cancel) -> {
+            List<Location> out = new ArrayList<>();
+            for (var l : service.definition(doc, Protocol.position(params.getPosition()))) {
+                out.add(Protocol.location(l, documents::uriOf));
+            }
+            return Either.forLeft(out);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<? extends Location>> references(ReferenceParams params) {
+        boolean includeDeclaration = params.getContext() == null || params.getContext().isIncludeDeclaration();
+        return compute("references", params.getTextDocument(), List.of(), (doc, cancel) -> {
+            List<Location> out = new ArrayList<>();
+            for (var l : service.references(doc, Protocol.position(params.getPosition()), includeDeclaration)) {
+                out.add(Protocol.location(l, documents::uriOf));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Either3<org.eclipse.lsp4j.Range, PrepareRenameResult, PrepareRenameDefaultBehavior>> prepareRename(
+            PrepareRenameParams params) {
+        return compute("prepareRename", params.getTextDocument(), null, (doc, cancel) -> {
+            Optional<Range> name = service.prepareRename(doc, Protocol.position(params.getPosition()));
+            if (name.isEmpty()) return null;
+            LineIndex index = new LineIndex(doc.text());
+            String placeholder = doc.text().substring(index.offset(name.get().start()), index.offset(name.get().end()));
+            return Either3.forSecond(new PrepareRenameResult(Protocol.range(name.get()), placeholder));
+        });
+    }
+
+    @Override
+    public CompletableFuture<WorkspaceEdit> rename(RenameParams params) {
+        String uri = params.getTextDocument().getUri();
+        return compute("rename", params.getTextDocument(), null, (doc, cancel) -> {
+            List<TextEdit> edits = service.rename(doc, Protocol.position(params.getPosition()), params.getNewName());
+            return edits.isEmpty() ? null : Protocol.workspaceEdit(uri, edits);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<Either<SymbolInformation, DocumentSymbol>>> documentSymbol(DocumentSymbolParams params) {
+        return compute("documentSymbol", params.getTextDocument(), List.of(), (doc, cancel) -> {
+            List<Either<SymbolInformation, DocumentSymbol>> out = new ArrayList<>();
+            for (var s : service.symbols(doc)) out.add(Either.forRight(Protocol.symbol(s)));
+            return out;
+        });
+    }
+
+    /**
+     * Quick fixes. A fix that comes with a diagnostic is offered with that diagnostic attached (so the
+     * editor shows it as its fix); fixes the language service offers for the range besides are added once.
+     */
+    @Override
+    public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams params) {
+        String uri = params.getTextDocument().getUri();
+        Range range = Protocol.range(params.getRange());
+        return compute("codeAction", params.getTextDocument(), List.of(), (doc, cancel) -> {
+            List<Either<Command, CodeAction>> out = new ArrayList<>();
+            Set<Fix> offered = new LinkedHashSet<>();
+            for (Diagnostic d : diagnostics.diagnostics(uri, doc)) {
+                if (d.fixes().isEmpty() || !overlaps(d.range(), range)) continue;
+                var lspDiagnostic = Protocol.diagnostic(d, uri);
+                for (Fix f : d.fixes()) {
+                    if (offered.add(f)) out.add(Either.forRight(Protocol.quickFix(f, uri, List.of(lspDiagnostic))));
+                }
+            }
+            cancel.checkCanceled();
+            for (Fix f : service.fixes(doc, range)) {
+                if (offered.add(f)) out.add(Either.forRight(Protocol.quickFix(f, uri, List.of())));
+            }
+            return out;
+        });
+    }
+
+    private static boolean overlaps(Range a, Range b) {
+        return a.start().compareTo(b.end()) <= 0 && b.start().compareTo(a.end()) <= 0;
+    }
+
+    /**
+     * Runs one request on a worker. A document that is not open, a cancellation, or a failure in the
+     * analysis gives the empty answer; a failure is also logged to the client.
+     */
+    private <R> CompletableFuture<R> compute(String name, TextDocumentIdentifier id, R empty,
+                                             BiFunction<Document, CancelChecker, R> work) {
+        Optional<Document> doc = documents.get(id.getUri());
+        if (doc.isEmpty()) return CompletableFuture.completedFuture(empty);
+        return CompletableFutures.computeAsync(workers, cancel -> {
+            cancel.checkCanceled();
+            try {
+                return work.apply(doc.get(), cancel);
+            } catch (CancellationException e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                log.error(name + " failed for " + id.getUri(), e);
+                return empty;
+            }
+        });
+    }
+}

@@ -1,0 +1,46 @@
+package opensafely.lsp.lsp;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import opensafely.lsp.workspace.DocumentKind;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
+import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
+import org.eclipse.lsp4j.FileChangeType;
+import org.eclipse.lsp4j.FileEvent;
+import org.eclipse.lsp4j.services.WorkspaceService;
+
+/**
+ * Workspace notifications. Rules check that the files project.yaml names exist, so creating or deleting
+ * a file re-checks the open project.yaml documents of the study it is in.
+ */
+final class StudyWorkspaceService implements WorkspaceService {
+    private final OpenDocuments documents;
+    private final DiagnosticsPublisher diagnostics;
+
+    StudyWorkspaceService(OpenDocuments documents, DiagnosticsPublisher diagnostics) {
+        this.documents = documents;
+        this.diagnostics = diagnostics;
+    }
+
+    @Override
+    public void didChangeConfiguration(DidChangeConfigurationParams params) {
+        // No settings yet.
+    }
+
+    @Override
+    public void didChangeWatchedFiles(DidChangeWatchedFilesParams params) {
+        List<Path> touched = params.getChanges().stream()
+                .filter(e -> e.getType() != FileChangeType.Changed)
+                .map(FileEvent::getUri)
+                .map(DocumentUris::filePath)
+                .flatMap(Optional::stream)
+                .toList();
+        if (touched.isEmpty()) return;
+        if (touched.stream().anyMatch(p -> DocumentKind.of(p) == DocumentKind.PROJECT_YAML)) {
+            documents.refreshUnknownFolders();
+        }
+        diagnostics.filesChanged(doc -> doc.kind() == DocumentKind.PROJECT_YAML
+                && doc.folder().root().map(root -> touched.stream().anyMatch(p -> p.startsWith(root))).orElse(false));
+    }
+}

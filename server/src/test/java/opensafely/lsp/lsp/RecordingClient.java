@@ -1,0 +1,81 @@
+package opensafely.lsp.lsp;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.eclipse.lsp4j.MessageActionItem;
+import org.eclipse.lsp4j.MessageParams;
+import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.RegistrationParams;
+import org.eclipse.lsp4j.ShowMessageRequestParams;
+import org.eclipse.lsp4j.services.LanguageClient;
+
+/** A language client that records what the server pushes, for tests to wait on. */
+public final class RecordingClient implements LanguageClient {
+    /** Every publishDiagnostics, in arrival order. */
+    public final List<PublishDiagnosticsParams> published = new CopyOnWriteArrayList<>();
+    public final List<MessageParams> logged = new CopyOnWriteArrayList<>();
+    public final List<RegistrationParams> registrations = new CopyOnWriteArrayList<>();
+    private final LinkedBlockingQueue<PublishDiagnosticsParams> unread = new LinkedBlockingQueue<>();
+
+    @Override
+    public void publishDiagnostics(PublishDiagnosticsParams params) {
+        published.add(params);
+        unread.add(params);
+    }
+
+    /**
+     * The next publishDiagnostics (skipping earlier ones) that matches, within a timeout. Consumes what
+     * it skips, so consecutive calls see consecutive publications.
+     */
+    public PublishDiagnosticsParams awaitDiagnostics(Predicate<PublishDiagnosticsParams> matching) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        List<PublishDiagnosticsParams> skipped = new ArrayList<>();
+        try {
+            while (System.nanoTime() < deadline) {
+                PublishDiagnosticsParams p = unread.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (p == null) break;
+                if (matching.test(p)) return p;
+                skipped.add(p);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return fail("no matching publishDiagnostics; skipped " + skipped);
+    }
+
+    public PublishDiagnosticsParams awaitDiagnostics(String uri, int version) {
+        return awaitDiagnostics(p -> p.getUri().equals(uri) && p.getVersion() != null && p.getVersion() == version);
+    }
+
+    @Override
+    public void telemetryEvent(Object object) {
+    }
+
+    @Override
+    public void showMessage(MessageParams messageParams) {
+        logged.add(messageParams);
+    }
+
+    @Override
+    public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams requestParams) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void logMessage(MessageParams message) {
+        logged.add(message);
+    }
+
+    @Override
+    public CompletableFuture<Void> registerCapability(RegistrationParams params) {
+        registrations.add(params);
+        return CompletableFuture.completedFuture(null);
+    }
+}
