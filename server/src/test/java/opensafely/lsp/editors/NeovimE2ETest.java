@@ -1,0 +1,120 @@
+package opensafely.lsp.editors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client nobody on the team wrote: Debian's headless Neovim 0.7 starts the real server jar with
+ * `vim.lsp.start_client`, opens a project.yaml with a misspelt top-level key, and must receive the
+ * diagnostic on that key and a completion list. The Lua side is src/test/resources/editors/nvim-e2e.lua.
+ */
+class NeovimE2ETest {
+
+    // Line 7 (0-based) misspells `expectations`; line 9 is empty, where top-level keys can be completed.
+    private static final String PROJECT = """
+            version: "5.0"
+            actions:
+              generate_dataset:
+                run: ehrql:v1 generate-dataset analysis/dataset_definition.py --output output/dataset.csv.gz
+                outputs:
+                  highly_sensitive:
+                    dataset: output/dataset.csv.gz
+            expectatons:
+              population_size: 1000
+
+            """;
+    private static final int COMPLETION_LINE = 9;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void neovimReceivesTheDiagnosticAndACompletionList() throws Exception {
+        Path nvim = findOnPath("nvim").orElseGet(() -> fail(
+                "nvim is not installed. This test needs Debian's Neovim (0.7+): "
+                        + "apt-get install -y --no-install-recommends neovim"));
+        Path jar = Path.of(System.getProperty("server.jar", "target/opensafely-lsp.jar")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), "server jar not built: " + jar);
+
+        Path study = Files.createDirectories(tmp.resolve("study"));
+        Files.writeString(study.resolve("project.yaml"), PROJECT);
+        Files.createDirectories(study.resolve("analysis"));
+        Files.writeString(study.resolve("analysis/dataset_definition.py"),
+                "from ehrql import create_dataset\ndataset = create_dataset()\n");
+        Path script = tmp.resolve("nvim-e2e.lua");
+        try (InputStream in = NeovimE2ETest.class.getResourceAsStream("/editors/nvim-e2e.lua")) {
+            Files.copy(in, script);
+        }
+        Path results = tmp.resolve("results.txt");
+        Path log = tmp.resolve("nvim.log");
+
+        ProcessBuilder pb = new ProcessBuilder(nvim.toString(), "--headless", "-u", "NONE", "-i", "NONE", "-n",
+                "-c", "luafile " + script)
+                .directory(study.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().put("OPENSAFELY_JAVA", javaExecutable());
+        pb.environment().put("OPENSAFELY_LSP_JAR", jar.toString());
+        pb.environment().put("STUDY_DIR", study.toString());
+        pb.environment().put("COMPLETION_LINE", Integer.toString(COMPLETION_LINE));
+        pb.environment().put("E2E_OUT", results.toString());
+        // Keep Neovim's state files out of the user's home.
+        pb.environment().put("XDG_STATE_HOME", tmp.resolve("state").toString());
+        pb.environment().put("XDG_DATA_HOME", tmp.resolve("data").toString());
+
+        Process process = pb.start();
+        process.getOutputStream().close();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("nvim did not finish within 90 s; its output:\n" + read(log) + "\nresults so far:\n" + read(results));
+        }
+        String output = read(results);
+        String context = "nvim exit " + process.exitValue() + "\nresults:\n" + output + "\nnvim output:\n" + read(log);
+        assertEquals(0, process.exitValue(), context);
+
+        List<String> lines = Arrays.asList(output.split("\n"));
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("ERROR")), context);
+        List<String> diagnostics = lines.stream().filter(l -> l.startsWith("DIAG ")).toList();
+        // Severity 1 is vim.diagnostic.severity.ERROR.
+        assertEquals(1, diagnostics.size(), context);
+        assertTrue(diagnostics.get(0).startsWith("DIAG 7:0-7:11 1 unknown-top-level-key "), context);
+        assertTrue(diagnostics.get(0).contains("expectatons"), context);
+
+        String completion = lines.stream().filter(l -> l.startsWith("COMPLETION ")).findFirst()
+                .orElseGet(() -> fail("no completion result\n" + context));
+        assertTrue(completion.matches("COMPLETION \\d+ ?.*"), context);
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Optional<Path> findOnPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) return Optional.empty();
+        return Arrays.stream(path.split(File.pathSeparator))
+                .filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, name))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(none)";
+    }
+}
