@@ -18,10 +18,20 @@ import opensafely.lsp.workspace.Location;
 public final class StudyLanguageService implements LanguageService {
     private final ProjectParser parser = new ProjectParser();
     private final PipelineChecker checker = new PipelineChecker();
+    private final AnalysisCache cache = new AnalysisCache(parser);
+    private final ProjectCompletion completion = new ProjectCompletion(cache);
+    private final ProjectHover hover = new ProjectHover(cache);
+    private final ProjectNavigation navigation = new ProjectNavigation(cache);
+    private final ProjectSymbols symbols = new ProjectSymbols();
+    private final QuickFixes quickFixes = new QuickFixes();
 
-    /** Parses a project.yaml document (the model is cheap to rebuild; callers cache per version). */
+    /** The parsed project.yaml of a document; the same text and version reuse one parse. */
     public Project project(Document doc) {
-        return parser.parse(doc.text());
+        return cache.get(doc).project();
+    }
+
+    private static boolean isProject(Document doc) {
+        return doc.kind() == DocumentKind.PROJECT_YAML;
     }
 
     @Override
@@ -34,41 +44,43 @@ public final class StudyLanguageService implements LanguageService {
 
     @Override
     public List<Completion> complete(Document doc, Position pos) {
-        return List.of();
+        return isProject(doc) ? completion.complete(doc, pos) : List.of();
     }
 
     @Override
     public Optional<HoverInfo> hover(Document doc, Position pos) {
-        return Optional.empty();
+        return isProject(doc) ? hover.hover(doc, pos) : Optional.empty();
     }
 
     @Override
     public List<Location> definition(Document doc, Position pos) {
-        return List.of();
+        return isProject(doc) ? navigation.definition(doc, pos) : List.of();
     }
 
     @Override
     public List<Location> references(Document doc, Position pos, boolean includeDeclaration) {
-        return List.of();
+        return isProject(doc) ? navigation.references(doc, pos, includeDeclaration) : List.of();
     }
 
     @Override
     public Optional<Range> prepareRename(Document doc, Position pos) {
-        return Optional.empty();
+        return isProject(doc) ? navigation.prepareRename(doc, pos) : Optional.empty();
     }
 
     @Override
     public List<TextEdit> rename(Document doc, Position pos, String newName) {
-        return List.of();
+        return isProject(doc) ? navigation.rename(doc, pos, newName) : List.of();
     }
 
     @Override
     public List<Symbol> symbols(Document doc) {
-        return List.of();
+        return isProject(doc) ? symbols.symbols(project(doc)) : List.of();
     }
 
     @Override
     public List<Fix> fixes(Document doc, Range range) {
-        return List.of();
+        if (!isProject(doc)) return List.of();
+        List<Diagnostic> all = cache.get(doc).diagnostics(p -> checker.check(p, doc.folder()));
+        return quickFixes.fixes(all, range);
     }
 }

@@ -1,0 +1,109 @@
+package opensafely.lsp.features;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.pipeline.Project;
+import opensafely.lsp.pipeline.ProjectParser;
+import opensafely.lsp.workspace.Document;
+
+/**
+ * Parsed projects of the last few document versions, so completion, hover and code actions on the same
+ * text reuse one parse. Also remembers, per file, the last text that parsed: while the user is mid-edit
+ * the YAML is often broken, and the action names of a moment ago are still the best guess.
+ */
+final class AnalysisCache {
+    private static final int SIZE = 8;
+
+    /** One document version's analysis; the index and diagnostics are built on first use. */
+    static final class Entry {
+        private final Project project;
+        private ProjectIndex index;
+        private List<Diagnostic> diagnostics;
+
+        Entry(Project project) {
+            this.project = project;
+        }
+
+        Project project() {
+            return project;
+        }
+
+        synchronized ProjectIndex index() {
+            if (index == null) index = new ProjectIndex(project);
+            return index;
+        }
+
+        synchronized List<Diagnostic> diagnostics(Function<Project, List<Diagnostic>> compute) {
+            if (diagnostics == null) diagnostics = List.copyOf(compute.apply(project));
+            return diagnostics;
+        }
+    }
+
+    private record Key(Path path, int version, String text) {
+    }
+
+    private final ProjectParser parser;
+    private final Map<Key, Entry> recent = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
+            return size() > SIZE;
+        }
+    };
+    private final Map<Path, Entry> lastParsed = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Entry> eldest) {
+            return size() > 32;
+        }
+    };
+
+    AnalysisCache(ProjectParser parser) {
+        this.parser = parser;
+    }
+
+    Entry get(Document doc) {
+        Key key = new Key(doc.path(), doc.version(), doc.text());
+        synchronized (this) {
+            Entry e = recent.get(key);
+            if (e != null) return e;
+        }
+        // Parse outside the lock: a big file takes a while and other documents need not wait.
+        Entry e = new Entry(parser.parse(doc.text()));
+        synchronized (this) {
+            recent.put(key, e);
+            if (e.project().parsed() && doc.path() != null) lastParsed.put(doc.path(), e);
+        }
+        return e;
+    }
+
+    /** The analysis of the last version of this file that parsed, or null. */
+    synchronized Entry lastParsed(Path path) {
+        return path == null ? null : lastParsed.get(path);
+    }
+
+    private final Map<String, Entry> variants = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > 2;
+        }
+    };
+
+    /**
+     * The analysis of a variant of a text (say, with the line being typed blanked out). Successive
+     * keystrokes on one line make the same variant, so it is parsed once.
+     */
+    Entry variant(String text) {
+        synchronized (this) {
+            Entry e = variants.get(text);
+            if (e != null) return e;
+        }
+        Entry e = new Entry(parser.parse(text));
+        synchronized (this) {
+            variants.put(text, e);
+        }
+        return e;
+    }
+}
