@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
 import { CheckDiagnostic, CheckOutputError, diagnosticsByFile, parseCheckReport, studyFolderArgs, summarise } from './check';
 import { describeRejections, findJava, FoundJava, javaCandidates } from './java';
 import { nodeJavaProbe, runProcess } from './process';
@@ -68,7 +68,9 @@ class Session {
         this.runtime = await this.resolveRuntime();
         if (!this.runtime) return;
         const { java, jar, jvmOptions } = this.runtime;
-        const command = { command: java.executable, args: javaArgs(jvmOptions, jar), transport: TransportKind.stdio };
+        // No `transport`: with TransportKind.stdio the client would append `--stdio`, which the jar
+        // rejects. Without it the client still talks over the process's stdin/stdout.
+        const command = { command: java.executable, args: javaArgs(jvmOptions, jar) };
         const serverOptions: ServerOptions = { run: command, debug: command };
         const clientOptions: LanguageClientOptions = {
             documentSelector: DOCUMENT_FILTERS.map(f => ({ ...f })),
@@ -77,11 +79,11 @@ class Session {
                 fileEvents: vscode.workspace.createFileSystemWatcher('**/{project.yaml,analysis/**,codelists/**}'),
             },
         };
-        const client = new LanguageClient(CLIENT_ID, 'OpenSAFELY Language Server', serverOptions, clientOptions);
-        this.client = client;
-        client.onDidChangeState(e => this.showState(e.newState));
         this.output.info(`Starting ${java.executable} ${javaArgs(jvmOptions, jar).join(' ')}`);
         try {
+            const client = new LanguageClient(CLIENT_ID, 'OpenSAFELY Language Server', serverOptions, clientOptions);
+            this.client = client;
+            client.onDidChangeState(e => this.showState(e.newState));
             await client.start();
         } catch (e) {
             this.showStatus('$(error) OpenSAFELY', 'The language server failed to start: see the log');

@@ -68,3 +68,63 @@ test('without Java 17+, activation registers the commands and shows one clear me
         if (saved.JAVA_HOME !== undefined) process.env.JAVA_HOME = saved.JAVA_HOME;
     }
 });
+
+test('with Java and the jar, the server starts and the commands work against it', { timeout: 60000 }, async () => {
+    const jar = path.resolve(process.env.OPENSAFELY_LSP_JAR ?? path.join(extensionDir, '..', 'server', 'target', 'opensafely-lsp.jar'));
+    assert.ok(fs.existsSync(jar), `The server jar ${jar} is not built: run "mvn -B -q -DskipTests package" at the repository root first.`);
+    // An installed extension: the jar where the .vsix puts it.
+    const installed = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-'));
+    fs.mkdirSync(path.join(installed, 'server'));
+    fs.copyFileSync(jar, path.join(installed, 'server', 'opensafely-lsp.jar'));
+    // A study whose project.yaml misspells `expectations` on line 8 (0-based 7).
+    const study = fs.mkdtempSync(path.join(os.tmpdir(), 'study-'));
+    fs.writeFileSync(path.join(study, 'project.yaml'), [
+        'version: "5.0"',
+        'actions:',
+        '  generate_dataset:',
+        '    run: ehrql:v1 generate-dataset analysis/dataset_definition.py --output output/dataset.csv.gz',
+        '    outputs:',
+        '      highly_sensitive:',
+        '        dataset: output/dataset.csv.gz',
+        'expectatons:',
+        '  population_size: 1000',
+        '',
+    ].join('\n'));
+    fs.mkdirSync(path.join(study, 'analysis'));
+    fs.writeFileSync(path.join(study, 'analysis', 'dataset_definition.py'), 'from ehrql import create_dataset\ndataset = create_dataset()\n');
+
+    const { vscode, calls } = createVscodeStub({});
+    vscode.workspace.workspaceFolders = [{ uri: { fsPath: study }, name: 'study', index: 0 }];
+    vscode.workspace.findFiles = async () => [{ fsPath: path.join(study, 'project.yaml') }];
+    const { ext, restore } = loadFresh(vscode);
+    try {
+        await ext.activate(fakeContext(installed));
+        const log = () => calls.outputLines.join('\n');
+        assert.deepEqual(calls.errors, [], log());
+        assert.equal(calls.statusItems[0].text, '$(check) OpenSAFELY', log());
+        assert.match(calls.statusItems[0].tooltip, /running on Java \d+/);
+
+        const run = (id) => calls.commands.find(c => c.id === id).fn();
+        await run('opensafely.checkWorkspace');
+        const problems = calls.collections.find(c => c.name === 'opensafely-check');
+        const found = problems.get({ fsPath: path.join(study, 'project.yaml') });
+        assert.ok(found, `no check results for project.yaml: ${[...problems.entries.keys()]}\n${log()}`);
+        assert.deepEqual(found.map(d => [d.code, d.severity, d.range.start, d.range.end, d.source]), [
+            ['unknown-top-level-key', 0, { line: 7, character: 0 }, { line: 7, character: 11 }, 'opensafely-lsp'],
+        ]);
+        assert.deepEqual(calls.infos, ['OpenSAFELY: study: 1 file(s) checked: 1 error(s), 0 warning(s)']);
+
+        await run('opensafely.restartServer');
+        assert.equal(calls.statusItems[0].text, '$(check) OpenSAFELY', log());
+        assert.equal(calls.outputLines.filter(l => l.includes('Starting ')).length, 2, log());
+
+        await run('opensafely.showVersion');
+        assert.match(calls.infos[1], /^opensafely-lsp \d+\.\d+\.\d+.* \(Java \d+, .*java.*\)$/);
+        assert.deepEqual(calls.errors, [], log());
+    } finally {
+        await ext.deactivate();
+        restore();
+        fs.rmSync(installed, { recursive: true, force: true });
+        fs.rmSync(study, { recursive: true, force: true });
+    }
+});

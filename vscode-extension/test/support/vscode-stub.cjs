@@ -4,7 +4,7 @@
 const Module = require('module');
 
 function createVscodeStub(settings = {}) {
-    const calls = { commands: [], errors: [], infos: [], statusItems: [], outputLines: [] };
+    const calls = { commands: [], errors: [], infos: [], statusItems: [], outputLines: [], collections: [] };
     const disposable = () => ({ dispose() {} });
 
     // Anything the extension or vscode-languageclient touches that is not modelled below:
@@ -39,7 +39,21 @@ function createVscodeStub(settings = {}) {
         };
     };
 
+    class RelativePattern {
+        constructor(base, pattern) { this.base = base; this.pattern = pattern; }
+    }
+    class Range {
+        constructor(sl, sc, el, ec) { this.start = { line: sl, character: sc }; this.end = { line: el, character: ec }; }
+    }
+    class Diagnostic {
+        constructor(range, message, severity) { this.range = range; this.message = message; this.severity = severity; }
+    }
+
     const overrides = {
+        version: '1.91.0',
+        RelativePattern,
+        Range,
+        Diagnostic,
         EventEmitter,
         Disposable,
         StatusBarAlignment: { Left: 1, Right: 2 },
@@ -69,7 +83,7 @@ function createVscodeStub(settings = {}) {
         languages: {
             createDiagnosticCollection: (name) => {
                 const entries = new Map();
-                return {
+                const collection = {
                     name, entries,
                     set: (uri, diags) => entries.set(uri.fsPath, diags),
                     delete: (uri) => entries.delete(uri.fsPath),
@@ -78,6 +92,8 @@ function createVscodeStub(settings = {}) {
                     forEach: (fn) => entries.forEach((v, k) => fn({ fsPath: k }, v)),
                     dispose() {},
                 };
+                calls.collections.push(collection);
+                return collection;
             },
         },
         workspace: {
@@ -103,9 +119,15 @@ function createVscodeStub(settings = {}) {
         },
         env: { openExternal: () => Promise.resolve(true), appName: 'stub', language: 'en' },
     };
-    const vscode = new Proxy(overrides, {
-        get: (target, prop) => (prop in target ? target[prop] : anything(`vscode.${String(prop)}`)),
+    // Namespaces fall back to `anything` for the many APIs the language client registers with.
+    const withFallback = (obj, name) => new Proxy(obj, {
+        get: (target, prop) => (prop in target ? target[prop] : anything(`${name}.${String(prop)}`)),
+        set: (target, prop, value) => { target[prop] = value; return true; },
     });
+    for (const ns of ['window', 'commands', 'languages', 'workspace', 'env']) {
+        overrides[ns] = withFallback(overrides[ns], `vscode.${ns}`);
+    }
+    const vscode = withFallback(overrides, 'vscode');
     return { vscode, calls };
 }
 
@@ -119,6 +141,7 @@ function installVscodeStub(vscode) {
     return () => { Module._load = original; };
 }
 
+/** An ExtensionContext for an extension installed at extensionPath (its package.json is this one's). */
 function fakeContext(extensionPath) {
     const path = require('path');
     return {
@@ -128,7 +151,7 @@ function fakeContext(extensionPath) {
         globalState: { get: () => undefined, update: () => Promise.resolve(), keys: () => [] },
         workspaceState: { get: () => undefined, update: () => Promise.resolve(), keys: () => [] },
         environmentVariableCollection: {},
-        extension: { packageJSON: require(path.join(extensionPath, 'package.json')) },
+        extension: { packageJSON: require('../../package.json') },
     };
 }
 
