@@ -1,0 +1,140 @@
+package opensafely.lsp.grammar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.antlr.v4.runtime.tree.ParseTree;
+import org.antlr.v4.runtime.tree.TerminalNode;
+import org.junit.jupiter.api.Test;
+
+/** Half-typed files: errors come back as data with positions, and the tree keeps the rest. */
+class ErrorRecoveryTest {
+
+    private static List<String> funcNames(ParsedPython parsed) {
+        List<String> names = new ArrayList<>();
+        new PythonParserBaseVisitor<Void>() {
+            @Override
+            public Void visitFuncdef(PythonParser.FuncdefContext ctx) {
+                if (ctx.NAME() != null) {
+                    names.add(ctx.NAME().getText());
+                }
+                return visitChildren(ctx);
+            }
+        }.visit(parsed.tree());
+        return names;
+    }
+
+    @Test
+    void attributeBeingTypedIsOneErrorAndLaterDefinitionsSurvive() {
+        String source = """
+            from cohortextractor import patients
+            age = patients.
+            def later():
+                return 1
+            """;
+        ParsedPython parsed = PythonSource.parse(source);
+        assertEquals(1, parsed.errors().size(), parsed.errors().toString());
+        SyntaxError error = parsed.errors().get(0);
+        assertEquals(2, error.line());
+        assertEquals(15, error.column());
+        assertEquals(List.of("later"), funcNames(parsed));
+    }
+
+    @Test
+    void unclosedBracketAtEndOfFileIsReportedNotThrown() {
+        ParsedPython parsed = PythonSource.parse("def f():\n    pass\nstudy = StudyDefinition(\n    population=patients.all(),\n");
+        assertTrue(parsed.hasErrors());
+        SyntaxError error = parsed.errors().get(0);
+        assertEquals(5, error.line());
+        assertEquals(List.of("f"), funcNames(parsed));
+    }
+
+    @Test
+    void unterminatedStringIsReportedOnItsLineAndParsingContinues() {
+        ParsedPython parsed = PythonSource.parse("x = 'abc\ny = 2\ndef g(): pass\n");
+        assertEquals(List.of(new SyntaxError(1, 4, "unterminated string literal", 4)), parsed.errors());
+        assertEquals(List.of("g"), funcNames(parsed));
+    }
+
+    @Test
+    void unterminatedTripleQuotedStringRunsToEndOfFile() {
+        ParsedPython parsed = PythonSource.parse("def f():\n    x = \"\"\"\n    text\n");
+        assertEquals(1, parsed.errors().size(), parsed.errors().toString());
+        assertEquals("unterminated string literal", parsed.errors().get(0).message());
+        assertEquals(2, parsed.errors().get(0).line());
+    }
+
+    @Test
+    void blockLeftOpenAtEndOfFileNeedsNoNewlineOrDedent() {
+        ParsedPython parsed = PythonSource.parse("def f(x):\n    if x:\n        return [1, 2]");
+        assertEquals(List.of(), parsed.errors());
+    }
+
+    @Test
+    void emptyBodyAtEndOfFileIsOneError() {
+        ParsedPython parsed = PythonSource.parse("x = 1\ndef f():\n");
+        assertEquals(1, parsed.errors().size(), parsed.errors().toString());
+        assertEquals(List.of("f"), funcNames(parsed));
+    }
+
+    @Test
+    void strayCharacterIsReportedWithItsPosition() {
+        ParsedPython parsed = PythonSource.parse("a = 1\nb = $2\n");
+        assertEquals(List.of(new SyntaxError(2, 4, "invalid character '$'", 1)), parsed.errors());
+    }
+
+    @Test
+    void inconsistentDedentIsReported() {
+        ParsedPython parsed = PythonSource.parse("if a:\n        b = 1\n    c = 2\n");
+        assertEquals("unindent does not match any outer indentation level", parsed.errors().get(0).message());
+        assertEquals(3, parsed.errors().get(0).line());
+    }
+
+    @Test
+    void missingCommaBetweenArgumentsPointsAtTheSecondArgument() {
+        ParsedPython parsed = PythonSource.parse("study = StudyDefinition(\n    a=1\n    b=2,\n)\n");
+        assertFalse(parsed.errors().isEmpty());
+        SyntaxError first = parsed.errors().get(0);
+        assertEquals(3, first.line());
+        assertEquals(4, first.column());
+    }
+
+    @Test
+    void columnsCountUtf16UnitsLikeJavaStrings() {
+        // The emoji is two UTF-16 units (one code point), so `$` sits at index 9 of its line.
+        ParsedPython parsed = PythonSource.parse("x = '\uD83D\uDE00' $\n");
+        assertEquals(9, parsed.errors().get(0).column());
+    }
+
+    @Test
+    void garbageNeverThrows() {
+        String[] inputs = {"", "\n\n", ")))", "(((", "def", "class :", "@", "if", "    x", "lambda",
+            "f'{", "'''", "\\", "match x:\n  case", "x = [1,\n\n\ndef f(): pass", "else:\n  pass",
+            "\t\t\tx\n  y\n", "try:\n  pass\n", "import", "from . import", "** ** **", "{**}"};
+        for (String input : inputs) {
+            ParsedPython parsed = PythonSource.parse(input);
+            assertTrue(parsed.tree() != null, input);
+            assertTrue(text(parsed.tree()) != null, input);
+        }
+    }
+
+    @Test
+    void deeplyNestedBracketsDoNotOverflow() {
+        String source = "x = " + "(".repeat(5000) + "1" + ")".repeat(5000) + "\n";
+        ParsedPython parsed = PythonSource.parse(source);
+        assertTrue(parsed.tree() != null);
+    }
+
+    private static String text(ParseTree tree) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < tree.getChildCount(); i++) {
+            ParseTree child = tree.getChild(i);
+            sb.append(child instanceof TerminalNode t ? t.getText() : text(child));
+        }
+        return sb.toString();
+    }
+}
