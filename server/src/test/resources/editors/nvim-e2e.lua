@@ -1,7 +1,8 @@
 -- Headless Neovim 0.7 as an LSP client of the real server (run by NeovimE2ETest):
 --   nvim --headless -u NONE -i NONE -n -c 'luafile nvim-e2e.lua'
 -- Environment: OPENSAFELY_JAVA (java executable), OPENSAFELY_LSP_JAR (the server jar),
--- STUDY_DIR (a folder with project.yaml), COMPLETION_LINE (0-based line to complete at, column 0),
+-- STUDY_DIR (a folder with project.yaml), COMPLETION_LINE and COMPLETION_CHARACTER (0-based position
+-- to complete at),
 -- E2E_OUT (file for the results). One result per line:
 --   DIAG <line>:<col>-<endline>:<endcol> <severity> <code> <message>     (0-based, as the server sent them)
 --   COMPLETION <count> <label> <label> ...
@@ -30,6 +31,7 @@ local function run()
   local jar = assert(os.getenv('OPENSAFELY_LSP_JAR'), 'OPENSAFELY_LSP_JAR is not set')
   local study = assert(os.getenv('STUDY_DIR'), 'STUDY_DIR is not set')
   local completion_line = tonumber(os.getenv('COMPLETION_LINE') or '0')
+  local completion_character = tonumber(os.getenv('COMPLETION_CHARACTER') or '0')
 
   vim.cmd('edit ' .. vim.fn.fnameescape(study .. '/project.yaml'))
   local buf = vim.api.nvim_get_current_buf()
@@ -68,7 +70,7 @@ local function run()
 
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(buf) },
-    position = { line = completion_line, character = 0 },
+    position = { line = completion_line, character = completion_character },
   }
   local responses, err = vim.lsp.buf_request_sync(buf, 'textDocument/completion', params, 15000)
   if not responses then

@@ -20,11 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A client nobody on the team wrote: Debian's headless Neovim 0.7 starts the real server jar with
  * `vim.lsp.start_client`, opens a project.yaml with a misspelt top-level key, and must receive the
- * diagnostic on that key and a completion list. The Lua side is src/test/resources/editors/nvim-e2e.lua.
+ * diagnostic on that key and the completion list for an action's missing keys. The Lua side is src/test/resources/editors/nvim-e2e.lua.
  */
 class NeovimE2ETest {
 
-    // Line 7 (0-based) misspells `expectations`; line 9 is empty, where top-level keys can be completed.
+    // Line 8 (0-based) misspells `expectations`. Line 7 is an empty key line inside the action,
+    // where the action keys not yet used can be completed.
     private static final String PROJECT = """
             version: "5.0"
             actions:
@@ -33,11 +34,12 @@ class NeovimE2ETest {
                 outputs:
                   highly_sensitive:
                     dataset: output/dataset.csv.gz
+               \s
             expectatons:
               population_size: 1000
-
             """;
-    private static final int COMPLETION_LINE = 9;
+    private static final int COMPLETION_LINE = 7;
+    private static final int COMPLETION_CHARACTER = 4;
 
     @TempDir
     Path tmp;
@@ -72,6 +74,7 @@ class NeovimE2ETest {
         pb.environment().put("OPENSAFELY_LSP_JAR", jar.toString());
         pb.environment().put("STUDY_DIR", study.toString());
         pb.environment().put("COMPLETION_LINE", Integer.toString(COMPLETION_LINE));
+        pb.environment().put("COMPLETION_CHARACTER", Integer.toString(COMPLETION_CHARACTER));
         pb.environment().put("E2E_OUT", results.toString());
         // Keep Neovim's state files out of the user's home.
         pb.environment().put("XDG_STATE_HOME", tmp.resolve("state").toString());
@@ -92,12 +95,13 @@ class NeovimE2ETest {
         List<String> diagnostics = lines.stream().filter(l -> l.startsWith("DIAG ")).toList();
         // Severity 1 is vim.diagnostic.severity.ERROR.
         assertEquals(1, diagnostics.size(), context);
-        assertTrue(diagnostics.get(0).startsWith("DIAG 7:0-7:11 1 unknown-top-level-key "), context);
+        assertTrue(diagnostics.get(0).startsWith("DIAG 8:0-8:11 1 unknown-top-level-key "), context);
         assertTrue(diagnostics.get(0).contains("expectatons"), context);
 
         String completion = lines.stream().filter(l -> l.startsWith("COMPLETION ")).findFirst()
                 .orElseGet(() -> fail("no completion result\n" + context));
-        assertTrue(completion.matches("COMPLETION \\d+ ?.*"), context);
+        // Inside the action, the keys it does not have yet (it already has run and outputs).
+        assertEquals("COMPLETION 3 needs config dummy_data_file", completion, context);
     }
 
     private static String javaExecutable() {
