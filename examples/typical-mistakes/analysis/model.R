@@ -1,0 +1,8 @@
+# Logistic regression of recorded asthma on age band and sex.
+library(readr)
+
+dataset <- read_csv("output/dataset.csv.gz")
+dataset$has_asthma <- dataset$has_asthma == "T"
+
+model <- glm(has_asthma ~ age_band + sex, data = dataset, family = binomial)
+saveRDS(model, "output/model.rds")

@@ -1,0 +1,99 @@
+package opensafely.lsp.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import opensafely.lsp.SharedData;
+import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.workspace.StudyFolder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The example studies under examples/ are what a newcomer runs first (the README's main command), so what
+ * the checker says about them is pinned here: nothing at all for the clean study, and exactly the mistakes
+ * its README lists for the other one.
+ */
+class ExamplesTest {
+    private static final Path EXAMPLES = SharedData.repo().resolve("examples");
+
+    /** A finding as the README of typical-mistakes lists it: rule id and 1-based line. */
+    record Finding(String code, int line) implements Comparable<Finding> {
+        @Override
+        public int compareTo(Finding o) {
+            return line != o.line ? Integer.compare(line, o.line) : code.compareTo(o.code);
+        }
+
+        @Override
+        public String toString() {
+            return "line " + line + " " + code;
+        }
+    }
+
+    private static final Set<Finding> TYPICAL_MISTAKES = Set.of(
+            new Finding("generate-dataset-output-mismatch", 7),
+            new Finding("needs-cycle", 8),
+            new Finding("latest-tag-unsupported", 14),
+            new Finding("needs-cycle", 15),
+            new Finding("yaml-duplicate-key", 18),
+            new Finding("yaml-duplicate-key", 19),
+            new Finding("image-version-invalid", 22),
+            new Finding("needs-unknown-action", 23),
+            new Finding("output-path-extension-not-allowed", 26),
+            new Finding("run-file-missing", 29),
+            new Finding("unknown-top-level-key", 36));
+
+    static List<Diagnostic> check(String study) throws IOException {
+        Path folder = EXAMPLES.resolve(study);
+        String text = Files.readString(folder.resolve("project.yaml"));
+        return new PipelineChecker().check(new ProjectParser().parse(text), StudyFolder.at(folder));
+    }
+
+    @Test
+    void cleanStudyHasNoFindingsAtAll() throws IOException {
+        List<Diagnostic> found = check("clean-study");
+        assertEquals(List.of(), found.stream().map(ExamplesTest::describe).toList(),
+                "clean-study must check clean: no errors, warnings or hints");
+    }
+
+    @Test
+    void cleanStudyHasEveryFileItsPipelineNames() throws IOException {
+        Path folder = EXAMPLES.resolve("clean-study");
+        Project project = new ProjectParser().parse(Files.readString(folder.resolve("project.yaml")));
+        assertEquals(3, project.actions().size());
+        for (Action action : project.actions()) {
+            List<ScriptReference> refs = ScriptReference.of(action.run());
+            assertEquals(1, refs.size(), action.name() + " names one script");
+            assertTrue(Files.isRegularFile(folder.resolve(refs.get(0).path())), refs.get(0).path());
+        }
+        assertTrue(Files.isRegularFile(folder.resolve("codelists/example-asthma-diagnosis.csv")));
+    }
+
+    @Test
+    void typicalMistakesReportsExactlyTheListedFindings() throws IOException {
+        Set<Finding> found = new TreeSet<>();
+        for (Diagnostic d : check("typical-mistakes")) {
+            found.add(new Finding(d.code(), d.range().start().line() + 1));
+        }
+        assertEquals(new TreeSet<>(TYPICAL_MISTAKES), found);
+    }
+
+    @Test
+    void typicalMistakesReadmeListsEveryFinding() throws IOException {
+        String readme = Files.readString(EXAMPLES.resolve("typical-mistakes/README.md"));
+        for (Finding f : TYPICAL_MISTAKES) {
+            assertTrue(readme.contains("| " + f.line() + " | `" + f.code() + "` |"),
+                    "README.md of typical-mistakes should list " + f + " as a table row");
+        }
+    }
+
+    private static String describe(Diagnostic d) {
+        return d.severity().label() + " " + d.code() + " at " + (d.range().start().line() + 1) + ":"
+                + (d.range().start().character() + 1) + " " + d.message();
+    }
+}
