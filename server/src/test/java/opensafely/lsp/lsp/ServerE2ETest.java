@@ -92,8 +92,12 @@ class ServerE2ETest {
     }
 
     private void initialize(LanguageServer server) throws Exception {
+        initialize(server, ProcessHandle.current().pid());
+    }
+
+    private void initialize(LanguageServer server, long clientPid) throws Exception {
         InitializeParams params = new InitializeParams();
-        params.setProcessId((int) ProcessHandle.current().pid());
+        params.setProcessId((int) clientPid);
         params.setRootUri(study.toUri().toString());
         params.setWorkspaceFolders(List.of(new WorkspaceFolder(study.toUri().toString(), "study")));
         ClientCapabilities caps = new ClientCapabilities();
@@ -204,6 +208,31 @@ class ServerE2ETest {
         java.util.Arrays.sort(completion);
         System.err.printf("e2e: completion round trip p50 %.1f ms, p95 %.1f ms%n",
                 completion[25] / 1e6, completion[47] / 1e6);
+    }
+
+    @Test
+    void theServerEndsWhenItsClientProcessDies() throws Exception {
+        Process editor = new ProcessBuilder("sleep", "60").start(); // stands in for the editor
+        try {
+            process = serverProcess().redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            LanguageServer server = connect(process.getInputStream(), process.getOutputStream());
+            initialize(server, editor.pid());
+            editor.destroyForcibly();
+            assertTrue(process.waitFor(5, TimeUnit.SECONDS), "the server notices the client is gone");
+            assertEquals(1, process.exitValue(), "no shutdown came first");
+        } finally {
+            editor.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theServerEndsWhenTheClientClosesTheConnection() throws Exception {
+        process = serverProcess().redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        LanguageServer server = connect(process.getInputStream(), process.getOutputStream());
+        initialize(server);
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(5, TimeUnit.SECONDS), "end of input ends the server");
+        assertEquals(1, process.exitValue());
     }
 
     @Test
