@@ -3,7 +3,9 @@
 -- Environment: OPENSAFELY_JAVA (java executable), OPENSAFELY_LSP_JAR (the server jar),
 -- STUDY_DIR (a folder with project.yaml), COMPLETION_LINE and COMPLETION_CHARACTER (0-based position
 -- to complete at),
--- E2E_OUT (file for the results). One result per line:
+-- E2E_OUT (file for the results), and CLIENT: `script` (default) starts the client here;
+-- `snippet` expects docs/editors/neovim/opensafely.lua, loaded before this script, to attach one
+-- when the file is opened. One result per line:
 --   DIAG <line>:<col>-<endline>:<endcol> <severity> <code> <message>     (0-based, as the server sent them)
 --   COMPLETION <count> <label> <label> ...
 --   ERROR <text>
@@ -28,7 +30,7 @@ end
 
 local function run()
   local java = os.getenv('OPENSAFELY_JAVA') or 'java'
-  local jar = assert(os.getenv('OPENSAFELY_LSP_JAR'), 'OPENSAFELY_LSP_JAR is not set')
+  local jar = os.getenv('OPENSAFELY_LSP_JAR')
   local study = assert(os.getenv('STUDY_DIR'), 'STUDY_DIR is not set')
   local completion_line = tonumber(os.getenv('COMPLETION_LINE') or '0')
   local completion_character = tonumber(os.getenv('COMPLETION_CHARACTER') or '0')
@@ -38,22 +40,34 @@ local function run()
   vim.bo[buf].filetype = 'yaml' -- -u NONE means no filetype detection; the server uses it as languageId
 
   local exited, stopping = false, false
-  local client_id = vim.lsp.start_client({
-    name = 'opensafely',
-    cmd = { java, '-jar', jar },
-    root_dir = study,
-    workspace_folders = { { uri = vim.uri_from_fname(study), name = 'study' } },
-    on_exit = function(code, signal)
-      exited = true
-      if stopping then return end
-      emit(string.format('ERROR server exited with code %s signal %s', tostring(code), tostring(signal)))
-    end,
-  })
-  if not client_id then
-    emit('ERROR vim.lsp.start_client returned nil')
-    return 1
+  local client_id
+  if os.getenv('CLIENT') == 'snippet' then
+    -- The documented configuration attached a client from its BufReadPost autocmd.
+    vim.wait(10000, function() return next(vim.lsp.buf_get_clients(buf)) ~= nil end, 50)
+    client_id = next(vim.lsp.buf_get_clients(buf))
+    if not client_id then
+      emit('ERROR the configuration snippet attached no client to ' .. vim.api.nvim_buf_get_name(buf))
+      return 1
+    end
+    emit('CLIENT ' .. vim.lsp.get_client_by_id(client_id).name)
+  else
+    client_id = vim.lsp.start_client({
+      name = 'opensafely',
+      cmd = { java, '-jar', jar },
+      root_dir = study,
+      workspace_folders = { { uri = vim.uri_from_fname(study), name = 'study' } },
+      on_exit = function(code, signal)
+        exited = true
+        if stopping then return end
+        emit(string.format('ERROR server exited with code %s signal %s', tostring(code), tostring(signal)))
+      end,
+    })
+    if not client_id then
+      emit('ERROR vim.lsp.start_client returned nil')
+      return 1
+    end
+    vim.lsp.buf_attach_client(buf, client_id)
   end
-  vim.lsp.buf_attach_client(buf, client_id)
 
   -- The server pushes publishDiagnostics (Neovim 0.7 cannot pull them).
   local got = vim.wait(30000, function()
@@ -96,7 +110,7 @@ local function run()
 
   stopping = true
   vim.lsp.stop_client(client_id)
-  vim.wait(5000, function() return exited end, 50)
+  vim.wait(5000, function() return vim.lsp.get_client_by_id(client_id) == nil end, 50)
   return 0
 end
 

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,37 @@ class NeovimE2ETest {
 
     @Test
     void neovimReceivesTheDiagnosticAndACompletionList() throws Exception {
+        List<String> lines = runNeovim(List.of(), "script");
+        assertDiagnosticAndCompletion(lines);
+    }
+
+    /** The configuration users copy from docs/editors/neovim/opensafely.lua attaches the server by itself. */
+    @Test
+    void theDocumentedNeovimConfigurationWorks() throws Exception {
+        Path snippet = Path.of(System.getProperty("repo.dir", "..")).resolve("docs/editors/neovim/opensafely.lua");
+        assertTrue(Files.isRegularFile(snippet), "missing " + snippet.toAbsolutePath());
+        List<String> lines = runNeovim(List.of("-c", "luafile " + snippet.toAbsolutePath()), "snippet");
+        assertTrue(lines.contains("CLIENT opensafely"), String.join("\n", lines));
+        assertDiagnosticAndCompletion(lines);
+    }
+
+    private void assertDiagnosticAndCompletion(List<String> lines) {
+        String context = String.join("\n", lines);
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("ERROR")), context);
+        List<String> diagnostics = lines.stream().filter(l -> l.startsWith("DIAG ")).toList();
+        // Severity 1 is vim.diagnostic.severity.ERROR.
+        assertEquals(1, diagnostics.size(), context);
+        assertTrue(diagnostics.get(0).startsWith("DIAG 8:0-8:11 1 unknown-top-level-key "), context);
+        assertTrue(diagnostics.get(0).contains("expectatons"), context);
+
+        String completion = lines.stream().filter(l -> l.startsWith("COMPLETION ")).findFirst()
+                .orElseGet(() -> fail("no completion result\n" + context));
+        // Inside the action, the keys it does not have yet (it already has run and outputs).
+        assertEquals("COMPLETION 3 needs config dummy_data_file", completion, context);
+    }
+
+    /** Runs headless Neovim on the study; returns the result lines the Lua script wrote. */
+    private List<String> runNeovim(List<String> before, String clientMode) throws Exception {
         Path nvim = findOnPath("nvim").orElseGet(() -> fail(
                 "nvim is not installed. This test needs Debian's Neovim (0.7+): "
                         + "apt-get install -y --no-install-recommends neovim"));
@@ -64,15 +96,19 @@ class NeovimE2ETest {
         Path results = tmp.resolve("results.txt");
         Path log = tmp.resolve("nvim.log");
 
-        ProcessBuilder pb = new ProcessBuilder(nvim.toString(), "--headless", "-u", "NONE", "-i", "NONE", "-n",
-                "-c", "luafile " + script)
+        List<String> command = new ArrayList<>(List.of(nvim.toString(), "--headless", "-u", "NONE", "-i", "NONE", "-n"));
+        command.addAll(before);
+        command.addAll(List.of("-c", "luafile " + script));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(study.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.PIPE);
-        pb.environment().put("OPENSAFELY_JAVA", javaExecutable());
+                .redirectOutput(log.toFile());
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        pb.environment().put("OPENSAFELY_JAVA", javaHome.resolve("bin/java").toString());
         pb.environment().put("OPENSAFELY_LSP_JAR", jar.toString());
         pb.environment().put("STUDY_DIR", study.toString());
+        pb.environment().put("CLIENT", clientMode);
         pb.environment().put("COMPLETION_LINE", Integer.toString(COMPLETION_LINE));
         pb.environment().put("COMPLETION_CHARACTER", Integer.toString(COMPLETION_CHARACTER));
         pb.environment().put("E2E_OUT", results.toString());
@@ -89,23 +125,7 @@ class NeovimE2ETest {
         String output = read(results);
         String context = "nvim exit " + process.exitValue() + "\nresults:\n" + output + "\nnvim output:\n" + read(log);
         assertEquals(0, process.exitValue(), context);
-
-        List<String> lines = Arrays.asList(output.split("\n"));
-        assertTrue(lines.stream().noneMatch(l -> l.startsWith("ERROR")), context);
-        List<String> diagnostics = lines.stream().filter(l -> l.startsWith("DIAG ")).toList();
-        // Severity 1 is vim.diagnostic.severity.ERROR.
-        assertEquals(1, diagnostics.size(), context);
-        assertTrue(diagnostics.get(0).startsWith("DIAG 8:0-8:11 1 unknown-top-level-key "), context);
-        assertTrue(diagnostics.get(0).contains("expectatons"), context);
-
-        String completion = lines.stream().filter(l -> l.startsWith("COMPLETION ")).findFirst()
-                .orElseGet(() -> fail("no completion result\n" + context));
-        // Inside the action, the keys it does not have yet (it already has run and outputs).
-        assertEquals("COMPLETION 3 needs config dummy_data_file", completion, context);
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Arrays.asList(output.split("\n"));
     }
 
     private static Optional<Path> findOnPath(String name) {
