@@ -18,6 +18,7 @@ import opensafely.lsp.text.Range;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
 import org.eclipse.lsp4j.CodeAction;
+import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.CodeActionParams;
 import org.eclipse.lsp4j.Command;
 import org.eclipse.lsp4j.CompletionItem;
@@ -46,6 +47,9 @@ import org.eclipse.lsp4j.jsonrpc.CancelChecker;
 import org.eclipse.lsp4j.jsonrpc.CompletableFutures;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.jsonrpc.messages.Either3;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.eclipse.lsp4j.services.TextDocumentService;
 
 /**
@@ -172,8 +176,14 @@ final class StudyTextDocumentService implements TextDocumentService {
     public CompletableFuture<WorkspaceEdit> rename(RenameParams params) {
         String uri = params.getTextDocument().getUri();
         return compute("rename", params.getTextDocument(), null, (doc, cancel) -> {
-            List<TextEdit> edits = service.rename(doc, Protocol.position(params.getPosition()), params.getNewName());
-            return edits.isEmpty() ? null : Protocol.workspaceEdit(uri, edits);
+            var pos = Protocol.position(params.getPosition());
+            List<TextEdit> edits = service.rename(doc, pos, params.getNewName());
+            if (!edits.isEmpty()) return Protocol.workspaceEdit(uri, edits);
+            if (service.prepareRename(doc, pos).isEmpty()) return null; // nothing renameable here
+            // Something can be renamed, just not to this: say so, rather than silently doing nothing.
+            throw new ResponseErrorException(new ResponseError(ResponseErrorCode.RequestFailed,
+                    "Cannot rename to '" + params.getNewName()
+                            + "': it is not a valid action name, or another action already has it.", null));
         });
     }
 
@@ -194,6 +204,10 @@ final class StudyTextDocumentService implements TextDocumentService {
     public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams params) {
         String uri = params.getTextDocument().getUri();
         Range range = Protocol.range(params.getRange());
+        List<String> only = params.getContext() == null ? null : params.getContext().getOnly();
+        if (only != null && only.stream().noneMatch(k -> CodeActionKind.QuickFix.startsWith(k))) {
+            return CompletableFuture.completedFuture(List.of()); // the client asked for other kinds only
+        }
         return compute("codeAction", params.getTextDocument(), List.of(), (doc, cancel) -> {
             List<Either<Command, CodeAction>> out = new ArrayList<>();
             Set<Fix> offered = new LinkedHashSet<>();
@@ -228,7 +242,7 @@ final class StudyTextDocumentService implements TextDocumentService {
             cancel.checkCanceled();
             try {
                 return work.apply(doc.get(), cancel);
-            } catch (CancellationException e) {
+            } catch (CancellationException | ResponseErrorException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {
                 log.error(name + " failed for " + id.getUri(), e);

@@ -2,6 +2,8 @@ package opensafely.lsp.lsp;
 
 import static opensafely.lsp.lsp.InJvmServer.edit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import opensafely.lsp.diagnostics.Diagnostic;
@@ -29,7 +32,9 @@ import org.eclipse.lsp4j.FileEvent;
 import org.eclipse.lsp4j.HoverParams;
 import org.eclipse.lsp4j.MessageType;
 import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.RenameParams;
 import org.eclipse.lsp4j.TextDocumentIdentifier;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -216,6 +221,34 @@ class StudyLanguageServerTest {
                 new TextDocumentIdentifier(uri), range(10, 0, 10, 3), new CodeActionContext(List.of())))
                 .get(4, TimeUnit.SECONDS);
         assertEquals(List.of(), elsewhere);
+    }
+
+    @Test
+    void codeActionsOfOtherKindsOnlyGetNoQuickFixes() throws Exception {
+        start(new DelegatingService(), Duration.ZERO);
+        lsp.open(uri, WITH_TYPO);
+        var published = lsp.client.awaitDiagnostics(uri, 1).getDiagnostics();
+        var context = new CodeActionContext(published, List.of(CodeActionKind.Source));
+        var actions = lsp.remote.getTextDocumentService().codeAction(new CodeActionParams(
+                new TextDocumentIdentifier(uri), range(1, 2, 1, 2), context)).get(4, TimeUnit.SECONDS);
+        assertEquals(List.of(), actions);
+    }
+
+    @Test
+    void renamingToATakenNameIsRefusedWithAReason() throws Exception {
+        start(new DelegatingService(), Duration.ZERO);
+        lsp.open(uri, WITH_TYPO);
+        lsp.client.awaitDiagnostics(uri, 1);
+        var docs = lsp.remote.getTextDocumentService();
+        var onNeeds = new org.eclipse.lsp4j.Position(11, 14);
+
+        var failure = assertThrows(ExecutionException.class, () -> docs.rename(
+                new RenameParams(new TextDocumentIdentifier(uri), onNeeds, "model")).get(4, TimeUnit.SECONDS));
+        assertInstanceOf(ResponseErrorException.class, failure.getCause());
+        assertTrue(failure.getCause().getMessage().contains("'model'"), failure.getCause().getMessage());
+
+        assertNull(docs.rename(new RenameParams(new TextDocumentIdentifier(uri),
+                new org.eclipse.lsp4j.Position(0, 1), "x")).get(4, TimeUnit.SECONDS), "nothing to rename on `version`");
     }
 
     @Test
