@@ -79,6 +79,11 @@ final class AnalysisCache {
         return e;
     }
 
+    /** The analysis of exactly this document version if it has been made already, else null. */
+    synchronized Entry peek(Document doc) {
+        return recent.get(new Key(doc.path(), doc.version(), doc.text()));
+    }
+
     /** The analysis of the last version of this file that parsed, or null. */
     synchronized Entry lastParsed(Path path) {
         return path == null ? null : lastParsed.get(path);

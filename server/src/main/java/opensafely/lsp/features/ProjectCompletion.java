@@ -26,6 +26,13 @@ final class ProjectCompletion {
     private static final Set<String> PATH_OPTIONS = Set.of("--output", "--output-dir", "--dummy-data-file", "--dummy-tables",
             "--test-data-file");
 
+    /**
+     * Above this size a parse takes longer than a completion may (tens of milliseconds), so right after
+     * an edit completion reads the text alone and borrows action names and needs from the last version
+     * that parsed, rather than waiting for a parse of its own.
+     */
+    static final int LARGE_TEXT = 50_000;
+
     private final AnalysisCache cache;
 
     ProjectCompletion(AnalysisCache cache) {
@@ -33,8 +40,11 @@ final class ProjectCompletion {
     }
 
     List<Completion> complete(Document doc, Position pos) {
-        AnalysisCache.Entry entry = cache.get(doc);
-        LineIndex lines = entry.project().yaml().lines();
+        AnalysisCache.Entry entry = cache.peek(doc);
+        if (entry == null && (doc.text().length() <= LARGE_TEXT || cache.lastParsed(doc.path()) == null)) {
+            entry = cache.get(doc);
+        }
+        LineIndex lines = entry != null ? entry.project().yaml().lines() : new LineIndex(doc.text());
         TextContext ctx = TextContext.at(lines, pos);
         if (ctx.inComment()) return List.of();
         Request r = new Request(doc, entry, ctx);
@@ -70,6 +80,7 @@ final class ProjectCompletion {
     /** Everything one completion request needs, computed at most once. */
     private final class Request {
         final Document doc;
+        /** This text's analysis, or null when it has not been parsed (a large text just edited). */
         final AnalysisCache.Entry entry;
         final TextContext ctx;
         private ProjectIndex names;
@@ -85,8 +96,8 @@ final class ProjectCompletion {
         }
 
         double version() {
-            Project p = entry.project();
-            if (p.parsed()) return p.version().value();
+            Project p = entry == null ? null : entry.project();
+            if (p != null && p.parsed()) return p.version().value();
             // Broken YAML: read `version:` from the text.
             for (int l = 0; l < ctx.lines.lineCount(); l++) {
                 String t = ctx.lines.lineText(l);
@@ -106,19 +117,30 @@ final class ProjectCompletion {
         /** A parsed project with the actions of this text, as fresh as can be had; null if none. */
         ProjectIndex index() {
             if (names != null) return names;
-            if (entry.project().parsed()) {
+            if (entry != null && entry.project().parsed()) {
                 names = entry.index();
-            } else {
-                AnalysisCache.Entry variant = cache.variant(blankLine(ctx.lines, ctx.line));
-                if (variant.project().parsed()) {
-                    names = variant.index();
-                } else {
-                    AnalysisCache.Entry last = cache.lastParsed(doc.path());
-                    if (last != null) names = last.index();
-                }
+                return names;
+            }
+            AnalysisCache.Entry last = cache.lastParsed(doc.path());
+            if (last != null && (entry == null || doc.text().length() > LARGE_TEXT)) {
+                names = last.index();
+                return names;
+            }
+            // The line being typed is usually what breaks the YAML: parse without it.
+            AnalysisCache.Entry variant = cache.variant(blankLine(ctx.lines, ctx.line));
+            if (variant.project().parsed()) {
+                names = variant.index();
+            } else if (last != null) {
+                names = last.index();
             }
             return names;
         }
+    }
+
+    /** A zero-padded sort key (String.format is too slow for thousands of items). */
+    static String pad(int n, int width) {
+        String s = Integer.toString(n);
+        return s.length() >= width ? s : "0".repeat(width - s.length()) + s;
     }
 
     static String blankLine(LineIndex lines, int line) {
@@ -148,7 +170,7 @@ final class ProjectCompletion {
             String insert = onKey ? k.name() : keyInsert(place, k.name());
             boolean snippet = insert.contains("$");
             out.add(new Completion(k.name(), Completion.Kind.PROPERTY, k.summary(), k.doc(), insert, snippet, replace,
-                    String.format("%02d", rank)));
+                    pad(rank, 2)));
         }
         return out;
     }
@@ -271,7 +293,7 @@ final class ProjectCompletion {
             String detail = o.tag().equals("latest") ? "moving tag; prefer a pinned version" : "image";
             String doc = o.image().summary() + "\n\n" + Images.tagMeaning(o.tag(), version);
             out.add(new Completion(o.label(), Completion.Kind.MODULE, detail, doc, o.label() + " ", false,
-                    r.replace(wordStart), String.format("%03d", o.rank())));
+                    r.replace(wordStart), pad(o.rank(), 3)));
         }
         return out;
     }
@@ -320,6 +342,8 @@ final class ProjectCompletion {
     private List<Completion> needs(Request r, int valueStart) {
         TextContext ctx = r.ctx;
         String self = ctx.parents.get(1);
+        String before = ctx.text.substring(0, ctx.col);
+        if (before.lastIndexOf(']') > before.lastIndexOf('[')) return List.of(); // after the closed list
         int needsLine = valueStart >= 0 ? ctx.line : ctx.parentLines.get(ctx.parentLines.size() - 1);
         int wordStart = ctx.wordStart("[],\"'");
         if (ctx.shape.item() && wordStart < ctx.shape.contentStart()) wordStart = ctx.shape.contentStart();
@@ -341,7 +365,7 @@ final class ProjectCompletion {
             }
             String insert = bare ? "[" + name + "]" : name;
             out.add(new Completion(name, Completion.Kind.REFERENCE, detail, null, insert, false, replace,
-                    String.format("%06d", rank)));
+                    pad(rank, 6)));
         }
         return out;
     }

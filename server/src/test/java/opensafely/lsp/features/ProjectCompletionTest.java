@@ -265,4 +265,50 @@ class ProjectCompletionTest {
     void noPathsWithoutAStudyFolder() {
         assertLabels("version: 5\nactions:\n  a:\n    run: python:v2 python analysis/|\n");
     }
+
+    // ---- more editing situations ----
+
+    @Test
+    void optionsOnARunContinuationLine() {
+        List<String> labels = labels("version: 5\nactions:\n  a:\n    run: ehrql:v1 generate-dataset analysis/x.py\n      --|\n");
+        assertTrue(labels.containsAll(List.of("--output", "--dummy-tables")), labels.toString());
+    }
+
+    @Test
+    void needsFlowListOverSeveralLines() {
+        String text = ACTIONS + "  d:\n    run: python:v2 python d.py\n    needs: [a,\n      |]\n";
+        assertLabels(text, "b", "c");
+    }
+
+    @Test
+    void nothingAfterAClosedNeedsList() {
+        String text = ACTIONS + "  d:\n    run: python:v2 python d.py\n    needs: [a]|\n";
+        assertLabels(text);
+    }
+
+    @Test
+    void replacingAnExistingKeyKeepsItsValue() {
+        List<Completion> items = complete(Fixture.of("version: 5\nactions:\n  a:\n    ne|ds: [b]\n    run: x\n"));
+        Completion needs = items.stream().filter(c -> c.label().equals("needs")).findFirst().orElseThrow();
+        assertEquals("needs", needs.insertText());
+        assertEquals(Range.of(3, 4, 3, 8), needs.replace());
+    }
+
+    @Test
+    void windowsLineEndings() {
+        assertLabels("version: 5\r\nactions:\r\n  a:\r\n    run: python:v2 x\r\n    outputs:\r\n      |\r\n",
+                "highly_sensitive", "moderately_sensitive", "minimally_sensitive");
+    }
+
+    @Test
+    void emptyFileAndQuotedRun() {
+        assertLabels("|", "version", "actions");
+        List<String> labels = labels("version: 5\nactions:\n  a:\n    run: \"ehrql:v1 |\"\n");
+        assertEquals(List.of("generate-dataset", "generate-measures"), labels);
+    }
+
+    @Test
+    void versionValues() {
+        assertEquals("5", labels("version: |\n").get(0));
+    }
 }
