@@ -48,7 +48,7 @@ final class ActionShapeRules implements PipelineRule {
         }
         for (YamlMapping.Entry e : body.entries()) {
             if (!KEYS.contains(e.keyText()) || !e.keyIsString()) {
-                KeyFixes.unknown(ctx, Rule.UNKNOWN_ACTION_KEY, e.key(), "key in action '" + id + "'", KEYS);
+                KeyFixes.unknown(ctx, Rule.UNKNOWN_ACTION_KEY, e.key(), "key", " in action '" + id + "'", KEYS);
             }
         }
         type(body, "outputs", YamlMapping.class, false, Rule.OUTPUTS_NOT_MAPPING, id, "a mapping of privacy levels", ctx);

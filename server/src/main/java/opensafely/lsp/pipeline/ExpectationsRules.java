@@ -71,13 +71,15 @@ final class ExpectationsRules implements PipelineRule {
         }
         for (YamlMapping.Entry e : m.entries()) {
             if (!"population_size".equals(e.keyText())) {
-                KeyFixes.unknown(ctx, Rule.UNKNOWN_EXPECTATIONS_KEY, e.key(), "key in `expectations`", List.of("population_size"));
+                KeyFixes.unknown(ctx, Rule.UNKNOWN_EXPECTATIONS_KEY, e.key(), "key", " in `expectations`", List.of("population_size"));
             }
         }
         if (size != null) {
             YamlNode value = size.value();
             boolean ok = value instanceof YamlScalar s && PythonNumbers.toInt(s).isPresent();
-            if (!ok) {
+            if (!ok && value instanceof YamlScalar s && s.type() == YamlScalar.Type.FLOAT && s.value().toLowerCase().contains("inf")) {
+                ctx.report(Rule.POPULATION_SIZE_NOT_INTEGER, value.range(), "`population_size` must be a whole number such as 1000, not infinity.");
+            } else if (!ok) {
                 ctx.report(Rule.POPULATION_SIZE_NOT_INTEGER, value instanceof YamlScalar s && s.isNull() ? size.key().range() : value.range(),
                         "`population_size` must be a whole number such as 1000, but it is " + TopLevelRules.describe(value) + ".");
             }

@@ -14,10 +14,14 @@ final class KeyFixes {
     private KeyFixes() {
     }
 
-    static void unknown(RuleContext ctx, Rule rule, YamlNode key, String what, Collection<String> allowed) {
+    /**
+     * @param what the kind of name, e.g. "key"
+     * @param where where it was found, e.g. " in action 'a'" (or "")
+     */
+    static void unknown(RuleContext ctx, Rule rule, YamlNode key, String what, String where, Collection<String> allowed) {
         String name = key instanceof YamlScalar s ? s.value() : "?";
         Optional<String> suggestion = DidYouMean.closest(name, allowed);
-        String message = "Unknown " + what + " '" + name + "'." + DidYouMean.suffix(suggestion)
+        String message = "Unknown " + what + " '" + name + "'" + where + "." + DidYouMean.suffix(suggestion)
                 + (suggestion.isEmpty() ? " Allowed: " + String.join(", ", allowed) + "." : "");
         Diagnostic d = Diagnostic.of(rule, key.range(), message);
         if (suggestion.isPresent() && key instanceof YamlScalar s && s.plain()) {

@@ -101,7 +101,7 @@ final class NeedsRules implements PipelineRule {
             String cur = queue.poll();
             if (cur.equals(to)) break;
             for (String next : graph.getOrDefault(cur, List.of())) {
-                if (!parent.containsKey(next) && comp.get(next).equals(comp.get(from))) {
+                if (!parent.containsKey(next) && java.util.Objects.equals(comp.get(next), comp.get(from))) {
                     parent.put(next, cur);
                     queue.add(next);
                 }

@@ -87,7 +87,7 @@ final class OutputPath {
                     + (path.endsWith("*") ? " (a pattern may not end in *)" : ""));
         }
         if (level == PrivacyLevel.MODERATELY_SENSITIVE && !LEVEL4_EXTENSIONS.contains(suffix)) {
-            return new Problem(Rule.EXTENSION_NOT_ALLOWED, "'" + suffix + "' files cannot be moderately_sensitive; allowed are "
+            return new Problem(Rule.EXTENSION_NOT_ALLOWED, "is a '" + suffix + "' file, which cannot be moderately_sensitive; allowed are "
                     + String.join(" ", List.of(".csv", ".jpg", ".jpeg", ".png", ".svg", ".svgz", ".html", ".txt", ".log", ".json", ".md"))
                     + ". Label it highly_sensitive, or write one of these types");
         }

@@ -28,7 +28,7 @@ final class OutputPathRules implements PipelineRule {
             }
             for (YamlMapping.Entry e : outputs.entries()) {
                 if (!LEVELS.contains(e.keyText()) || !e.keyIsString()) {
-                    KeyFixes.unknown(ctx, Rule.UNKNOWN_OUTPUTS_KEY, e.key(), "privacy level in the outputs of '" + id + "'", LEVELS);
+                    KeyFixes.unknown(ctx, Rule.UNKNOWN_OUTPUTS_KEY, e.key(), "privacy level", " in the outputs of '" + id + "'", LEVELS);
                 }
             }
             for (PrivacyLevel level : PrivacyLevel.values()) {

@@ -17,6 +17,10 @@ final class RunCommandRules implements PipelineRule {
     private static final Map<String, String> LATEST_MEANS = Map.of(
             "python", "v1", "r", "v1", "stata-mp", "v1", "jupyter", "v1", "ehrql", "v1", "sqlrunner", "v1");
 
+    /** The current version of each runtime image, for suggestions. */
+    private static final Map<String, String> CURRENT = Map.of(
+            "python", "v2", "r", "v2", "stata-mp", "v1", "jupyter", "v1", "ehrql", "v1", "sqlrunner", "v1");
+
     @Override
     public void check(Project project, RuleContext ctx) {
         for (Action action : project.actions()) {
@@ -39,16 +43,19 @@ final class RunCommandRules implements PipelineRule {
             RunCommand.Word imageWord = run.imageWord().orElseThrow();
             String tag = run.tag();
             if (tag == null || !TAG.matcher(tag).matches()) {
-                ctx.report(Rule.IMAGE_VERSION_INVALID, imageWord.range(),
-                        "Image '" + run.image() + "' needs a version: write it as `" + run.image() + ":v1` (or the version you need), "
-                                + "with a tag like v1, v2, dev or latest.");
+                String example = run.image() + ":" + CURRENT.getOrDefault(run.image(), "v1");
+                ctx.report(Rule.IMAGE_VERSION_INVALID, imageWord.range(), tag == null || tag.isEmpty()
+                        ? "Image '" + run.image() + "' needs a version: write it as `" + example + "`."
+                        : "'" + tag + "' is not an image version: OpenSAFELY accepts tags like v1, v2, dev or latest, e.g. `" + example + "`.");
             }
             if (project.version().cohortExtractorRemoved() && imageWord.value().startsWith("cohortextractor")) {
                 ctx.report(Rule.COHORTEXTRACTOR_UNSUPPORTED, imageWord.range(),
                         "Action '" + id + "' uses cohort-extractor, which project.yaml version " + project.version().pythonRepr()
                                 + " does not support. Port it to ehrQL, or use version 3.");
             }
-            if (imageWord.value().endsWith(":latest")) {
+            // cohort-extractor is retired: its latest no longer moves, so only version 5's ban is worth saying.
+            boolean retired = run.image().startsWith("cohortextractor");
+            if (imageWord.value().endsWith(":latest") && (!retired || project.version().latestTagForbidden())) {
                 latest(project, ctx, run, imageWord, id);
             }
         }

@@ -52,7 +52,7 @@ final class TopLevelRules implements PipelineRule {
                     "'" + e.keyText() + "' looks like an action but is at the top level; indent it under `actions:`.");
             return;
         }
-        KeyFixes.unknown(ctx, Rule.UNKNOWN_TOP_LEVEL_KEY, e.key(), "top-level key", KEYS);
+        KeyFixes.unknown(ctx, Rule.UNKNOWN_TOP_LEVEL_KEY, e.key(), "top-level key", "", KEYS);
     }
 
     private static void version(YamlMapping root, ProjectVersion version, RuleContext ctx) {

@@ -58,9 +58,7 @@ class RulesDocumentationTest {
      * in the docs. Each is skipped with the reason while it misbehaves, and the test fails once it is
      * fixed, so that the entry is removed rather than forgotten.
      */
-    private static final Map<String, String> KNOWN_MISFIRES = Map.of(
-            "needs-cycle",
-            "NullPointerException in NeedsRules.path when an action on the cycle also needs an action outside it");
+    private static final Map<String, String> KNOWN_MISFIRES = Map.of();
 
     @TempDir
     Path temp;

@@ -290,6 +290,14 @@ class PipelineRulesTest {
         }
     }
 
+    @Test
+    void cycleThroughAnActionThatAlsoNeedsAnotherIsReported() {
+        assertDiagnostics("version: 5\nactions:\n" + OK_ACTION
+                + "  b:\n    run: python:v2 python b.py\n    needs: [a, «c»]\n    outputs: {highly_sensitive: {x: output/b.csv}}\n"
+                + "  c:\n    run: python:v2 python c.py\n    needs: [«b»]\n    outputs: {highly_sensitive: {x: output/c.csv}}\n",
+                "needs-cycle", "needs-cycle");
+    }
+
     @Nested
     class Commands {
         @Test
