@@ -25,7 +25,13 @@ final class AtomicOutput {
 
     static void write(Path target, Content content) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) {
+            throw new IOException(abs + " is a directory"); // a move would replace an empty one
+        }
         Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new java.nio.file.NoSuchFileException(String.valueOf(dir)); // name the folder, not the temporary file
+        }
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {

@@ -109,9 +109,16 @@ public final class CheckCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             err.println("opensafely-lsp check: cannot write the report"
-                    + (output != null ? " to " + output : "") + ": " + e);
+                    + (output != null ? " to " + output : "") + ": " + describe(e));
             return 2;
         }
         return failOn.exitCode(report);
+    }
+
+    /** An I/O failure in words: Java's messages for these are only the path. */
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException n) return "no such file or folder: " + n.getFile();
+        if (e instanceof java.nio.file.AccessDeniedException a) return "permission denied: " + a.getFile();
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }
