@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.features.LanguageService;
@@ -64,10 +64,10 @@ final class DiagnosticsPublisher {
     }
 
     /** Files on disk changed: forget cached results and re-check the open documents that match. */
-    void filesChanged(Predicate<Document> affected) {
+    void filesChanged(BiPredicate<String, Document> affected) {
         generation.incrementAndGet();
         documents.snapshot().forEach((uri, doc) -> {
-            if (affected.test(doc)) validateSoon(uri);
+            if (affected.test(uri, doc)) validateSoon(uri);
         });
     }
 

@@ -16,7 +16,6 @@ import opensafely.lsp.features.LanguageService;
 import opensafely.lsp.text.LineIndex;
 import opensafely.lsp.text.Range;
 import opensafely.lsp.workspace.Document;
-import opensafely.lsp.workspace.DocumentKind;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.CodeActionParams;
@@ -109,13 +108,10 @@ final class StudyTextDocumentService implements TextDocumentService {
     @Override
     public void didSave(DidSaveTextDocumentParams params) {
         // Saving a new script can make a file that project.yaml names exist. Clients that do not watch
-        // files tell us nothing else, so re-check the study's open project.yaml documents.
-        documents.get(params.getTextDocument().getUri()).ifPresent(saved -> {
-            if (saved.kind() != DocumentKind.PROJECT_YAML) {
-                diagnostics.filesChanged(doc -> doc.kind() == DocumentKind.PROJECT_YAML
-                        && doc.folder().known() && doc.folder().equals(saved.folder()));
-            }
-        });
+        // files tell us nothing else, so re-check the other open documents of the same study.
+        String savedUri = params.getTextDocument().getUri();
+        documents.get(savedUri).filter(saved -> saved.folder().known()).ifPresent(saved ->
+                diagnostics.filesChanged((uri, doc) -> !uri.equals(savedUri) && doc.folder().root().equals(saved.folder().root())));
     }
 
     // --- requests ----------------------------------------------------------------------------------

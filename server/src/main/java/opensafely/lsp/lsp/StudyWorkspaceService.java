@@ -11,8 +11,9 @@ import org.eclipse.lsp4j.FileEvent;
 import org.eclipse.lsp4j.services.WorkspaceService;
 
 /**
- * Workspace notifications. Rules check that the files project.yaml names exist, so creating or deleting
- * a file re-checks the open project.yaml documents of the study it is in.
+ * Workspace notifications. Rules check that the files a study names exist (scripts in project.yaml,
+ * codelists in study definitions), so creating or deleting a file re-checks the open documents of the
+ * study it is in.
  */
 final class StudyWorkspaceService implements WorkspaceService {
     private final OpenDocuments documents;
@@ -40,7 +41,7 @@ final class StudyWorkspaceService implements WorkspaceService {
         if (touched.stream().anyMatch(p -> DocumentKind.of(p) == DocumentKind.PROJECT_YAML)) {
             documents.refreshUnknownFolders();
         }
-        diagnostics.filesChanged(doc -> doc.kind() == DocumentKind.PROJECT_YAML
-                && doc.folder().root().map(root -> touched.stream().anyMatch(p -> p.startsWith(root))).orElse(false));
+        diagnostics.filesChanged((uri, doc) ->
+                doc.folder().root().map(root -> touched.stream().anyMatch(p -> p.startsWith(root))).orElse(false));
     }
 }

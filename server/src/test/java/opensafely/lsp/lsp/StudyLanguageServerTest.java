@@ -26,6 +26,7 @@ import org.eclipse.lsp4j.CodeActionParams;
 import org.eclipse.lsp4j.DiagnosticSeverity;
 import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
 import org.eclipse.lsp4j.DidCloseTextDocumentParams;
+import org.eclipse.lsp4j.DidSaveTextDocumentParams;
 import org.eclipse.lsp4j.DocumentSymbolParams;
 import org.eclipse.lsp4j.FileChangeType;
 import org.eclipse.lsp4j.FileEvent;
@@ -271,6 +272,21 @@ class StudyLanguageServerTest {
         lsp.remote.getWorkspaceService().didChangeWatchedFiles(new DidChangeWatchedFilesParams(
                 List.of(new FileEvent(script.toUri().toString(), FileChangeType.Deleted))));
         assertEquals(List.of("run-file-missing"), codes(lsp.client.awaitDiagnostics(uri, 1)));
+    }
+
+    @Test
+    void savingAScriptReChecksTheProjectEvenWithoutFileWatching() throws Exception {
+        start(new DelegatingService(), Duration.ZERO);
+        Path script = study.resolve("analysis/model.py");
+        Files.delete(script);
+        lsp.open(uri, WITH_TYPO.replace("actionz:\n  x: 1\n", ""));
+        assertEquals(List.of("run-file-missing"), codes(lsp.client.awaitDiagnostics(uri, 1)));
+
+        String scriptUri = script.toUri().toString();
+        lsp.open(scriptUri, "print('hello')\n"); // a new, unsaved editor buffer
+        Files.writeString(script, "print('hello')\n"); // the editor saves it
+        lsp.remote.getTextDocumentService().didSave(new DidSaveTextDocumentParams(new TextDocumentIdentifier(scriptUri)));
+        assertEquals(List.of(), lsp.client.awaitDiagnostics(uri, 1).getDiagnostics());
     }
 
     @Test
