@@ -4,18 +4,22 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import opensafely.lsp.cli.report.CheckReport;
 import opensafely.lsp.cli.report.FileReport;
 import opensafely.lsp.cli.report.ReportFormat;
 import opensafely.lsp.cli.report.ReportPaths;
 import opensafely.lsp.cli.report.ReportWriter;
+import opensafely.lsp.cli.report.StepSummary;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.features.StudyLanguageService;
 import opensafely.lsp.workspace.Document;
@@ -67,6 +71,7 @@ public final class CheckCommand implements Callable<Integer> {
     OutputStream stdout;
     PrintStream stderr;
     Set<DocumentKind> folderKinds = FOLDER_KINDS;
+    Function<String, String> environment = System::getenv;
 
     @Override
     public Integer call() {
@@ -112,7 +117,26 @@ public final class CheckCommand implements Callable<Integer> {
                     + (output != null ? " to " + output : "") + ": " + describe(e));
             return 2;
         }
+        if (format == ReportFormat.GITHUB) {
+            appendStepSummary(report, err);
+        }
         return failOn.exitCode(report);
+    }
+
+    /**
+     * In a GitHub Actions step, the github format also lists every finding in the job summary, since
+     * GitHub shows only the first few annotations. Not being able to write it is worth a warning, not
+     * a failed check.
+     */
+    private void appendStepSummary(CheckReport report, PrintStream err) {
+        String file = environment.apply("GITHUB_STEP_SUMMARY");
+        if (file == null || file.isBlank()) return;
+        try {
+            Files.writeString(Path.of(file), StepSummary.markdown(report), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException | RuntimeException e) {
+            err.println("opensafely-lsp check: warning: cannot write the job summary: " + e.getMessage());
+        }
     }
 
     /** An I/O failure in words: Java's messages for these are only the path. */

@@ -302,4 +302,20 @@ class CheckCommandTest {
         assertTrue(lines[0].startsWith("::error file=project.yaml,line=3,endLine=3,col=3,endColumn=10,title=[yaml-duplicate-key] Duplicate key::"), lines[0]);
         assertEquals("2 errors, 0 warnings in 1 file", lines[lines.length - 1]);
     }
+
+    @Test
+    void githubFormatAlsoFillsTheJobSummary() throws IOException {
+        study(tmp.resolve("study"), DUPLICATE_KEY);
+        Path summary = tmp.resolve("summary.md");
+        Files.writeString(summary, "earlier step\n");
+        Result r = check(tmp.resolve("study"), name -> name.equals("GITHUB_STEP_SUMMARY") ? summary.toString() : null,
+                "--format", "github");
+        assertEquals(1, r.exit());
+        String md = Files.readString(summary);
+        assertTrue(md.startsWith("earlier step\n### opensafely-lsp check\n\n2 errors, 0 warnings in 1 file\n"), md);
+        assertTrue(md.contains("| `project.yaml` | 3 | error | `yaml-duplicate-key` | "), md);
+        // Other formats leave it alone.
+        check(tmp.resolve("study"), name -> summary.toString(), "--format", "sarif");
+        assertEquals(md, Files.readString(summary));
+    }
 }

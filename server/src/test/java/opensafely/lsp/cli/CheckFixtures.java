@@ -60,9 +60,16 @@ final class CheckFixtures {
 
     /** Runs `check ARGS` as if started in {@code cwd}. */
     static Result check(Path cwd, String... args) {
+        return check(cwd, name -> null, args);
+    }
+
+    /** Runs `check ARGS` in {@code cwd} with the given environment (by default an empty one, so that a CI
+     * run of the tests never writes to the real job summary). */
+    static Result check(Path cwd, java.util.function.Function<String, String> environment, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CheckCommand cmd = new CheckCommand();
+        cmd.environment = environment;
         cmd.workingDirectory = cwd;
         cmd.stdout = out;
         cmd.stderr = new PrintStream(err, true, UTF_8);

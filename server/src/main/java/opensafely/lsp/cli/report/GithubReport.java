@@ -19,8 +19,9 @@ import opensafely.lsp.text.Range;
  * 1-based; {@code endColumn} is the column just after the last character, as in SARIF. GitHub accepts
  * columns only for a range on one line, so they are left out otherwise. Values are escaped as
  * {@code @actions/core} does (a message keeps its line breaks as {@code %0A}). A plain summary line ends
- * the output. GitHub shows only about ten annotations of each kind per step: upload SARIF as well for
- * the full list.
+ * the output. GitHub shows only about ten annotations of each kind per step, so in a workflow (where
+ * {@code $GITHUB_STEP_SUMMARY} is set) `check` also appends every finding to the job summary
+ * ({@link StepSummary}); upload SARIF as well for code-scanning alerts.
  */
 public final class GithubReport implements ReportWriter {
     @Override

@@ -260,6 +260,36 @@ class ReportFormatsTest {
         assertEquals("project.yaml", ReportPaths.display(CWD, CWD.resolve("./x/../project.yaml")));
     }
 
+    @Test
+    void stepSummaryIsAMarkdownTable() {
+        assertEquals("""
+                ### opensafely-lsp check
+
+                1 error, 1 warning, 1 hint in 2 files
+
+                | File | Line | Severity | Rule | Message |
+                | --- | ---: | --- | --- | --- |
+                | `project.yaml` | 5 | error | `yaml-duplicate-key` | Duplicate key 'extract': 100% sure,<br>see line 3. |
+                | `project.yaml` | 6 | warning | `latest-tag` | Pin a version: `python:v2`. |
+                | `project.yaml` | 1 | hint | `expectations-ignored` | Hint, with a comma. |
+                """, StepSummary.markdown(report()));
+        assertEquals("### opensafely-lsp check\n\nNo problems found in 0 files\n",
+                StepSummary.markdown(new CheckReport(CWD, "0.1.0", List.of())));
+    }
+
+    @Test
+    void stepSummaryStopsBeforeGithubsLimit() {
+        String longMessage = "x".repeat(10_000);
+        List<Diagnostic> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            many.add(Diagnostic.of(Rule.YAML_SYNTAX, Range.of(i, 0, i, 1), longMessage));
+        }
+        CheckReport big = new CheckReport(CWD, "0.1.0", List.of(new FileReport("project.yaml", CWD.resolve("project.yaml"), "", many)));
+        String md = StepSummary.markdown(big);
+        assertTrue(md.length() < 1024 * 1024);
+        assertTrue(md.matches("(?s).*\\n… and \\d+ more; see the SARIF or JSON report\\.\\n"), md.substring(md.length() - 100));
+    }
+
     private static List<String> fieldNames(JsonNode node) {
         List<String> names = new java.util.ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
