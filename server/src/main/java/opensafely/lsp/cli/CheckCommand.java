@@ -77,32 +77,48 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         Path cwd = workingDirectory != null ? workingDirectory : Path.of("").toAbsolutePath();
         PrintStream err = stderr != null ? stderr : System.err;
-        List<CheckTargets.Target> targets;
         try {
-            targets = CheckTargets.collect(cwd, paths.isEmpty() ? List.of(".") : paths, folderKinds);
-        } catch (CheckTargets.BadPath e) {
+            List<CheckTargets.Target> targets = CheckTargets.collect(cwd, paths.isEmpty() ? List.of(".") : paths, folderKinds);
+            CheckReport report = analyse(cwd, targets);
+            write(cwd, report);
+            if (format == ReportFormat.GITHUB) {
+                appendStepSummary(report, err);
+            }
+            return failOn.exitCode(report);
+        } catch (CheckTargets.BadPath | UnusableFile e) {
             err.println("opensafely-lsp check: " + e.getMessage());
             return 2;
         }
+    }
 
+    /** A file that cannot be read, or a report that cannot be written: exit code 2. */
+    private static final class UnusableFile extends Exception {
+        UnusableFile(String message) {
+            super(message);
+        }
+    }
+
+    private CheckReport analyse(Path cwd, List<CheckTargets.Target> targets) throws UnusableFile {
         StudyLanguageService service = new StudyLanguageService();
         List<FileReport> files = new ArrayList<>(targets.size());
         for (CheckTargets.Target t : targets) {
+            String name = ReportPaths.display(cwd, t.path());
             byte[] bytes;
             try {
                 bytes = Files.readAllBytes(t.path());
             } catch (IOException e) {
-                err.println("opensafely-lsp check: cannot read " + ReportPaths.display(cwd, t.path()) + ": " + e);
-                return 2;
+                throw new UnusableFile("cannot read " + name + ": " + describe(e));
             }
             SourceText source = SourceText.decode(bytes);
             List<Diagnostic> diagnostics = source.encodingProblem().isPresent()
                     ? List.of(source.encodingProblem().get())
                     : service.diagnostics(new Document(t.path(), source.text(), 0, t.folder()));
-            files.add(new FileReport(ReportPaths.display(cwd, t.path()), t.path(), source.text(), diagnostics));
+            files.add(new FileReport(name, t.path(), source.text(), diagnostics));
         }
-        CheckReport report = new CheckReport(cwd, Main.version(), files);
+        return new CheckReport(cwd, Main.version(), files);
+    }
 
+    private void write(Path cwd, CheckReport report) throws UnusableFile {
         ReportWriter writer = format.writer();
         try {
             if (output != null) {
@@ -113,14 +129,8 @@ public final class CheckCommand implements Callable<Integer> {
                 out.flush();
             }
         } catch (IOException e) {
-            err.println("opensafely-lsp check: cannot write the report"
-                    + (output != null ? " to " + output : "") + ": " + describe(e));
-            return 2;
+            throw new UnusableFile("cannot write the report" + (output != null ? " to " + output : "") + ": " + describe(e));
         }
-        if (format == ReportFormat.GITHUB) {
-            appendStepSummary(report, err);
-        }
-        return failOn.exitCode(report);
     }
 
     /**
