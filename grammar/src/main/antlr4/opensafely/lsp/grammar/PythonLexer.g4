@@ -221,10 +221,18 @@ fragment DIGIT
     : [0-9]
     ;
 
+// The source is read as UTF-16 units (see PythonSource), so a character outside the BMP arrives
+// as a surrogate pair; any such pair is accepted in a name.
 fragment ID_START
     : [_\p{L}\p{Nl}]
+    | SURROGATE_PAIR
     ;
 
 fragment ID_CONTINUE
     : [_\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]
+    | SURROGATE_PAIR
+    ;
+
+fragment SURROGATE_PAIR
+    : [\uD800-\uDBFF] [\uDC00-\uDFFF]
     ;

@@ -248,8 +248,9 @@ typed_param
     | '/'                        # positionalOnlyMarker
     ;
 
+/** `*args: *Ts` (PEP 646) puts a starred expression in the annotation. */
 tfpdef
-    : NAME ( ':' test )?
+    : NAME ( ':' ( test | star_expr ) )?
     ;
 
 varargslist

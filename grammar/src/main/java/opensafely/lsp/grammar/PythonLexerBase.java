@@ -43,6 +43,15 @@ public abstract class PythonLexerBase extends Lexer {
     /** True until the current logical line has produced a visible token. */
     private boolean atLineStart = true;
     private boolean finished;
+    /** The first newline hidden because brackets were open since the last visible token. */
+    private Token newlineInBrackets;
+
+    /** Keywords that only ever start a statement, so never appear inside brackets in valid code. */
+    private static final java.util.Set<Integer> STATEMENT_ONLY = java.util.Set.of(
+        PythonLexer.DEF, PythonLexer.CLASS, PythonLexer.RETURN, PythonLexer.PASS, PythonLexer.RAISE,
+        PythonLexer.DEL, PythonLexer.GLOBAL, PythonLexer.NONLOCAL, PythonLexer.ASSERT, PythonLexer.TRY,
+        PythonLexer.WHILE, PythonLexer.WITH, PythonLexer.BREAK, PythonLexer.CONTINUE, PythonLexer.ELIF,
+        PythonLexer.EXCEPT, PythonLexer.FINALLY, PythonLexer.IMPORT);
 
     protected PythonLexerBase(CharStream input) {
         super(input);
@@ -57,6 +66,7 @@ public abstract class PythonLexerBase extends Lexer {
         bracketDepth = 0;
         atLineStart = true;
         finished = false;
+        newlineInBrackets = null;
         super.reset();
     }
 
@@ -76,7 +86,12 @@ public abstract class PythonLexerBase extends Lexer {
         switch (token.getType()) {
             case Token.EOF -> finish(token);
             case PythonLexer.NEWLINE -> {
-                if (bracketDepth > 0 || atLineStart) {
+                if (bracketDepth > 0) {
+                    hide(token);
+                    if (newlineInBrackets == null) {
+                        newlineInBrackets = token;
+                    }
+                } else if (atLineStart) {
                     hide(token);
                 } else {
                     atLineStart = true;
@@ -104,6 +119,15 @@ public abstract class PythonLexerBase extends Lexer {
 
     /** A token the parser will see: indentation first, then bracket depth. */
     private void visible(Token token) {
+        if (newlineInBrackets != null && STATEMENT_ONLY.contains(token.getType())) {
+            // `def`, `import`, `return`... cannot stand inside brackets: a bracket above was left
+            // open (the user is typing). End the logical line there instead of swallowing the rest
+            // of the file into one broken expression; the parser reports the missing bracket.
+            pending.add(layoutToken(PythonLexer.NEWLINE, newlineInBrackets));
+            bracketDepth = 0;
+            atLineStart = true;
+        }
+        newlineInBrackets = null;
         if (atLineStart) {
             atLineStart = false;
             if (bracketDepth == 0) {

@@ -8,13 +8,16 @@ import org.antlr.v4.runtime.ANTLRInputStream;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.CommonTokenStream;
-import org.antlr.v4.runtime.DefaultErrorStrategy;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
 
 /**
  * Entry point: Python text in, a tree and its syntax errors out. Never throws on bad input.
+ *
+ * <p>The errors are those of the lexer and parser plus the compile-time checks CPython makes on
+ * argument and parameter order ({@link CompileTimeChecks}), so a file with no errors here is one
+ * {@code python -m py_compile} would accept, as far as the grammar goes.
  *
  * <p>Parsing is two-stage, as ANTLR recommends for speed: first with SLL prediction and an error
  * strategy that gives up at the first problem (almost every file is valid, and SLL is much faster),
@@ -80,7 +83,7 @@ public final class PythonSource {
                 tokens.seek(0);
                 parser.reset();
                 parser.addErrorListener(parseErrors);
-                parser.setErrorHandler(new DefaultErrorStrategy());
+                parser.setErrorHandler(new PythonErrorStrategy());
                 parser.getInterpreter().setPredictionMode(PredictionMode.LL);
                 tree = rule.invoke(parser);
             }
@@ -92,6 +95,11 @@ public final class PythonSource {
         }
         List<SyntaxError> errors = new ArrayList<>(lexErrors.errors());
         errors.addAll(parseErrors.errors());
+        try {
+            errors.addAll(CompileTimeChecks.of(tree));
+        } catch (StackOverflowError tooDeep) {
+            // Only reachable for trees nested thousands deep; the parse errors above still stand.
+        }
         errors.sort(Comparator.comparingInt(SyntaxError::line).thenComparingInt(SyntaxError::column));
         return new Parse<>(tree, tokens, List.copyOf(errors));
     }

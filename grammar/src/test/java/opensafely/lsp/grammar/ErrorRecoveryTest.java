@@ -137,4 +137,50 @@ class ErrorRecoveryTest {
         }
         return sb.toString();
     }
+
+    @Test
+    void unclosedCallEndsAtTheNextStatementKeyword() {
+        String source = """
+            study = StudyDefinition(
+                population=patients.all(
+            )
+
+            def helper():
+                return 1
+
+            import os
+            """;
+        ParsedPython parsed = PythonSource.parse(source);
+        assertEquals(List.of("helper"), funcNames(parsed));
+        // The statements after the unclosed call are whole: only the missing ')' is reported,
+        // at the end of the last line that belonged to the call.
+        assertEquals(List.of(new SyntaxError(3, 1, "missing ')' before end of line", 0)), parsed.errors());
+    }
+
+    @Test
+    void variableWithoutItsNameIsPositionalAfterKeyword() {
+        String source = """
+            study = StudyDefinition(
+                population=patients.all(),
+                patients.sex(),
+                **extra,
+                later,
+            )
+            """;
+        assertEquals(List.of(
+                new SyntaxError(3, 4, "positional argument follows keyword argument", 14),
+                new SyntaxError(5, 4, "positional argument follows keyword argument unpacking", 5)),
+            PythonSource.parse(source).errors());
+    }
+
+    @Test
+    void repeatedKeywordAndParameterOrderAreCompileTimeErrors() {
+        assertEquals(List.of(new SyntaxError(1, 9, "keyword argument repeated: age", 5)),
+            PythonSource.parse("f(age=1, age=2)").errors());
+        assertEquals(List.of(new SyntaxError(1, 14, "non-default argument follows default argument", 1)),
+            PythonSource.parse("def f(a, b=1, c, *d, e, f=2, g): pass\n").errors());
+        assertEquals(List.of(new SyntaxError(1, 2, "Generator expression must be parenthesized", 12)),
+            PythonSource.parse("f(x for x in y, 1)\n").errors());
+        assertEquals(List.of(), PythonSource.parse("f(*a, b, c=1, *d, **e)\nlambda a, b=1, *c, d: 0\n").errors());
+    }
 }
