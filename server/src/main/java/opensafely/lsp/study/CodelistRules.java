@@ -1,0 +1,69 @@
+package opensafely.lsp.study;
+
+import java.nio.file.Path;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import opensafely.lsp.diagnostics.DidYouMean;
+import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.study.Value.Origin;
+
+/**
+ * codelist_from_csv reads its file when the study is loaded: the file must exist and have the named columns.
+ * Checked for codelists defined in this file and for those its variables use (shown where they are used).
+ */
+final class CodelistRules implements StudyRule {
+    private static final Set<String> SYSTEMS = Set.of("ctv3", "snomed", "icd10", "opcs4", "snomedct", "dmd", "dmd_vtm", "readv2");
+
+    @Override
+    public void check(StudyContext ctx) {
+        if (!ctx.folder.known()) return;
+        Map<Value.Codelist, Origin> used = new IdentityHashMap<>();
+        for (Interpreter.Binding b : ctx.model.env.names.values()) {
+            if (b.value() instanceof Value.Codelist cl && cl.origin().file() == ctx.doc) used.putIfAbsent(cl, null);
+        }
+        for (StudyModel.Variable v : ctx.model.variables) {
+            Value.Call c = v.call();
+            if (c == null) continue;
+            for (Value.Kw k : c.keywords()) {
+                if (k.value() instanceof Value.Codelist cl) used.putIfAbsent(cl, k.valueOrigin().file() == ctx.doc ? k.valueOrigin() : k.anchor());
+            }
+        }
+        for (Map.Entry<Value.Codelist, Origin> e : used.entrySet()) check(ctx, e.getKey(), e.getValue());
+    }
+
+    private static void check(StudyContext ctx, Value.Codelist cl, Origin usedAt) {
+        if (cl.system() != null && !SYSTEMS.contains(cl.system()) && cl.origin().file() == ctx.doc) {
+            ctx.report(Rule.STUDY_CODELIST_SYSTEM, cl.systemOrigin() != null ? cl.systemOrigin() : cl.origin(), usedAt,
+                    "Unknown coding system '" + cl.system() + "'; cohort-extractor functions accept ctv3, snomed, icd10 or opcs4."
+                            + DidYouMean.suffix(DidYouMean.closest(cl.system(), List.of("ctv3", "snomed", "icd10", "opcs4"))))
+                    ;
+        }
+        if (!cl.kind().equals("csv") || cl.path() == null) return;
+        Optional<Path> p = ctx.folder.resolve(cl.path());
+        if (p.isEmpty()) return;
+        Optional<CodelistFiles.CsvInfo> info = ctx.codelists.read(p.get());
+        Origin at = cl.pathOrigin() != null ? cl.pathOrigin() : cl.origin();
+        if (info.isEmpty()) {
+            String dir = cl.path().contains("/") ? cl.path().substring(0, cl.path().lastIndexOf('/')) : "";
+            String name = cl.path().substring(cl.path().lastIndexOf('/') + 1);
+            Optional<String> s = DidYouMean.closest(name, ctx.folder.list(dir));
+            ctx.report(Rule.STUDY_CODELIST_FILE_MISSING, at, usedAt, "Codelist file '" + cl.path() + "' does not exist."
+                    + s.map(x -> " Did you mean '" + (dir.isEmpty() ? x : dir + "/" + x) + "'?").orElse(""));
+            return;
+        }
+        List<String> header = info.get().header();
+        if (cl.column() != null && !header.contains(cl.column())) {
+            ctx.report(Rule.STUDY_CODELIST_COLUMN_MISSING, cl.columnOrigin() != null ? cl.columnOrigin() : at, usedAt,
+                    "'" + cl.path() + "' has no column '" + cl.column() + "' (columns: " + String.join(", ", header) + ")."
+                            + DidYouMean.suffix(DidYouMean.closest(cl.column(), header)));
+        }
+        if (cl.categoryColumn() != null && !header.contains(cl.categoryColumn())) {
+            ctx.report(Rule.STUDY_CODELIST_COLUMN_MISSING, cl.categoryColumnOrigin() != null ? cl.categoryColumnOrigin() : at, usedAt,
+                    "'" + cl.path() + "' has no column '" + cl.categoryColumn() + "' (columns: " + String.join(", ", header) + ")."
+                            + DidYouMean.suffix(DidYouMean.closest(cl.categoryColumn(), header)));
+        }
+    }
+}

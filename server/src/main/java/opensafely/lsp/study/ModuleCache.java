@@ -1,0 +1,99 @@
+package opensafely.lsp.study;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Sibling modules (analysis/codelists.py, analysis/common_variables.py...) read from disk and evaluated once
+ * per content: an entry is reused while the file and every module it imported still have the same text.
+ */
+final class ModuleCache implements Interpreter.Modules {
+    private record Entry(String text, SourceFile file, Interpreter.Env env, Map<Path, String> deps) {
+    }
+
+    private final Map<Path, Entry> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Entry> eldest) {
+            return size() > 64;
+        }
+    };
+    /** Modules being evaluated on this thread (to break import cycles) and the deps collected for each. */
+    private final ThreadLocal<Deque<Map<Path, String>>> loading = ThreadLocal.withInitial(ArrayDeque::new);
+    private final ThreadLocal<Deque<Path>> stack = ThreadLocal.withInitial(ArrayDeque::new);
+
+    @Override
+    public Interpreter.Loaded load(SourceFile from, String module, int level) {
+        if (from.path == null || module.isEmpty()) return null;
+        Path dir = from.path.toAbsolutePath().getParent();
+        for (int i = 1; i < level && dir != null; i++) dir = dir.getParent();
+        if (dir == null) return null;
+        String rel = module.replace('.', '/');
+        Path p = dir.resolve(rel + ".py").normalize();
+        if (!Files.isRegularFile(p)) {
+            Path init = dir.resolve(rel).resolve("__init__.py").normalize();
+            if (!Files.isRegularFile(init)) {
+                // `from analysis.codelists import *` run from the repository root.
+                Path parent = dir.getParent();
+                if (level == 0 && parent != null && Files.isRegularFile(parent.resolve(rel + ".py"))) p = parent.resolve(rel + ".py");
+                else return null;
+            } else {
+                p = init;
+            }
+        }
+        return loadPath(p.normalize());
+    }
+
+    private Interpreter.Loaded loadPath(Path p) {
+        String text;
+        try {
+            text = Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        Deque<Map<Path, String>> collectors = loading.get();
+        for (Map<Path, String> c : collectors) c.put(p, text);
+        if (stack.get().contains(p)) return null; // import cycle: the names are unknown
+        Entry e;
+        synchronized (this) {
+            e = cache.get(p);
+        }
+        if (e != null && e.text.equals(text) && depsUnchanged(e)) {
+            for (Map<Path, String> c : collectors) c.putAll(e.deps);
+            return new Interpreter.Loaded(e.file, e.env);
+        }
+        SourceFile file = SourceFile.parse(p, text);
+        Map<Path, String> deps = new LinkedHashMap<>();
+        collectors.push(deps);
+        stack.get().push(p);
+        Interpreter.Env env;
+        try {
+            env = new Interpreter(this).run(file);
+        } finally {
+            collectors.pop();
+            stack.get().pop();
+        }
+        for (Map<Path, String> c : collectors) c.putAll(deps);
+        Entry fresh = new Entry(text, file, env, deps);
+        synchronized (this) {
+            cache.put(p, fresh);
+        }
+        return new Interpreter.Loaded(file, env);
+    }
+
+    private static boolean depsUnchanged(Entry e) {
+        for (Map.Entry<Path, String> d : e.deps.entrySet()) {
+            try {
+                if (!Files.readString(d.getKey(), StandardCharsets.UTF_8).equals(d.getValue())) return false;
+            } catch (IOException | RuntimeException ex) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

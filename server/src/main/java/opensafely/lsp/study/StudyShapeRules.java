@@ -1,0 +1,91 @@
+package opensafely.lsp.study;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import opensafely.lsp.diagnostics.DidYouMean;
+import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.grammar.SyntaxError;
+import opensafely.lsp.study.Value.Origin;
+
+/** The file as a whole: syntax, the study object, population, variable names and the measures. */
+final class StudyShapeRules implements StudyRule {
+    @Override
+    public void check(StudyContext ctx) {
+        SourceFile doc = ctx.doc;
+        int shown = 0;
+        for (SyntaxError e : doc.syntaxErrors) {
+            if (shown++ == 5) break;
+            int start = doc.lines.lineStart(e.line() - 1) + e.column();
+            int end = Math.min(doc.lines.lineEnd(e.line() - 1), start + Math.max(1, e.length()));
+            ctx.report(Rule.STUDY_SYNTAX, new Origin(doc, start, Math.max(start, end)), null, "Syntax error: " + e.message());
+        }
+        StudyModel m = ctx.model;
+        Value.Call study = m.study;
+        if (study == null) return;
+        if (!study.open() && study.keyword("population") == null && study.positional().isEmpty()) {
+            ctx.report(Rule.STUDY_MISSING_POPULATION, study.nameOrigin(), null, "StudyDefinition needs a population= variable.");
+        }
+        Map<String, StudyModel.Variable> firstByName = new HashMap<>();
+        for (StudyModel.Variable v : m.variables) {
+            if (v.name().equals("patient_id") && !v.derived()) {
+                ctx.report(Rule.STUDY_RESERVED_NAME, v.nameOrigin(), v.kw().anchor(), "patient_id is a reserved column name.");
+            }
+            StudyModel.Variable prior = firstByName.putIfAbsent(v.name(), v);
+            if (prior != null && !(v.derived() && prior.derived())) {
+                Origin at = v.derived() ? v.nameOrigin() : v.nameOrigin();
+                boolean sameKeyword = !v.hidden() && !prior.hidden() && !v.derived() && !prior.derived();
+                ctx.report(Rule.STUDY_DUPLICATE_VARIABLE, at, v.kw().anchor(), sameKeyword
+                        ? "'" + v.name() + "' is given to StudyDefinition twice (TypeError: multiple values for keyword argument)."
+                        : "Duplicate column '" + v.name() + "'" + (v.derived() ? " (added by include_date_of_match/include_measurement_date)" : "")
+                        + ": each variable, including nested ones, needs a unique name.");
+            }
+        }
+        measures(ctx);
+    }
+
+    private static void measures(StudyContext ctx) {
+        StudyModel m = ctx.model;
+        if (m.open || m.env.openStarImport) return;
+        for (Value.Call measure : m.measures) {
+            Origin anchor = measure.origin();
+            String numerator = arg(measure, "numerator", 2);
+            String denominator = arg(measure, "denominator", 1);
+            check(ctx, measure, "numerator", 2, anchor);
+            check(ctx, measure, "denominator", 1, anchor);
+            Value group = measure.arg("group_by");
+            if (group == null && measure.positional().size() > 3) group = measure.positional().get(3);
+            List<Value> groups = group instanceof Value.Str ? List.of(group) : group instanceof Value.ListV l && l.complete ? l.items : List.of();
+            boolean populationOnly = groups.size() == 1 && groups.get(0) instanceof Value.Str s && s.value().equals("population");
+            for (Value g : groups) {
+                if (!(g instanceof Value.Str s)) continue;
+                nameCheck(ctx, s.value(), s.origin(), anchor);
+                if (!populationOnly && (s.value().equals(numerator) || s.value().equals(denominator))) {
+                    ctx.report(Rule.STUDY_MEASURE_INVALID, s.origin(), anchor, "Column '" + s.value() + "' appears in both "
+                            + (s.value().equals(numerator) ? "numerator" : "denominator") + " and group_by.");
+                }
+            }
+        }
+    }
+
+    private static String arg(Value.Call c, String name, int index) {
+        Value v = c.arg(name);
+        if (v == null && c.positional().size() > index) v = c.positional().get(index);
+        return v instanceof Value.Str s ? s.value() : null;
+    }
+
+    private static void check(StudyContext ctx, Value.Call c, String name, int index, Origin anchor) {
+        Value v = c.arg(name);
+        if (v == null && c.positional().size() > index) v = c.positional().get(index);
+        if (v instanceof Value.Str s) nameCheck(ctx, s.value(), s.origin(), anchor);
+    }
+
+    private static void nameCheck(StudyContext ctx, String name, Origin at, Origin anchor) {
+        if (name.equals("population")) return;
+        StudyModel.Variable v = ctx.model.byName.get(name);
+        if (v != null && !v.hidden()) return;
+        ctx.report(Rule.STUDY_MEASURE_UNKNOWN_VARIABLE, at, anchor, v != null
+                ? "'" + name + "' is a nested (hidden) variable, so it is not in the output the measure reads."
+                : "The study has no variable '" + name + "'." + DidYouMean.suffix(DidYouMean.closest(name, ctx.model.byName.keySet())));
+    }
+}
