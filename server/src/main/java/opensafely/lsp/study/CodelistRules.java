@@ -30,6 +30,10 @@ final class CodelistRules implements StudyRule {
             for (Value.Kw k : c.keywords()) {
                 if (k.value() instanceof Value.Codelist cl) used.putIfAbsent(cl, k.valueOrigin().file() == ctx.doc ? k.valueOrigin() : k.anchor());
             }
+            for (int i = 0; i < c.positional().size(); i++) {
+                Origin o = c.positionalOrigins().get(i);
+                if (c.positional().get(i) instanceof Value.Codelist cl) used.putIfAbsent(cl, o.file() == ctx.doc ? o : v.kw().anchor());
+            }
         }
         for (Map.Entry<Value.Codelist, Origin> e : used.entrySet()) check(ctx, e.getKey(), e.getValue());
     }

@@ -112,7 +112,9 @@ final class ExpectationRules implements StudyRule {
             String k = e.keyString();
             if (k == null) continue;
             if (!k.equals("earliest") && !k.equals("latest")) {
-                ctx.report(Rule.STUDY_EXPECTATIONS_SCHEMA, e.keyOrigin(), anchor, "date expectations take 'earliest' and 'latest', not '" + k + "'.");
+                // Other keys are ignored by cohort-extractor: worth a note, not a warning.
+                ctx.report(Rule.STUDY_EXPECTATIONS_SCHEMA, opensafely.lsp.diagnostics.Severity.INFORMATION, e.keyOrigin(), anchor,
+                        "date expectations only use 'earliest' and 'latest'; '" + k + "' is ignored.");
                 continue;
             }
             if (e.value() instanceof Value.Str s) {

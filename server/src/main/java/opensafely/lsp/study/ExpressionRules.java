@@ -17,6 +17,11 @@ final class ExpressionRules {
     private static final Set<String> KEYWORDS = Set.of("AND", "OR", "NOT");
     private static final Set<String> CARE_HOME = Set.of("IsPotentialCareHome", "LocationRequiresNursing", "LocationDoesNotRequireNursing");
 
+    /** SQL keywords that are also Python keywords, left out of the reserved-word table but still disallowed. */
+    private static final Set<String> PYTHON_KEYWORDS = Set.of("in", "is", "else", "from", "as", "for", "if", "with", "while",
+            "def", "class", "return", "import", "lambda", "global", "pass", "break", "continue", "try", "except", "finally", "raise",
+            "del", "assert", "yield", "none", "true", "false");
+
     private final StudyContext ctx;
     private final StudyModel.Variable var;
     private final Value.Call call;
@@ -144,7 +149,7 @@ final class ExpressionRules {
         }
         StudyModel model = ctx.model;
         boolean isVariable = model.byName.containsKey(n);
-        if (ctx.catalog.reservedWords.contains(n.toLowerCase(Locale.ROOT))) {
+        if (ctx.catalog.reservedWords.contains(n.toLowerCase(Locale.ROOT)) || PYTHON_KEYWORDS.contains(n.toLowerCase(Locale.ROOT))) {
             if (isVariable) {
                 report(Rule.STUDY_EXPRESSION_RESERVED_WORD, at, "'" + n + "' is an SQL word to cohort-extractor, so the variable cannot be "
                         + "used in expressions; rename it (e.g. '" + n + "_value').");

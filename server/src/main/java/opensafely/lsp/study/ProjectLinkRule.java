@@ -32,12 +32,12 @@ final class ProjectLinkRule implements StudyRule {
         }
         Set<String> used = new HashSet<>();
         for (String line : text.split("\n")) {
-            if (!line.contains("generate_cohort")) continue;
+            if (!line.contains("generate_cohort") || !line.contains("cohortextractor")) continue;
             Matcher m = STUDY_OPTION.matcher(line);
             if (!m.find()) return; // generate_cohort without --study-definition runs every study definition
             used.add(m.group(1));
         }
-        if (text.contains("generate_cohort") && used.isEmpty()) return; // a run split over lines: cannot tell
+        if (used.isEmpty()) return; // no run line we can read (split over lines, say): cannot tell
         if (!used.contains(stem)) {
             ctx.report(Rule.STUDY_UNUSED, ctx.model.study.nameOrigin(), null, "No generate_cohort action in project.yaml uses "
                     + stem + " (add `--study-definition " + stem + "` to an action, or delete the file).");

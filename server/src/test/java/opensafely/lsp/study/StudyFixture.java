@@ -1,0 +1,105 @@
+package opensafely.lsp.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.text.LineIndex;
+import opensafely.lsp.text.Position;
+import opensafely.lsp.text.Range;
+import opensafely.lsp.workspace.Document;
+import opensafely.lsp.workspace.StudyFolder;
+
+/**
+ * A study folder on disk for tests: project.yaml, analysis/*.py and codelists/*.csv. The study definition's
+ * text may carry markers: {@code «} and {@code »} enclose expected ranges, {@code ‸} marks a cursor. Markers
+ * are removed before the file is written.
+ */
+final class StudyFixture {
+    static final String HEADER = "from cohortextractor import StudyDefinition, patients, codelist, codelist_from_csv, Measure\n";
+    static final String DEFAULTS = "default_expectations={\"date\": {\"earliest\": \"2020-01-01\", \"latest\": \"today\"}, \"rate\": \"uniform\", \"incidence\": 0.5}";
+
+    final Path root;
+    private final Map<String, String> files = new LinkedHashMap<>();
+    List<Range> ranges = List.of();
+    Position cursor;
+    String text;
+    String name = "analysis/study_definition.py";
+
+    StudyFixture(Path root) {
+        this.root = root;
+        files.put("project.yaml", "version: '3.0'\nexpectations:\n  population_size: 100\nactions:\n  generate_cohort:\n"
+                + "    run: cohortextractor:latest generate_cohort --study-definition study_definition\n"
+                + "    outputs:\n      highly_sensitive:\n        cohort: output/input.csv\n");
+    }
+
+    StudyFixture file(String path, String content) {
+        files.put(path, content);
+        return this;
+    }
+
+    /** The study definition, with markers. */
+    StudyFixture study(String marked) {
+        StringBuilder plain = new StringBuilder();
+        List<int[]> spans = new ArrayList<>();
+        List<Integer> open = new ArrayList<>();
+        int cursorAt = -1;
+        for (int i = 0; i < marked.length(); i++) {
+            char c = marked.charAt(i);
+            if (c == '«') open.add(plain.length());
+            else if (c == '»') spans.add(new int[] {open.remove(open.size() - 1), plain.length()});
+            else if (c == '‸') cursorAt = plain.length();
+            else plain.append(c);
+        }
+        text = plain.toString();
+        LineIndex lines = new LineIndex(text);
+        ranges = spans.stream().sorted((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]))
+                .map(s -> lines.range(s[0], s[1])).toList();
+        cursor = cursorAt < 0 ? null : lines.position(cursorAt);
+        files.put(name, text);
+        return this;
+    }
+
+    Document write() {
+        try {
+            for (Map.Entry<String, String> e : files.entrySet()) {
+                Path p = root.resolve(e.getKey());
+                Files.createDirectories(p.getParent());
+                Files.writeString(p, e.getValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Document(root.resolve(name), text, 1, StudyFolder.at(root));
+    }
+
+    List<Diagnostic> diagnostics() {
+        return new StudyDefinitionService().diagnostics(write());
+    }
+
+    /** Asserts the diagnostics are exactly the marked ranges with these codes (in position order). */
+    void assertDiagnostics(String... codes) {
+        List<Diagnostic> actual = diagnostics();
+        assertEquals(ranges.size(), codes.length, "fixture has " + ranges.size() + " markers for " + codes.length + " codes");
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < codes.length; i++) expected.add(codes[i] + "@" + ranges.get(i));
+        List<String> got = actual.stream().map(d -> d.code() + "@" + d.range()).collect(Collectors.toList());
+        assertEquals(expected.stream().sorted().toList(), got.stream().sorted().toList(),
+                () -> "messages:\n" + actual.stream().map(d -> d.code() + "@" + d.range() + " " + d.severity() + " " + d.message())
+                        .collect(Collectors.joining("\n")));
+    }
+
+    /** A minimal valid study around some variable definitions. */
+    static String studyWith(String variables) {
+        return HEADER + "\nstudy = StudyDefinition(\n    " + DEFAULTS + ",\n    index_date=\"2020-01-01\",\n"
+                + "    population=patients.registered_as_of(\"index_date\"),\n" + variables + ")\n";
+    }
+}
