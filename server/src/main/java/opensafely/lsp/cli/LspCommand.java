@@ -14,7 +14,10 @@ import java.util.concurrent.Callable;
 import opensafely.lsp.features.StudyLanguageService;
 import opensafely.lsp.lsp.LanguageServerSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * `lsp [--port N]`: the language server on stdio (how editors start it), or on TCP 127.0.0.1:N for one
@@ -26,8 +29,14 @@ public final class LspCommand implements Callable<Integer> {
             description = "Listen on TCP 127.0.0.1:N for one client instead of using stdin/stdout (0: any free port).")
     Integer port;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, not " + port);
+        }
         // stdout carries the protocol. Keep the real streams for the connection and send anything else
         // that prints (a library, a stray debug line) to stderr, where it cannot corrupt a message.
         InputStream in = new FileInputStream(FileDescriptor.in);

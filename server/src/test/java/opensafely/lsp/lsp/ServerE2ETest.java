@@ -236,6 +236,15 @@ class ServerE2ETest {
     }
 
     @Test
+    void aPortOutOfRangeIsBadUsage() throws Exception {
+        process = serverProcess("lsp", "--port", "70000").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(5, TimeUnit.SECONDS));
+        assertEquals(2, process.exitValue(), output);
+        assertTrue(output.contains("--port must be between 0 and 65535"), output);
+    }
+
+    @Test
     void tcpSessionOnTheLoopbackPort() throws Exception {
         process = serverProcess("lsp", "--port", "0").start();
         LinkedBlockingQueue<String> stderrLines = new LinkedBlockingQueue<>();
