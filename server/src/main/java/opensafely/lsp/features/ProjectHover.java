@@ -27,7 +27,7 @@ final class ProjectHover {
         AnalysisCache.Entry entry = cache.get(doc);
         Project project = entry.project();
         LineIndex lines = project.yaml().lines();
-        if (!project.parsed()) return textHover(lines, pos);
+        if (!project.parsed()) return textHover(doc, lines, pos);
         NodeLocator.Hit hit = NodeLocator.locate(project.root(), pos);
         if (!(hit.node() instanceof YamlScalar s)) return Optional.empty();
         Range range = NodeLocator.innerRange(s, lines);
@@ -55,13 +55,33 @@ final class ProjectHover {
         return Optional.empty();
     }
 
-    /** Broken YAML: keys can still be explained from the text. */
-    private Optional<HoverInfo> textHover(LineIndex lines, Position pos) {
+    /**
+     * Broken YAML: keys can still be explained from the text, and action names from the last version of
+     * the file that parsed.
+     */
+    private Optional<HoverInfo> textHover(Document doc, LineIndex lines, Position pos) {
         TextContext ctx = TextContext.at(lines, pos);
         TextContext.Shape s = ctx.shape;
-        if (!s.hasKey() || ctx.col < s.keyStart() || ctx.col > s.keyEnd()) return Optional.empty();
-        Range range = new Range(ctx.position(s.keyStart()), ctx.position(s.keyEnd()));
-        return keyDoc(ctx.parents, s.key(), range, 5);
+        AnalysisCache.Entry last = cache.lastParsed(doc.path());
+        if (s.hasKey() && ctx.col >= s.keyStart() && ctx.col <= s.keyEnd()) {
+            Range range = new Range(ctx.position(s.keyStart()), ctx.position(s.keyEnd()));
+            if (ctx.parents.size() == 1 && ctx.parents.get(0).equals("actions")) {
+                return last == null ? Optional.empty() : action(last.index(), s.key(), range);
+            }
+            return keyDoc(ctx.parents, s.key(), range, 5);
+        }
+        boolean inNeeds = ctx.parents.size() >= 2 && ctx.parents.get(0).equals("actions")
+                && ("needs".equals(ctx.lastParent()) || (ctx.inValue() && "needs".equals(s.key())));
+        if (inNeeds && last != null) {
+            int start = ctx.wordStart("[],\"'");
+            int end = ctx.col;
+            while (end < ctx.text.length() && " \t,[]\"'#".indexOf(ctx.text.charAt(end)) < 0) end++;
+            String word = ctx.text.substring(start, end);
+            if (!word.isEmpty() && !word.equals("-") && last.index().action(word) != null) {
+                return action(last.index(), word, new Range(ctx.position(start), ctx.position(end)));
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<HoverInfo> keyDoc(List<String> parents, String key, Range range, double version) {

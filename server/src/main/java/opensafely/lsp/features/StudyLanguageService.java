@@ -2,6 +2,7 @@ package opensafely.lsp.features;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.TextEdit;
@@ -34,6 +35,19 @@ public final class StudyLanguageService implements LanguageService {
         return doc.kind() == DocumentKind.PROJECT_YAML;
     }
 
+    /**
+     * Runs an editor feature; a bug in one must cost the user that one answer, never the server. The
+     * failure goes to stderr (stdout may carry the protocol).
+     */
+    private static <T> T safely(String feature, Supplier<T> run, T fallback) {
+        try {
+            return run.get();
+        } catch (RuntimeException | StackOverflowError e) {
+            System.err.println("opensafely-lsp: " + feature + " failed: " + e);
+            return fallback;
+        }
+    }
+
     @Override
     public List<Diagnostic> diagnostics(Document doc) {
         if (doc.kind() == DocumentKind.PROJECT_YAML) {
@@ -44,37 +58,37 @@ public final class StudyLanguageService implements LanguageService {
 
     @Override
     public List<Completion> complete(Document doc, Position pos) {
-        return isProject(doc) ? completion.complete(doc, pos) : List.of();
+        return isProject(doc) ? safely("completion", () -> completion.complete(doc, pos), List.of()) : List.of();
     }
 
     @Override
     public Optional<HoverInfo> hover(Document doc, Position pos) {
-        return isProject(doc) ? hover.hover(doc, pos) : Optional.empty();
+        return isProject(doc) ? safely("hover", () -> hover.hover(doc, pos), Optional.empty()) : Optional.empty();
     }
 
     @Override
     public List<Location> definition(Document doc, Position pos) {
-        return isProject(doc) ? navigation.definition(doc, pos) : List.of();
+        return isProject(doc) ? safely("definition", () -> navigation.definition(doc, pos), List.of()) : List.of();
     }
 
     @Override
     public List<Location> references(Document doc, Position pos, boolean includeDeclaration) {
-        return isProject(doc) ? navigation.references(doc, pos, includeDeclaration) : List.of();
+        return isProject(doc) ? safely("references", () -> navigation.references(doc, pos, includeDeclaration), List.of()) : List.of();
     }
 
     @Override
     public Optional<Range> prepareRename(Document doc, Position pos) {
-        return isProject(doc) ? navigation.prepareRename(doc, pos) : Optional.empty();
+        return isProject(doc) ? safely("prepareRename", () -> navigation.prepareRename(doc, pos), Optional.empty()) : Optional.empty();
     }
 
     @Override
     public List<TextEdit> rename(Document doc, Position pos, String newName) {
-        return isProject(doc) ? navigation.rename(doc, pos, newName) : List.of();
+        return isProject(doc) ? safely("rename", () -> navigation.rename(doc, pos, newName), List.of()) : List.of();
     }
 
     @Override
     public List<Symbol> symbols(Document doc) {
-        return isProject(doc) ? symbols.symbols(project(doc)) : List.of();
+        return isProject(doc) ? safely("symbols", () -> symbols.symbols(project(doc)), List.of()) : List.of();
     }
 
     @Override

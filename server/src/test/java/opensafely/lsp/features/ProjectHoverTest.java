@@ -105,4 +105,15 @@ class ProjectHoverTest {
     void nothingOnPlainValues() {
         assertTrue(hoverAt("analysis/model.py", 2).isEmpty());
     }
+
+    @Test
+    void actionNamesInBrokenYamlUseTheLastParse() {
+        Fixture ok = Fixture.of(PROJECT);
+        service.hover(ok.doc(), ok.caret()); // the editor saw the file parse once
+        String broken = PROJECT.replace("needs: [generate_dataset]", "needs: [generate_da|taset") ;
+        Fixture f = Fixture.of(broken);
+        HoverInfo h = service.hover(f.doc(), f.caret()).orElseThrow();
+        assertTrue(h.markdown().contains("**Action `generate_dataset`**"), h.markdown());
+        assertEquals(Range.of(9, 12, 9, 28), h.range());
+    }
 }
