@@ -42,10 +42,11 @@ import picocli.CommandLine.Parameters;
         description = "Analyse study folders (holding project.yaml) or single files, as the editor does.")
 public final class CheckCommand implements Callable<Integer> {
     /**
-     * The kinds of file a study folder contributes besides those named on the command line. Add
-     * {@link DocumentKind#PYTHON} here when the language service analyses Python definitions.
+     * The kinds of file a study folder contributes besides those named on the command line: its
+     * project.yaml and the Python under analysis/ (the service says nothing of scripts that are not
+     * study or dataset definitions).
      */
-    static final Set<DocumentKind> FOLDER_KINDS = EnumSet.of(DocumentKind.PROJECT_YAML);
+    static final Set<DocumentKind> FOLDER_KINDS = EnumSet.of(DocumentKind.PROJECT_YAML, DocumentKind.PYTHON);
 
     @Parameters(paramLabel = "PATH", arity = "0..*",
             description = "Study folders or files to check (default: the current folder).")

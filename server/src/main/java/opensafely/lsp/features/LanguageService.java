@@ -12,28 +12,45 @@ import opensafely.lsp.workspace.Location;
 
 /**
  * Every editor feature, in editor terms and without protocol types. The language server and the CLI
- * both call this; each feature lives in its own class and this facade only dispatches on the kind of
- * document.
+ * both call {@link StudyLanguageService}, which dispatches to one implementation per kind of file
+ * (project.yaml, study definition, dataset definition). A kind that does not offer a feature keeps the
+ * default, which answers nothing.
  */
 public interface LanguageService {
     List<Diagnostic> diagnostics(Document doc);
 
-    List<Completion> complete(Document doc, Position pos);
+    default List<Completion> complete(Document doc, Position pos) {
+        return List.of();
+    }
 
-    Optional<HoverInfo> hover(Document doc, Position pos);
+    default Optional<HoverInfo> hover(Document doc, Position pos) {
+        return Optional.empty();
+    }
 
-    List<Location> definition(Document doc, Position pos);
+    default List<Location> definition(Document doc, Position pos) {
+        return List.of();
+    }
 
-    List<Location> references(Document doc, Position pos, boolean includeDeclaration);
+    default List<Location> references(Document doc, Position pos, boolean includeDeclaration) {
+        return List.of();
+    }
 
     /** The range of the name that would be renamed at a position, if anything there can be. */
-    Optional<Range> prepareRename(Document doc, Position pos);
+    default Optional<Range> prepareRename(Document doc, Position pos) {
+        return Optional.empty();
+    }
 
-    /** The edits (all in this document) that rename the action at a position. Empty when nothing can be. */
-    List<TextEdit> rename(Document doc, Position pos, String newName);
+    /** The edits (all in this document) that rename the name at a position. Empty when nothing can be. */
+    default List<TextEdit> rename(Document doc, Position pos, String newName) {
+        return List.of();
+    }
 
-    List<Symbol> symbols(Document doc);
+    default List<Symbol> symbols(Document doc) {
+        return List.of();
+    }
 
-    /** Quick fixes for the diagnostics that overlap a range. */
-    List<Fix> fixes(Document doc, Range range);
+    /** Quick fixes for the diagnostics that overlap a range: those the rules attached to them. */
+    default List<Fix> fixes(Document doc, Range range) {
+        return QuickFixes.fixes(diagnostics(doc), range);
+    }
 }

@@ -11,8 +11,10 @@ import opensafely.lsp.text.Range;
  * diagnostics that overlap the range the editor asks about.
  */
 final class QuickFixes {
+    private QuickFixes() {
+    }
 
-    List<Fix> fixes(List<Diagnostic> diagnostics, Range range) {
+    static List<Fix> fixes(List<Diagnostic> diagnostics, Range range) {
         List<Fix> out = new ArrayList<>();
         for (Diagnostic d : diagnostics) {
             if (d.fixes().isEmpty() || !overlaps(d.range(), range)) continue;

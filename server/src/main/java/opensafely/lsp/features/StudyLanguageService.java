@@ -2,99 +2,94 @@ package opensafely.lsp.features;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.TextEdit;
-import opensafely.lsp.pipeline.PipelineChecker;
 import opensafely.lsp.pipeline.Project;
-import opensafely.lsp.pipeline.ProjectParser;
+import opensafely.lsp.study.StudyDefinitionService;
 import opensafely.lsp.text.Position;
 import opensafely.lsp.text.Range;
 import opensafely.lsp.workspace.Document;
-import opensafely.lsp.workspace.DocumentKind;
 import opensafely.lsp.workspace.Location;
 
-/** The one implementation of {@link LanguageService}: dispatches on the kind of document. */
+/**
+ * The one entry point of the analysis for the language server and `check`: picks the service for the
+ * kind of document and makes sure a bug in one feature costs the user that one answer, never the server.
+ */
 public final class StudyLanguageService implements LanguageService {
-    private final ProjectParser parser = new ProjectParser();
-    private final PipelineChecker checker = new PipelineChecker();
-    private final AnalysisCache cache = new AnalysisCache(parser);
-    private final ProjectCompletion completion = new ProjectCompletion(cache);
-    private final ProjectHover hover = new ProjectHover(cache);
-    private final ProjectNavigation navigation = new ProjectNavigation(cache);
-    private final ProjectSymbols symbols = new ProjectSymbols();
-    private final QuickFixes quickFixes = new QuickFixes();
+    /** Python files that are neither study nor dataset definitions (scripts, helpers): nothing to say. */
+    private static final LanguageService NOTHING = doc -> List.of();
+
+    private final ProjectYamlService projectYaml = new ProjectYamlService();
+    private final StudyDefinitionService studyDefinitions = new StudyDefinitionService();
 
     /** The parsed project.yaml of a document; the same text and version reuse one parse. */
     public Project project(Document doc) {
-        return cache.get(doc).project();
+        return projectYaml.project(doc);
     }
 
-    private static boolean isProject(Document doc) {
-        return doc.kind() == DocumentKind.PROJECT_YAML;
+    private LanguageService serviceFor(Document doc) {
+        return switch (doc.kind()) {
+            case PROJECT_YAML -> projectYaml;
+            case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions : NOTHING;
+            case OTHER -> NOTHING;
+        };
     }
 
-    /**
-     * Runs an editor feature; a bug in one must cost the user that one answer, never the server. The
-     * failure goes to stderr (stdout may carry the protocol).
-     */
-    private static <T> T safely(String feature, Supplier<T> run, T fallback) {
+    /** Runs one feature of the document's service; a failure goes to stderr (stdout may carry the protocol). */
+    private <T> T safely(String feature, Document doc, Function<LanguageService, T> run, T fallback) {
         try {
-            return run.get();
+            return run.apply(serviceFor(doc));
         } catch (RuntimeException | StackOverflowError e) {
-            System.err.println("opensafely-lsp: " + feature + " failed: " + e);
+            System.err.println("opensafely-lsp: " + feature + " failed on " + doc.path() + ": " + e);
             return fallback;
         }
     }
 
+    /** Diagnostics are not guarded: `check` must report an internal error (exit 2), not a clean file. */
     @Override
     public List<Diagnostic> diagnostics(Document doc) {
-        if (doc.kind() == DocumentKind.PROJECT_YAML) {
-            return checker.check(project(doc), doc.folder());
-        }
-        return List.of();
+        return serviceFor(doc).diagnostics(doc);
     }
 
     @Override
     public List<Completion> complete(Document doc, Position pos) {
-        return isProject(doc) ? safely("completion", () -> completion.complete(doc, pos), List.of()) : List.of();
+        return safely("completion", doc, s -> s.complete(doc, pos), List.of());
     }
 
     @Override
     public Optional<HoverInfo> hover(Document doc, Position pos) {
-        return isProject(doc) ? safely("hover", () -> hover.hover(doc, pos), Optional.empty()) : Optional.empty();
+        return safely("hover", doc, s -> s.hover(doc, pos), Optional.empty());
     }
 
     @Override
     public List<Location> definition(Document doc, Position pos) {
-        return isProject(doc) ? safely("definition", () -> navigation.definition(doc, pos), List.of()) : List.of();
+        return safely("definition", doc, s -> s.definition(doc, pos), List.of());
     }
 
     @Override
     public List<Location> references(Document doc, Position pos, boolean includeDeclaration) {
-        return isProject(doc) ? safely("references", () -> navigation.references(doc, pos, includeDeclaration), List.of()) : List.of();
+        return safely("references", doc, s -> s.references(doc, pos, includeDeclaration), List.of());
     }
 
     @Override
     public Optional<Range> prepareRename(Document doc, Position pos) {
-        return isProject(doc) ? safely("prepareRename", () -> navigation.prepareRename(doc, pos), Optional.empty()) : Optional.empty();
+        return safely("prepareRename", doc, s -> s.prepareRename(doc, pos), Optional.empty());
     }
 
     @Override
     public List<TextEdit> rename(Document doc, Position pos, String newName) {
-        return isProject(doc) ? safely("rename", () -> navigation.rename(doc, pos, newName), List.of()) : List.of();
+        return safely("rename", doc, s -> s.rename(doc, pos, newName), List.of());
     }
 
     @Override
     public List<Symbol> symbols(Document doc) {
-        return isProject(doc) ? safely("symbols", () -> symbols.symbols(project(doc)), List.of()) : List.of();
+        return safely("symbols", doc, s -> s.symbols(doc), List.of());
     }
 
     @Override
     public List<Fix> fixes(Document doc, Range range) {
-        if (!isProject(doc)) return List.of();
-        List<Diagnostic> all = cache.get(doc).diagnostics(p -> checker.check(p, doc.folder()));
-        return quickFixes.fixes(all, range);
+        return safely("code actions", doc, s -> s.fixes(doc, range), List.of());
     }
 }

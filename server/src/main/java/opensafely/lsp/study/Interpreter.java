@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import opensafely.lsp.python.Py;
+import opensafely.lsp.python.PyTreeBuilder;
+import opensafely.lsp.python.SourceFile;
 import opensafely.lsp.study.Value.Origin;
 
 /**

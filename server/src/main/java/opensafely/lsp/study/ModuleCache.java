@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import opensafely.lsp.python.SourceFile;
 
 /**
  * Sibling modules (analysis/codelists.py, analysis/common_variables.py...) read from disk and evaluated once

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.python.SourceFile;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.StudyFolder;
 

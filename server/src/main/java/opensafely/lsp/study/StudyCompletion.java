@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import opensafely.lsp.features.Completion;
+import opensafely.lsp.python.Py;
+import opensafely.lsp.python.PyFind;
 import opensafely.lsp.study.StudyAnalyzer.Analysis;
 import opensafely.lsp.text.Position;
 import opensafely.lsp.text.Range;

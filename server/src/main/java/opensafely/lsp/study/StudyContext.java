@@ -8,6 +8,7 @@ import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.diagnostics.Severity;
+import opensafely.lsp.python.SourceFile;
 import opensafely.lsp.study.Value.Origin;
 import opensafely.lsp.text.Range;
 import opensafely.lsp.workspace.StudyFolder;

@@ -8,7 +8,10 @@ import java.util.regex.Pattern;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.features.Completion;
 import opensafely.lsp.features.HoverInfo;
+import opensafely.lsp.features.LanguageService;
 import opensafely.lsp.features.Symbol;
+import opensafely.lsp.python.Py;
+import opensafely.lsp.python.PyFind;
 import opensafely.lsp.study.StudyAnalyzer.Analysis;
 import opensafely.lsp.study.Value.Origin;
 import opensafely.lsp.text.Position;
@@ -20,7 +23,7 @@ import opensafely.lsp.workspace.Location;
  * Editor features for cohort-extractor study definitions (analysis/study_definition*.py), computed from the
  * static model; the file is never imported or run.
  */
-public final class StudyDefinitionService {
+public final class StudyDefinitionService implements LanguageService {
     private static final Pattern STUDY_FILE = Pattern.compile("^study_definition(_\\w+)?\\.py$");
 
     private final StudyAnalyzer analyzer = new StudyAnalyzer();
@@ -33,14 +36,17 @@ public final class StudyDefinitionService {
         return doc.text().contains("StudyDefinition(");
     }
 
+    @Override
     public List<Diagnostic> diagnostics(Document doc) {
         return analyzer.analyse(doc).diagnostics();
     }
 
+    @Override
     public List<Completion> complete(Document doc, Position pos) {
         return completion.complete(analyzer.analyse(doc), doc, pos);
     }
 
+    @Override
     public Optional<HoverInfo> hover(Document doc, Position pos) {
         Analysis a = analyzer.analyse(doc);
         int offset = a.file().lines.offset(pos);
@@ -87,6 +93,7 @@ public final class StudyDefinitionService {
         return Optional.empty();
     }
 
+    @Override
     public List<Location> definition(Document doc, Position pos) {
         Analysis a = analyzer.analyse(doc);
         int offset = a.file().lines.offset(pos);
@@ -114,6 +121,7 @@ public final class StudyDefinitionService {
         return out;
     }
 
+    @Override
     public List<Symbol> symbols(Document doc) {
         Analysis a = analyzer.analyse(doc);
         List<Symbol> out = new ArrayList<>();

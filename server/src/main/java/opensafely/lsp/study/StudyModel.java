@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import opensafely.lsp.python.SourceFile;
 import opensafely.lsp.study.Value.Origin;
 
 /**

@@ -6,6 +6,7 @@ import java.util.Map;
 import opensafely.lsp.diagnostics.DidYouMean;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.grammar.SyntaxError;
+import opensafely.lsp.python.SourceFile;
 import opensafely.lsp.study.Value.Origin;
 
 /** The file as a whole: syntax, the study object, population, variable names and the measures. */

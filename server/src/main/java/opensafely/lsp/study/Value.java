@@ -2,6 +2,8 @@ package opensafely.lsp.study;
 
 import java.util.ArrayList;
 import java.util.List;
+import opensafely.lsp.python.Py;
+import opensafely.lsp.python.SourceFile;
 
 /**
  * What the static evaluator knows about a Python value. Anything it cannot follow is {@link #UNKNOWN};

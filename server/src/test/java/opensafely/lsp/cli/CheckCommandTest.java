@@ -87,7 +87,7 @@ class CheckCommandTest {
     void defaultPathIsTheWorkingDirectory() throws IOException {
         study(tmp, DUPLICATE_KEY);
         JsonNode report = json(check(tmp, "--format", "json"));
-        assertEquals("[\"project.yaml\"]", report.get("files").toString());
+        assertEquals("[\"project.yaml\",\"analysis/extract.py\"]", report.get("files").toString());
         JsonNode first = report.get("diagnostics").get(0);
         assertEquals("project.yaml", first.get("file").asText());
         assertEquals("yaml-duplicate-key", first.get("code").asText());
@@ -121,7 +121,8 @@ class CheckCommandTest {
         study(tmp.resolve("two"), OLD_VERSION);
         Result r = check(tmp, "--format", "json", "one", "two");
         JsonNode report = json(r);
-        assertEquals("[\"one/project.yaml\",\"two/project.yaml\"]", report.get("files").toString());
+        assertEquals("[\"one/project.yaml\",\"one/analysis/extract.py\",\"two/project.yaml\",\"two/analysis/extract.py\"]",
+                report.get("files").toString());
         List<String> files = new ArrayList<>();
         report.get("diagnostics").forEach(d -> files.add(d.get("file").asText()));
         assertTrue(files.contains("one/project.yaml") && files.contains("two/project.yaml"), files::toString);
@@ -171,8 +172,16 @@ class CheckCommandTest {
         new picocli.CommandLine(cmd).execute("--format", "json");
         assertEquals("[\"project.yaml\",\"analysis/extract.py\",\"analysis/sub/model.py\"]",
                 JSON.readTree(out.toString(UTF_8)).get("files").toString());
-        // Today the service analyses no Python, so a folder contributes only its project.yaml.
-        assertEquals("[\"project.yaml\"]", json(check(tmp, "--format", "json")).get("files").toString());
+        // The default: the service analyses study and dataset definitions, so a folder contributes its Python.
+        assertEquals("[\"project.yaml\",\"analysis/extract.py\",\"analysis/sub/model.py\"]",
+                json(check(tmp, "--format", "json")).get("files").toString());
+        cmd = new CheckCommand();
+        cmd.folderKinds = java.util.EnumSet.of(DocumentKind.PROJECT_YAML);
+        cmd.workingDirectory = tmp;
+        out = new ByteArrayOutputStream();
+        cmd.stdout = out;
+        new picocli.CommandLine(cmd).execute("--format", "json");
+        assertEquals("[\"project.yaml\"]", JSON.readTree(out.toString(UTF_8)).get("files").toString());
     }
 
     // --- bad input ----------------------------------------------------------------------------------
@@ -250,7 +259,7 @@ class CheckCommandTest {
         Result r = CheckFixtures.main("check", "--format", "text", tmp.toString());
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.out().contains("project.yaml:3:3: error [yaml-duplicate-key] "), r.out());
-        assertTrue(r.out().endsWith(" in 1 file\n"), r.out());
+        assertTrue(r.out().endsWith(" in 2 files\n"), r.out());
         Result missing = CheckFixtures.main("check", tmp.resolve("nope").toString());
         assertEquals(2, missing.exit());
         assertFalse(missing.err().isEmpty());
@@ -282,8 +291,9 @@ class CheckCommandTest {
     void cleanTextOutputSaysSo() throws IOException {
         study(tmp.resolve("a"), CLEAN);
         study(tmp.resolve("b"), CLEAN);
-        assertEquals("No problems found in 2 files\n", check(tmp, "a", "b").out());
-        assertEquals("No problems found in 1 file\n", check(tmp, "a").out());
+        assertEquals("No problems found in 4 files\n", check(tmp, "a", "b").out());
+        assertEquals("No problems found in 2 files\n", check(tmp, "a").out());
+        assertEquals("No problems found in 1 file\n", check(tmp, "a/project.yaml").out());
     }
 
     @Test
@@ -292,7 +302,7 @@ class CheckCommandTest {
         String[] lines = check(tmp).out().split("\n");
         assertTrue(lines[0].startsWith("project.yaml:3:3: error [yaml-duplicate-key] "), lines[0]);
         assertTrue(lines[1].startsWith("project.yaml:8:3: error [yaml-duplicate-key] "), lines[1]);
-        assertEquals("2 errors, 0 warnings in 1 file", lines[lines.length - 1]);
+        assertEquals("2 errors, 0 warnings in 2 files", lines[lines.length - 1]);
     }
 
     @Test
@@ -300,7 +310,7 @@ class CheckCommandTest {
         study(tmp, DUPLICATE_KEY);
         String[] lines = check(tmp, "--format", "github").out().split("\n");
         assertTrue(lines[0].startsWith("::error file=project.yaml,line=3,endLine=3,col=3,endColumn=10,title=[yaml-duplicate-key] Duplicate key::"), lines[0]);
-        assertEquals("2 errors, 0 warnings in 1 file", lines[lines.length - 1]);
+        assertEquals("2 errors, 0 warnings in 2 files", lines[lines.length - 1]);
     }
 
     @Test
@@ -312,7 +322,7 @@ class CheckCommandTest {
                 "--format", "github");
         assertEquals(1, r.exit());
         String md = Files.readString(summary);
-        assertTrue(md.startsWith("earlier step\n### opensafely-lsp check\n\n2 errors, 0 warnings in 1 file\n"), md);
+        assertTrue(md.startsWith("earlier step\n### opensafely-lsp check\n\n2 errors, 0 warnings in 2 files\n"), md);
         assertTrue(md.contains("| `project.yaml` | 3 | error | `yaml-duplicate-key` | "), md);
         // Other formats leave it alone.
         check(tmp.resolve("study"), name -> summary.toString(), "--format", "sarif");

@@ -22,10 +22,9 @@ class QuickFixesTest {
                 Diagnostic.of(Rule.NEEDS_UNKNOWN_ACTION, Range.of(1, 0, 1, 3), "m").withFix(a),
                 Diagnostic.of(Rule.NEEDS_UNKNOWN_ACTION, Range.of(5, 0, 5, 3), "m").withFix(b),
                 Diagnostic.of(Rule.NEEDS_UNKNOWN_ACTION, Range.of(1, 1, 1, 2), "no fix"));
-        QuickFixes q = new QuickFixes();
-        assertEquals(List.of(a), q.fixes(ds, Range.of(1, 2, 1, 2)));
-        assertEquals(List.of(a, b), q.fixes(ds, Range.of(0, 0, 9, 0)));
-        assertEquals(List.of(), q.fixes(ds, Range.of(3, 0, 4, 0)));
+        assertEquals(List.of(a), QuickFixes.fixes(ds, Range.of(1, 2, 1, 2)));
+        assertEquals(List.of(a, b), QuickFixes.fixes(ds, Range.of(0, 0, 9, 0)));
+        assertEquals(List.of(), QuickFixes.fixes(ds, Range.of(3, 0, 4, 0)));
     }
 
     @Test

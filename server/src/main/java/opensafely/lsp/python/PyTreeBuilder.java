@@ -1,4 +1,4 @@
-package opensafely.lsp.study;
+package opensafely.lsp.python;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,7 +18,7 @@ import org.antlr.v4.runtime.tree.TerminalNode;
  * children; any construct that cannot be read becomes {@link Py.Other}/{@link Py.OtherStmt} rather than an
  * exception, so a half-typed file still yields everything around the mistake.
  */
-final class PyTreeBuilder {
+public final class PyTreeBuilder {
     /** Added to every token offset: non-zero for the expressions of f-string fields, parsed on their own. */
     private final int base;
 
@@ -26,7 +26,7 @@ final class PyTreeBuilder {
         this.base = base;
     }
 
-    static Py.Module module(File_inputContext tree) {
+    public static Py.Module module(File_inputContext tree) {
         PyTreeBuilder b = new PyTreeBuilder(0);
         List<Py.Stmt> body = new ArrayList<>();
         for (StmtContext s : tree.stmt()) b.stmt(s, body);
@@ -227,7 +227,7 @@ final class PyTreeBuilder {
     }
 
     /** Names a list of statements binds at its own level (for statements that are not followed). */
-    static List<String> assigned(List<Py.Stmt> body) {
+    public static List<String> assigned(List<Py.Stmt> body) {
         List<String> out = new ArrayList<>();
         for (Py.Stmt s : body) {
             if (s instanceof Py.Assign a) a.targets().forEach(t -> out.addAll(namesIn(t)));
@@ -248,7 +248,7 @@ final class PyTreeBuilder {
     }
 
     /** The plain names an assignment target binds ({@code a}, {@code a, b}); subscripts and attributes bind none. */
-    static List<String> namesIn(Py.Expr target) {
+    public static List<String> namesIn(Py.Expr target) {
         List<String> out = new ArrayList<>();
         if (target instanceof Py.Name n) out.add(n.id());
         else if (target instanceof Py.Seq s) s.elements().forEach(e -> out.addAll(namesIn(e)));
@@ -641,7 +641,7 @@ final class PyTreeBuilder {
     }
 
     /** Python string escapes; null for ones not handled here (\N{...}, octal...). */
-    static String unescape(String s) {
+    public static String unescape(String s) {
         if (s.indexOf('\\') < 0) return s;
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {

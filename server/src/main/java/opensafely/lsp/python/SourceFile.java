@@ -1,4 +1,4 @@
-package opensafely.lsp.study;
+package opensafely.lsp.python;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -9,12 +9,12 @@ import opensafely.lsp.text.LineIndex;
 import opensafely.lsp.text.Range;
 
 /** One parsed Python file: its text, line index, small syntax tree and syntax errors. */
-final class SourceFile {
-    final Path path;
-    final String text;
-    final LineIndex lines;
-    final Py.Module module;
-    final List<SyntaxError> syntaxErrors;
+public final class SourceFile {
+    public final Path path;
+    public final String text;
+    public final LineIndex lines;
+    public final Py.Module module;
+    public final List<SyntaxError> syntaxErrors;
 
     private SourceFile(Path path, String text, Py.Module module, List<SyntaxError> errors) {
         this.path = path;
@@ -24,7 +24,7 @@ final class SourceFile {
         this.syntaxErrors = errors;
     }
 
-    static SourceFile parse(Path path, String text) {
+    public static SourceFile parse(Path path, String text) {
         ParsedPython parsed = PythonSource.parse(text);
         Py.Module module;
         try {
@@ -35,16 +35,16 @@ final class SourceFile {
         return new SourceFile(path, text, module, parsed.errors());
     }
 
-    Range range(int start, int end) {
+    public Range range(int start, int end) {
         return lines.range(start, end);
     }
 
-    String name() {
+    public String name() {
         return path == null ? "<unsaved>" : path.getFileName().toString();
     }
 
     /** "common_variables.py:12" for messages about code in another file. */
-    String where(int offset) {
+    public String where(int offset) {
         return name() + ":" + (lines.position(offset).line() + 1);
     }
 }

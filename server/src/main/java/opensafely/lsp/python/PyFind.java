@@ -1,14 +1,14 @@
-package opensafely.lsp.study;
+package opensafely.lsp.python;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** Finds the nodes of a {@link Py} tree that enclose an offset, innermost last. */
-final class PyFind {
+public final class PyFind {
     private PyFind() {
     }
 
-    static List<Py.Node> path(Py.Module m, int offset) {
+    public static List<Py.Node> path(Py.Module m, int offset) {
         List<Py.Node> out = new ArrayList<>();
         stmts(m.body(), offset, out);
         return out;
@@ -86,12 +86,12 @@ final class PyFind {
     }
 
     /** The innermost node of the path, or null. */
-    static Py.Node last(List<Py.Node> path) {
+    public static Py.Node last(List<Py.Node> path) {
         return path.isEmpty() ? null : path.get(path.size() - 1);
     }
 
     /** The innermost call whose argument list contains the offset, with the argument there (or null). */
-    static Py.Arg argumentAt(List<Py.Node> path, int offset) {
+    public static Py.Arg argumentAt(List<Py.Node> path, int offset) {
         for (int i = path.size() - 1; i >= 0; i--) {
             if (path.get(i) instanceof Py.Call c) {
                 for (Py.Arg a : c.args()) if (a.start() <= offset && offset <= a.end()) return a;

@@ -1,0 +1,162 @@
+package opensafely.lsp.python;
+
+import java.util.List;
+
+/**
+ * A small Python syntax tree: just the constructs a study definition and its helper modules are built
+ * from. Everything else becomes {@link Other} (an expression) or {@link OtherStmt}, which the evaluator
+ * treats as unknown. Offsets are UTF-16 indices into the file's text; {@code end} is exclusive.
+ */
+public final class Py {
+    private Py() {
+    }
+
+    public interface Node {
+        int start();
+
+        int end();
+    }
+
+    // ------------------------------------------------------------------------------- expressions
+
+    public sealed interface Expr extends Node permits Name, Attribute, Call, Str, Num, Const, Seq, Dict, Comp, BinOp, Unary,
+            Subscript, Starred, Cond, Other {
+    }
+
+    public record Name(String id, int start, int end) implements Expr {
+    }
+
+    public record Attribute(Expr value, String attr, int attrStart, int start, int end) implements Expr {
+    }
+
+    public enum ArgKind { POSITIONAL, KEYWORD, STAR, DOUBLE_STAR }
+
+    /** One argument; {@code keyword} and its offsets only for keyword arguments. */
+    public record Arg(ArgKind kind, String keyword, int keywordStart, int keywordEnd, Expr value, int start, int end) {
+    }
+
+    /** A call; {@code open}/{@code close} are the offsets of its parentheses ({@code close} is -1 when missing). */
+    public record Call(Expr func, List<Arg> args, int open, int close, int start, int end) implements Expr {
+    }
+
+    /**
+     * A string literal (adjacent literals joined). {@code value} is null for an f-string or a string whose
+     * escapes were not understood; {@code parts} then describes an f-string. {@code contentStart} is the offset
+     * of value's first character when every character maps one to one onto the source (a single plain
+     * literal without escapes), else -1.
+     */
+    public record Str(String value, List<FPart> parts, int contentStart, int start, int end) implements Expr {
+        public boolean fString() {
+            return parts != null;
+        }
+    }
+
+    /** Piece of an f-string: literal text, or a replacement field's expression (null when it did not parse). */
+    public record FPart(String literal, Expr field) {
+    }
+
+    public record Num(double value, boolean integer, int start, int end) implements Expr {
+    }
+
+    public enum ConstKind { TRUE, FALSE, NONE, ELLIPSIS }
+
+    public record Const(ConstKind kind, int start, int end) implements Expr {
+    }
+
+    public enum SeqKind { LIST, TUPLE, SET }
+
+    public record Seq(SeqKind kind, List<Expr> elements, int start, int end) implements Expr {
+    }
+
+    /** A dict display entry: {@code key: value}, or {@code **value} when key is null. */
+    public record DictItem(Expr key, Expr value) {
+    }
+
+    public record Dict(List<DictItem> items, int start, int end) implements Expr {
+    }
+
+    public record CompFor(Expr target, Expr iter, List<Expr> conditions) {
+    }
+
+    public enum CompKind { LIST, SET, DICT, GENERATOR }
+
+    /** A comprehension; for a dict comprehension {@code key} is set, else it is null and {@code element} the element. */
+    public record Comp(CompKind kind, Expr key, Expr element, List<CompFor> generators, int start, int end) implements Expr {
+    }
+
+    public record BinOp(String op, Expr left, Expr right, int start, int end) implements Expr {
+    }
+
+    public record Unary(String op, Expr operand, int start, int end) implements Expr {
+    }
+
+    public record Subscript(Expr value, Expr index, int start, int end) implements Expr {
+    }
+
+    public record Starred(Expr value, int start, int end) implements Expr {
+    }
+
+    /** {@code a if test else b}. */
+    public record Cond(Expr test, Expr then, Expr otherwise, int start, int end) implements Expr {
+    }
+
+    /** Anything else: comparisons, boolean operators, lambdas, slices... */
+    public record Other(int start, int end) implements Expr {
+    }
+
+    // -------------------------------------------------------------------------------- statements
+
+    public sealed interface Stmt extends Node permits Assign, AugAssign, ExprStmt, ImportFrom, Import, FuncDef, For, If, Return,
+            Block, OtherStmt {
+    }
+
+    public record Assign(List<Expr> targets, Expr value, int start, int end) implements Stmt {
+    }
+
+    public record AugAssign(Expr target, String op, Expr value, int start, int end) implements Stmt {
+    }
+
+    public record ExprStmt(Expr value, int start, int end) implements Stmt {
+    }
+
+    public record Alias(String name, String asName, int start, int end) {
+        public String bound() {
+            return asName != null ? asName : name;
+        }
+    }
+
+    /** {@code from module import names}; {@code star} for {@code import *}. */
+    public record ImportFrom(String module, int level, List<Alias> names, boolean star, int moduleStart, int moduleEnd,
+                      int start, int end) implements Stmt {
+    }
+
+    public record Import(List<Alias> names, int start, int end) implements Stmt {
+    }
+
+    public record Param(String name, Expr defaultValue, ArgKind kind) {
+    }
+
+    public record FuncDef(String name, int nameStart, int nameEnd, List<Param> params, List<Stmt> body, int start, int end)
+            implements Stmt {
+    }
+
+    public record For(Expr target, Expr iter, List<Stmt> body, int start, int end) implements Stmt {
+    }
+
+    public record If(Expr test, List<Stmt> body, List<Stmt> orElse, int start, int end) implements Stmt {
+    }
+
+    public record Return(Expr value, int start, int end) implements Stmt {
+    }
+
+    /** Statements run in order with nothing special (the body of {@code try} or {@code with}). */
+    public record Block(List<Stmt> body, int start, int end) implements Stmt {
+    }
+
+    /** A statement that assigns the listed names in ways not followed (while loops, class bodies...). */
+    public record OtherStmt(List<String> assigned, int start, int end) implements Stmt {
+    }
+
+    public record Module(List<Stmt> body) {
+    }
+}
