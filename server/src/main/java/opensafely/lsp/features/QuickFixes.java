@@ -10,11 +10,11 @@ import opensafely.lsp.text.Range;
  * Quick fixes are made by the rules together with their diagnostics; this only picks those of the
  * diagnostics that overlap the range the editor asks about.
  */
-final class QuickFixes {
+public final class QuickFixes {
     private QuickFixes() {
     }
 
-    static List<Fix> fixes(List<Diagnostic> diagnostics, Range range) {
+    public static List<Fix> fixes(List<Diagnostic> diagnostics, Range range) {
         List<Fix> out = new ArrayList<>();
         for (Diagnostic d : diagnostics) {
             if (d.fixes().isEmpty() || !overlaps(d.range(), range)) continue;

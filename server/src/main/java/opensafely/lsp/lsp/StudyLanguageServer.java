@@ -147,7 +147,7 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         return caps;
     }
 
-    /** Asks the client to tell us about created and deleted files, when it lets servers ask. */
+    /** Asks the client to tell us about created and deleted files and changed inputs, when it lets servers ask. */
     private void registerFileWatcher() {
         ClientCapabilities caps = clientCapabilities;
         boolean dynamic = caps != null && caps.getWorkspace() != null
@@ -155,8 +155,10 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
                 && Boolean.TRUE.equals(caps.getWorkspace().getDidChangeWatchedFiles().getDynamicRegistration());
         LanguageClient c = client;
         if (!dynamic || c == null) return;
-        var watcher = new FileSystemWatcher(Either.forLeft("**/*"), WatchKind.Create | WatchKind.Delete);
-        var options = new DidChangeWatchedFilesRegistrationOptions(List.of(watcher));
+        var existence = new FileSystemWatcher(Either.forLeft("**/*"), WatchKind.Create | WatchKind.Delete);
+        // Study definitions read helper modules, codelist CSVs and project.yaml from disk: their contents count too.
+        var contents = new FileSystemWatcher(Either.forLeft("**/{*.py,*.csv,project.yaml}"), WatchKind.Change);
+        var options = new DidChangeWatchedFilesRegistrationOptions(List.of(existence, contents));
         c.registerCapability(new RegistrationParams(List.of(
                 new Registration("opensafely-watch-files", "workspace/didChangeWatchedFiles", options))))
                 .exceptionally(t -> {

@@ -2,18 +2,16 @@ package opensafely.lsp.lsp;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import opensafely.lsp.workspace.DocumentKind;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
 import org.eclipse.lsp4j.FileChangeType;
-import org.eclipse.lsp4j.FileEvent;
 import org.eclipse.lsp4j.services.WorkspaceService;
 
 /**
  * Workspace notifications. Rules check that the files a study names exist (scripts in project.yaml,
- * codelists in study definitions), so creating or deleting a file re-checks the open documents of the
- * study it is in.
+ * codelists in study definitions) and read some of them (helper modules, CSV headers), so creating or
+ * deleting a file, or changing one the rules read, re-checks the open documents of the study it is in.
  */
 final class StudyWorkspaceService implements WorkspaceService {
     private final OpenDocuments documents;
@@ -32,10 +30,8 @@ final class StudyWorkspaceService implements WorkspaceService {
     @Override
     public void didChangeWatchedFiles(DidChangeWatchedFilesParams params) {
         List<Path> touched = params.getChanges().stream()
-                .filter(e -> e.getType() != FileChangeType.Changed)
-                .map(FileEvent::getUri)
-                .map(DocumentUris::filePath)
-                .flatMap(Optional::stream)
+                .flatMap(e -> DocumentUris.filePath(e.getUri()).stream()
+                        .filter(p -> e.getType() != FileChangeType.Changed || readByRules(p)))
                 .toList();
         if (touched.isEmpty()) return;
         if (touched.stream().anyMatch(p -> DocumentKind.of(p) == DocumentKind.PROJECT_YAML)) {
@@ -43,5 +39,14 @@ final class StudyWorkspaceService implements WorkspaceService {
         }
         diagnostics.filesChanged((uri, doc) ->
                 doc.folder().root().map(root -> touched.stream().anyMatch(p -> p.startsWith(root))).orElse(false));
+    }
+
+    /**
+     * Files whose contents, not only their existence, the analysis reads from disk: helper modules a study
+     * definition imports, codelist CSVs (their header), and project.yaml (which definitions it runs).
+     */
+    static boolean readByRules(Path p) {
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        return name.endsWith(".py") || name.endsWith(".csv") || DocumentKind.of(p) == DocumentKind.PROJECT_YAML;
     }
 }

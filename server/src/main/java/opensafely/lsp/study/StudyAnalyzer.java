@@ -35,17 +35,29 @@ final class StudyAnalyzer {
         return codelists;
     }
 
+    /** The analysis of this document version: computed once, then shared by completion, hover and code actions. */
     Analysis analyse(Document doc) {
-        Key key = new Key(doc.path(), doc.version(), doc.text());
         synchronized (this) {
-            Analysis a = recent.get(key);
+            Analysis a = recent.get(key(doc));
             if (a != null) return a;
         }
+        return refresh(doc);
+    }
+
+    /**
+     * Analyses the document afresh, whatever is cached: the result also depends on files read from disk
+     * (helper modules, codelist CSVs, project.yaml), which may have changed while the text did not.
+     */
+    Analysis refresh(Document doc) {
         Analysis a = compute(doc.path(), doc.text(), doc.folder());
         synchronized (this) {
-            recent.put(key, a);
+            recent.put(key(doc), a);
         }
         return a;
+    }
+
+    private static Key key(Document doc) {
+        return new Key(doc.path(), doc.version(), doc.text());
     }
 
     Analysis compute(Path path, String text, StudyFolder folder) {

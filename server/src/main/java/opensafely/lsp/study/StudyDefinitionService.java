@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.features.Completion;
 import opensafely.lsp.features.HoverInfo;
 import opensafely.lsp.features.LanguageService;
+import opensafely.lsp.features.QuickFixes;
 import opensafely.lsp.features.Symbol;
 import opensafely.lsp.python.Py;
 import opensafely.lsp.python.PyFind;
@@ -38,7 +40,13 @@ public final class StudyDefinitionService implements LanguageService {
 
     @Override
     public List<Diagnostic> diagnostics(Document doc) {
-        return analyzer.analyse(doc).diagnostics();
+        return analyzer.refresh(doc).diagnostics();
+    }
+
+    /** Code actions follow the diagnostics of the same version: reuse that analysis. */
+    @Override
+    public List<Fix> fixes(Document doc, Range range) {
+        return QuickFixes.fixes(analyzer.analyse(doc).diagnostics(), range);
     }
 
     @Override

@@ -47,7 +47,7 @@ class CheckE2ETest {
         assertEquals(1, r.exit(), r.err());
         JsonNode report = new ObjectMapper().readTree(r.out());
         assertEquals("opensafely-lsp", report.get("tool").asText());
-        assertEquals("[\"project.yaml\"]", report.get("files").toString());
+        assertEquals("[\"project.yaml\",\"analysis/extract.py\"]", report.get("files").toString());
         assertEquals("yaml-duplicate-key", report.at("/diagnostics/0/code").asText());
 
         // LSP4J's set-up roughly doubles start-up time; check mode must never pay for it.
