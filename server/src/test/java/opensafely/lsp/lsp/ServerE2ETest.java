@@ -197,6 +197,70 @@ class ServerE2ETest {
         assertTrue(!log.contains("Exception"), log);
     }
 
+    /**
+     * A cohort-extractor study definition that takes variables from a helper module: the misspelt function
+     * is reported on its name with a did-you-mean fix, and go to definition crosses into the helper.
+     */
+    @Test
+    void studyDefinitionSessionAcrossModules() throws Exception {
+        Files.writeString(projectYaml, """
+                version: '3.0'
+                expectations:
+                  population_size: 1000
+                actions:
+                  generate_cohort:
+                    run: cohortextractor:latest generate_cohort --study-definition study_definition
+                    outputs:
+                      highly_sensitive:
+                        cohort: output/input.csv
+                """);
+        Files.writeString(study.resolve("analysis/common_variables.py"), """
+                from cohortextractor import patients
+
+                common_variables = dict(
+                    age=patients.age_as_of("index_date", return_expectations={"int": {"distribution": "population_ages"}}),
+                )
+                """);
+        String text = """
+                from cohortextractor import StudyDefinition, patients
+                from common_variables import common_variables
+
+                study = StudyDefinition(
+                    default_expectations={"date": {"earliest": "2020-01-01", "latest": "today"}, "rate": "uniform", "incidence": 0.5},
+                    index_date="2021-01-01",
+                    population=patients.registred_as_of("index_date"),
+                    **common_variables,
+                    adult=patients.satisfying("age >= 18"),
+                )
+                """;
+        Path file = study.resolve("analysis/study_definition.py");
+        Files.writeString(file, text);
+        String studyUri = file.toUri().toString();
+
+        process = serverProcess().redirectError(study.resolve("server-stderr.txt").toFile()).start();
+        LanguageServer server = connect(process.getInputStream(), process.getOutputStream());
+        initialize(server);
+        var docs = server.getTextDocumentService();
+        docs.didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(studyUri, "python", 1, text)));
+        PublishDiagnosticsParams p = client.awaitDiagnostics(studyUri, 1);
+        assertEquals(1, p.getDiagnostics().size(), p.toString());
+        var d = p.getDiagnostics().get(0);
+        assertEquals("study-unknown-function", d.getCode().getLeft());
+        assertEquals(range(6, 24, 6, 39), d.getRange());
+
+        var id = new TextDocumentIdentifier(studyUri);
+        var actions = docs.codeAction(new CodeActionParams(id, d.getRange(), new CodeActionContext(p.getDiagnostics())))
+                .get(5, TimeUnit.SECONDS);
+        var fix = actions.get(0).getRight();
+        assertEquals("registered_as_of", fix.getEdit().getChanges().get(studyUri).get(0).getNewText());
+
+        var definition = docs.definition(new DefinitionParams(id, new Position(7, 10))).get(5, TimeUnit.SECONDS).getLeft();
+        assertEquals(1, definition.size(), definition.toString());
+        assertTrue(definition.get(0).getUri().endsWith("analysis/common_variables.py"), definition.toString());
+        assertEquals(2, definition.get(0).getRange().getStart().getLine());
+        shutdownAndExit(server);
+    }
+
     /** Not asserted (timing on shared CI machines is noisy), but printed for the performance budget. */
     private void reportLatencies(LanguageServer server, TextDocumentIdentifier id) throws Exception {
         long[] completion = new long[50];
