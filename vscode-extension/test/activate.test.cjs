@@ -91,7 +91,13 @@ test('with Java and the jar, the server starts and the commands work against it'
         '',
     ].join('\n'));
     fs.mkdirSync(path.join(study, 'analysis'));
-    fs.writeFileSync(path.join(study, 'analysis', 'dataset_definition.py'), 'from ehrql import create_dataset\ndataset = create_dataset()\n');
+    fs.writeFileSync(path.join(study, 'analysis', 'dataset_definition.py'), [
+        'from ehrql import create_dataset',
+        'from ehrql.tables.core import patients',
+        'dataset = create_dataset()',
+        'dataset.define_population(patients.date_of_birth.is_not_null())',
+        '',
+    ].join('\n'));
 
     const { vscode, calls } = createVscodeStub({});
     vscode.workspace.workspaceFolders = [{ uri: { fsPath: study }, name: 'study', index: 0 }];
@@ -112,7 +118,7 @@ test('with Java and the jar, the server starts and the commands work against it'
         assert.deepEqual(found.map(d => [d.code, d.severity, d.range.start, d.range.end, d.source]), [
             ['unknown-top-level-key', 0, { line: 7, character: 0 }, { line: 7, character: 11 }, 'opensafely-lsp'],
         ]);
-        assert.deepEqual(calls.infos, ['OpenSAFELY: study: 1 file(s) checked: 1 error(s), 0 warning(s)']);
+        assert.deepEqual(calls.infos, ['OpenSAFELY: study: 2 file(s) checked: 1 error(s), 0 warning(s)']);
 
         await run('opensafely.restartServer');
         assert.equal(calls.statusItems[0].text, '$(check) OpenSAFELY', log());

@@ -55,7 +55,7 @@ async function startServer(t) {
 
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'study-'));
     fs.mkdirSync(path.join(root, 'analysis'));
-    fs.writeFileSync(path.join(root, 'analysis', 'dataset_definition.py'), 'from ehrql import create_dataset\ndataset = create_dataset()\n');
+    fs.writeFileSync(path.join(root, 'analysis', 'dataset_definition.py'), 'from ehrql import create_dataset\nfrom ehrql.tables.core import patients\ndataset = create_dataset()\ndataset.define_population(patients.date_of_birth.is_not_null())\n');
     const rootUri = `file://${root}`;
 
     t.after(async () => {
