@@ -1,6 +1,7 @@
 package opensafely.lsp.diagnostics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -19,11 +20,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import opensafely.lsp.SharedData;
+import opensafely.lsp.features.StudyLanguageService;
 import opensafely.lsp.pipeline.Action;
 import opensafely.lsp.pipeline.PipelineChecker;
 import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.pipeline.ScriptReference;
+import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.StudyFolder;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
@@ -35,35 +38,94 @@ import org.junit.jupiter.api.io.TempDir;
  * docs/rules.md is part of the contract (CONTRACT.md: every code "documented with an example"), so it is
  * tested: one section per rule, in enum order, with the right default severity, and an example that really
  * produces the rule it documents and no error of any other rule.
+ *
+ * <p>How a section writes its example (the page's own convention, checked by {@link #theParserFindsEveryExample}):
+ * <ul>
+ * <li>The example is the section's one fenced block in ```yaml (a whole project.yaml) or ```python (a
+ * definition file) that has no {@code <!-- file: ... -->} comment on the line before it.</li>
+ * <li>A python example is saved in a study folder as the file of its rule family ({@link #PYTHON_FAMILIES},
+ * e.g. analysis/study_definition.py for the study-* rules) and checked there through the language server's
+ * dispatcher. {@code <!-- example: PATH -->} on the line before the block saves it as PATH instead.</li>
+ * <li>{@code <!-- example: skip -->} on the line before the block: the example is shown but not run (only
+ * for {@link #MAY_SKIP}).</li>
+ * <li>Any other file the example's folder needs (a codelist CSV, a helper module, its own project.yaml) is a
+ * fenced block, in any language, with {@code <!-- file: PATH -->} on the line before it; PATH is relative to
+ * the study folder. A python example's folder gets its family's project.yaml unless a file block supplies
+ * one.</li>
+ * </ul>
  */
 class RulesDocumentationTest {
     private static final Path RULES_MD = SharedData.repo().resolve("docs/rules.md");
     private static final Pattern HEADING = Pattern.compile("(?m)^## `([^`\\n]*)`[ \\t]*$");
     private static final Pattern ANY_H2 = Pattern.compile("(?m)^## .*$");
     private static final Pattern SEVERITY = Pattern.compile("(?m)^\\*\\*Default severity:\\*\\* (\\w+)\\s*$");
-    private static final Pattern YAML_BLOCK = Pattern.compile("(?s)(<!-- example: skip -->\\s*\\n)?```yaml\\n(.*?)```");
+    /** A fenced block: 1 and 2 the key and value of a {@code <!-- key: value -->} line just before it, 3 the language, 4 the text. */
+    private static final Pattern FENCE = Pattern.compile(
+            "(?m)(?:^<!-- (example|file): ([^\\n]*?) -->[ \\t]*\\n)?^```([\\w-]*)[ \\t]*\\n((?s:.*?))^```[ \\t]*$");
+    private static final Pattern FILE_COMMENT = Pattern.compile("<!-- file:");
+    private static final String SKIP = "skip";
 
     /** Only this example cannot be written as text: its point is bytes that are not UTF-8. */
     private static final Set<String> MAY_SKIP = Set.of(Rule.FILE_ENCODING.id());
 
     /**
-     * Its example needs a missing file, so it is checked in an empty folder. Every other example is
-     * checked in a folder that holds the scripts and definitions its run commands name, so that examples
+     * Its example needs a missing file, so it is checked in an empty folder. Every other project.yaml example
+     * is checked in a folder that holds the scripts and definitions its run commands name, so that examples
      * can look like real projects without all of them also reporting run-file-missing.
      */
     private static final String NEEDS_EMPTY_FOLDER = Rule.RUN_FILE_MISSING.id();
+
+    /**
+     * How the ```python examples of one rule family are checked: the sections whose rule id starts with
+     * {@code rulePrefix} save their example as {@code definition} (a path in the study folder), and their
+     * folder gets {@code projectYaml} unless the section supplies its own project.yaml. In the project.yaml,
+     * {@code {path}} stands for the example's path and {@code {stem}} for its file name without ".py", so that
+     * the default project runs the example (and study-unused and the like stay quiet).
+     */
+    record PythonFamily(String rulePrefix, String definition, String projectYaml) {
+        String projectYamlFor(String path) {
+            String name = Path.of(path).getFileName().toString();
+            return projectYaml.replace("{path}", path).replace("{stem}", name.replaceFirst("\\.py$", ""));
+        }
+    }
+
+    /** One row per family of Python rules; the ehrQL rules add theirs (analysis/dataset_definition.py). */
+    private static final List<PythonFamily> PYTHON_FAMILIES = List.of(
+            new PythonFamily("study-", "analysis/study_definition.py", """
+                    version: '3.0'
+                    expectations:
+                      population_size: 1000
+                    actions:
+                      generate_cohort:
+                        run: cohortextractor:latest generate_cohort --study-definition {stem}
+                        outputs:
+                          highly_sensitive:
+                            cohort: output/input.csv
+                    """));
 
     /**
      * Rules whose documented example does not (yet) give the documented result: a bug in the rule, not
      * in the docs. Each is skipped with the reason while it misbehaves, and the test fails once it is
      * fixed, so that the entry is removed rather than forgotten.
      */
-    private static final Map<String, String> KNOWN_MISFIRES = Map.of();
+    private static final Map<String, String> KNOWN_MISFIRES = Map.of(
+            Rule.STUDY_MISSING_STUDY.id(), "no study rule reports study-missing-study: StudyModel takes any StudyDefinition(...) "
+                    + "of the file as the study, whatever name it is assigned to, and nothing reports a file without one");
 
     @TempDir
     Path temp;
 
     record Section(String id, String body) {
+    }
+
+    /**
+     * The example of a section: {@code language} "yaml" or "python", {@code path} where it is saved in the
+     * study folder, {@code skipped} for {@code <!-- example: skip -->}, and the other files of its folder.
+     */
+    record Example(String language, String path, String text, boolean skipped, Map<String, String> files) {
+        boolean python() {
+            return language.equals("python");
+        }
     }
 
     static String document() throws IOException {
@@ -85,6 +147,60 @@ class RulesDocumentationTest {
             out.add(new Section(ids.get(i), doc.substring(bounds.get(i)[1], end)));
         }
         return out;
+    }
+
+    static PythonFamily family(String ruleId) {
+        return PYTHON_FAMILIES.stream().filter(f -> ruleId.startsWith(f.rulePrefix())).findFirst().orElse(null);
+    }
+
+    /** Reads a section's example and file blocks by the convention in the class comment; fails on anything else. */
+    static Example example(Section s) {
+        String language = null;
+        String path = null;
+        String text = null;
+        boolean skipped = false;
+        Map<String, String> files = new LinkedHashMap<>();
+        Matcher m = FENCE.matcher(s.body());
+        while (m.find()) {
+            String key = m.group(1);
+            String value = m.group(2);
+            if ("file".equals(key)) {
+                assertTrue(isPlainRelativePath(value), s.id() + ": <!-- file: " + value + " --> must be a relative path inside the study folder");
+                assertFalse(files.containsKey(value), s.id() + ": two blocks for the file " + value);
+                files.put(value, m.group(4));
+                continue;
+            }
+            assertTrue(text == null, s.id() + ": more than one example block; mark the extra files with <!-- file: PATH -->");
+            language = m.group(3);
+            text = m.group(4);
+            if (language.equals("yaml")) {
+                path = "project.yaml";
+                skipped = SKIP.equals(value);
+                assertTrue(value == null || skipped, s.id() + ": a ```yaml example is always project.yaml; only <!-- example: skip --> applies");
+            } else if (language.equals("python")) {
+                PythonFamily f = family(s.id());
+                assertNotNull(f, s.id() + ": no PythonFamily says how to check a ```python example of this rule");
+                skipped = SKIP.equals(value);
+                path = value == null || skipped ? f.definition() : value;
+                assertTrue(isPlainRelativePath(path) && path.endsWith(".py"), s.id() + ": <!-- example: " + path + " --> must be a relative .py path");
+            } else {
+                fail(s.id() + ": the example must be ```yaml or ```python, not ```" + language
+                        + " (a block that is a file of the example needs <!-- file: PATH --> on the line before it)");
+            }
+        }
+        assertNotNull(text, s.id() + ": section has no ```yaml or ```python example");
+        Matcher comments = FILE_COMMENT.matcher(s.body());
+        int fileComments = 0;
+        while (comments.find()) fileComments++;
+        assertEquals(fileComments, files.size(), s.id() + ": a <!-- file: PATH --> comment must be on the line just before its block");
+        assertFalse(files.containsKey(path), s.id() + ": a file block has the example's own path " + path);
+        return new Example(language, path, text, skipped, files);
+    }
+
+    private static boolean isPlainRelativePath(String p) {
+        if (p == null || p.isBlank() || p.startsWith("/") || p.contains("\\")) return false;
+        Path path = Path.of(p);
+        return !path.isAbsolute() && path.normalize().equals(path) && !path.startsWith("..");
     }
 
     @Test
@@ -126,22 +242,17 @@ class RulesDocumentationTest {
     }
 
     private void checkExample(Section s) throws IOException {
-        Matcher block = YAML_BLOCK.matcher(s.body());
-        assertTrue(block.find(), "section has no ```yaml example");
-        if (block.group(1) != null) {
+        Example ex = example(s);
+        if (ex.skipped()) {
             assertTrue(MAY_SKIP.contains(s.id()), "only " + MAY_SKIP + " may skip its example");
             return;
         }
-        String yaml = block.group(2);
         Path folder = Files.createDirectories(temp.resolve(s.id()));
-        Project project = new ProjectParser().parse(yaml);
-        if (!s.id().equals(NEEDS_EMPTY_FOLDER)) {
-            layOutNamedFiles(project, folder);
-        }
+        for (Map.Entry<String, String> f : ex.files().entrySet()) write(folder, f.getKey(), f.getValue());
         String misfire = KNOWN_MISFIRES.get(s.id());
         List<Diagnostic> found;
         try {
-            found = new PipelineChecker().check(project, StudyFolder.at(folder));
+            found = ex.python() ? checkDefinition(s, ex, folder) : checkProjectYaml(s, ex, folder);
         } catch (RuntimeException e) {
             Assumptions.assumeTrue(misfire == null, "known misfire: " + misfire);
             throw e;
@@ -158,6 +269,28 @@ class RulesDocumentationTest {
         assertTrue(reported, () -> "the example does not report " + s.id() + "; it reports " + describe(found));
         assertEquals(List.of(), otherErrors.stream().map(RulesDocumentationTest::describe).toList(),
                 "the example also reports errors of other rules");
+    }
+
+    private static List<Diagnostic> checkProjectYaml(Section s, Example ex, Path folder) throws IOException {
+        Project project = new ProjectParser().parse(ex.text());
+        if (!s.id().equals(NEEDS_EMPTY_FOLDER)) {
+            layOutNamedFiles(project, folder);
+        }
+        return new PipelineChecker().check(project, StudyFolder.at(folder));
+    }
+
+    /** Saves the definition in its study folder, as in a real study, and asks the language server about it. */
+    private static List<Diagnostic> checkDefinition(Section s, Example ex, Path folder) throws IOException {
+        if (!ex.files().containsKey("project.yaml")) write(folder, "project.yaml", family(s.id()).projectYamlFor(ex.path()));
+        Path file = write(folder, ex.path(), ex.text());
+        return new StudyLanguageService().diagnostics(new Document(file, ex.text(), 1, StudyFolder.at(folder)));
+    }
+
+    private static Path write(Path folder, String relative, String text) throws IOException {
+        Path file = folder.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+        return file;
     }
 
     /** Creates (empty) every script and definition that a run command names, like a real study folder. */
@@ -181,12 +314,23 @@ class RulesDocumentationTest {
 
     @Test
     void theParserFindsEveryExample() throws IOException {
-        // Guards the harness itself: a broken fence would silently leave a rule untested.
-        for (Section s : sections(document())) {
-            Matcher block = YAML_BLOCK.matcher(s.body());
-            assertTrue(block.find(), s.id() + " has no example");
-            assertNotNull(block.group(2));
-            assertTrue(block.group(2).contains(":"), s.id() + ": example looks empty");
+        // Guards the harness itself: a broken fence or a misplaced file comment would silently leave a rule
+        // untested, or test it in the wrong folder.
+        List<Section> sections = sections(document());
+        assertFalse(sections.isEmpty(), "no ## `rule-id` sections found");
+        for (Section s : sections) {
+            Example ex = example(s);
+            if (ex.python()) {
+                assertTrue(ex.text().contains("import "), s.id() + ": a ```python example is a whole definition file, with its imports");
+            } else {
+                assertTrue(ex.text().contains(":"), s.id() + ": example looks empty");
+            }
+            for (Map.Entry<String, String> f : ex.files().entrySet()) {
+                assertFalse(f.getValue().isBlank(), s.id() + ": the block for " + f.getKey() + " is empty");
+            }
         }
+        // Both kinds are in use, so neither branch of the harness is dead.
+        assertTrue(sections.stream().map(RulesDocumentationTest::example).anyMatch(Example::python), "no ```python example found");
+        assertTrue(sections.stream().map(RulesDocumentationTest::example).anyMatch(e -> !e.python()), "no ```yaml example found");
     }
 }
