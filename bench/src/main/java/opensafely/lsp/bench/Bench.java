@@ -13,6 +13,7 @@ import java.util.Map;
  * <pre>
  *   corpus   CORPUS_DIR STUDY_DIR                  lay out a corpus repository as a study folder
  *   generate N STUDY_DIR                           write an N-action study
+ *   generate-study LINES STUDY_DIR                 write a study definition of LINES lines with two helper modules
  *   time     RUNS WARMUP OUT.json -- COMMAND...    time whole processes (when hyperfine is missing)
  *   check-row INPUT FLAGS OUT.json LOAD            one markdown row from a hyperfine JSON export
  *   lsp      --input NAME --jar JAR --study DIR [--file project.yaml] [--sessions 3] [--edits 200]
@@ -30,6 +31,7 @@ public final class Bench {
         switch (args[0]) {
             case "corpus" -> CorpusStudy.layOut(Path.of(rest[0]), Path.of(rest[1]));
             case "generate" -> GeneratedStudy.write(Integer.parseInt(rest[0]), Path.of(rest[1]));
+            case "generate-study" -> GeneratedStudyDefinition.write(Integer.parseInt(rest[0]), Path.of(rest[1]));
             case "time" -> {
                 int sep = Arrays.asList(rest).indexOf("--");
                 if (sep != 3) usage();

@@ -6,15 +6,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Places in a project.yaml where the benchmark types, asks for completion or hovers, found by plain
- * line patterns (the harness must not depend on the server's parser). Columns are Java string
- * indexes, i.e. UTF-16 code units, as LSP wants.
+ * Places in a file where the benchmark types, asks for completion or hovers, found by plain line patterns
+ * (the harness must not depend on the server's parser). Each kind of request has named pools of sites,
+ * used in turn. Columns are Java string indexes, i.e. UTF-16 code units, as LSP wants.
  */
-record EditSites(List<Site> runEnds, List<Site> needsEntryEnds, List<Site> runValueStarts,
-                 List<Site> needsEntryPrefixes, List<Site> flowNeedsOpen, List<Site> actionNames,
-                 List<Site> needsNames) {
+record EditSites(List<Pool> edits, List<Pool> completions, List<Pool> hovers) {
 
     record Site(int line, int character) {
+    }
+
+    /** Sites of one kind; an edit site is where one character is typed and then deleted again. */
+    record Pool(String name, List<Site> sites) {
+    }
+
+    static EditSites find(String fileName, String text) {
+        return fileName.endsWith(".py") ? python(text) : projectYaml(text);
     }
 
     private static final Pattern ACTION_KEY = Pattern.compile("^  ([A-Za-z0-9_][A-Za-z0-9_-]*):\\s*$");
@@ -22,7 +28,7 @@ record EditSites(List<Site> runEnds, List<Site> needsEntryEnds, List<Site> runVa
     private static final Pattern BLOCK_ENTRY = Pattern.compile("^\\s+- ([A-Za-z0-9_-]+)\\s*$");
     private static final Pattern FLOW_NEEDS = Pattern.compile("^\\s+needs: \\[([A-Za-z0-9_-]+)");
 
-    static EditSites find(String text) {
+    private static EditSites projectYaml(String text) {
         List<Site> runEnds = new ArrayList<>();
         List<Site> needsEnds = new ArrayList<>();
         List<Site> runStarts = new ArrayList<>();
@@ -30,10 +36,10 @@ record EditSites(List<Site> runEnds, List<Site> needsEntryEnds, List<Site> runVa
         List<Site> flowOpen = new ArrayList<>();
         List<Site> actionNames = new ArrayList<>();
         List<Site> needsNames = new ArrayList<>();
-        String[] lines = text.split("\n", -1);
+        String[] lines = lines(text);
         boolean inNeeds = false;
         for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+            String line = lines[i];
             String trimmed = line.trim();
             Matcher m;
             if ((m = ACTION_KEY.matcher(line)).matches()) {
@@ -65,12 +71,68 @@ record EditSites(List<Site> runEnds, List<Site> needsEntryEnds, List<Site> runVa
                 needsNames.add(new Site(i, m.start(1) + m.group(1).length() / 2));
             }
         }
-        return new EditSites(runEnds, needsEnds, runStarts, prefixes, flowOpen, actionNames, needsNames);
+        // Typing at the end of a run line or a needs entry makes a typo that the rules then report.
+        return new EditSites(
+                pools(new Pool("end of run:", runEnds), new Pool("end of a needs entry", needsEnds)),
+                pools(new Pool("needs entry (block `- ab`)", prefixes), new Pool("needs: [", flowOpen),
+                        new Pool("after run: ", runStarts)),
+                pools(new Pool("action names", actionNames), new Pool("needs entries", needsNames)));
+    }
+
+    private static final Pattern PATIENTS_CALL = Pattern.compile("^\\s+([a-z_][a-z0-9_]*)=patients\\.([a-z_]+)\\(");
+    private static final Pattern KEYWORD_LINE = Pattern.compile("^(\\s+)(returning|between|on_or_after|on_or_before)=");
+
+    private static EditSites python(String text) {
+        List<Site> keywordLineEnds = new ArrayList<>();
+        List<Site> afterPatients = new ArrayList<>();
+        List<Site> keywordStarts = new ArrayList<>();
+        List<Site> functionNames = new ArrayList<>();
+        List<Site> variableNames = new ArrayList<>();
+        String[] lines = lines(text);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            Matcher m;
+            if ((m = PATIENTS_CALL.matcher(line)).find()) {
+                afterPatients.add(new Site(i, m.start(2)));
+                functionNames.add(new Site(i, m.start(2) + m.group(2).length() / 2));
+                variableNames.add(new Site(i, m.start(1) + m.group(1).length() / 2));
+            }
+            if ((m = KEYWORD_LINE.matcher(line)).find()) {
+                keywordLineEnds.add(new Site(i, line.length()));
+                keywordStarts.add(new Site(i, m.end(1)));
+            }
+        }
+        return new EditSites(
+                pools(new Pool("end of an argument line", keywordLineEnds)),
+                pools(new Pool("after patients.", afterPatients), new Pool("argument name", keywordStarts)),
+                pools(new Pool("function names", functionNames), new Pool("variable names", variableNames)));
+    }
+
+    private static String[] lines(String text) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].endsWith("\r")) lines[i] = lines[i].substring(0, lines[i].length() - 1);
+        }
+        return lines;
+    }
+
+    private static List<Pool> pools(Pool... pools) {
+        List<Pool> out = new ArrayList<>();
+        for (Pool p : pools) {
+            if (!p.sites().isEmpty()) out.add(p);
+        }
+        return out;
     }
 
     /** The k-th of `count` picks spread evenly over the file (so edits are not all near the top). */
     static Site spread(List<Site> sites, int k, int count) {
         long index = ((long) k * sites.size() / Math.max(1, count) + (long) k * 7919) % sites.size();
         return sites.get((int) index);
+    }
+
+    /** The pool for the k-th request of `count`, taking the pools in turn, and its pick. */
+    static Site pick(List<Pool> pools, int k, int count) {
+        Pool p = pools.get(k % pools.size());
+        return spread(p.sites(), k / pools.size(), Math.max(1, count / pools.size()));
     }
 }

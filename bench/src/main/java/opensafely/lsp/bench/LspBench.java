@@ -22,20 +22,22 @@ final class LspBench {
             System.err.println("lsp " + input + ": session " + (i + 1) + "/" + sessions);
             results.add(new LspSession(options).run());
         }
+        // The budgets of the issues: project.yaml edits 50 ms, study definitions (more to analyse) 100 ms.
+        int editTarget = options.file().endsWith(".py") ? 100 : 50;
         List<String> rows = new ArrayList<>();
         rows.add(row(input, "spawn → initialize result (JVM start incl.)", results, r -> List.of(r.initializeMs()), "—"));
         rows.add(row(input, "didOpen → first publishDiagnostics", results, r -> List.of(r.firstDiagnosticsMs()), "—"));
         rows.add(row(input, "edit → publishDiagnostics, raw (incl. " + debounceMs + " ms debounce)", results,
                 LspSession.Result::editRawMs, "—"));
         rows.add(row(input, "**edit → publishDiagnostics − debounce** (compute + publish)", results,
-                r -> minus(r.editRawMs(), debounceMs), "≤ 50", 50));
+                r -> minus(r.editRawMs(), debounceMs), "≤ " + editTarget, editTarget));
         rows.add(row(input, "**completion, all sites**", results, LspSession.Result::completionMs, "≤ 20", 20));
         Map<String, Boolean> kinds = new LinkedHashMap<>();
         results.forEach(r -> r.completionKinds().forEach(k -> kinds.put(k, true)));
         for (String kind : kinds.keySet()) {
             rows.add(row(input, "completion: " + kind, results, r -> ofKind(r, kind), "≤ 20", 20));
         }
-        rows.add(row(input, "**hover, action names**", results, LspSession.Result::hoverMs, "≤ 20", 20));
+        rows.add(row(input, "**hover, all sites**", results, LspSession.Result::hoverMs, "≤ 20", 20));
         rows.add(row(input, "first completion in session (cold)", results, r -> List.of(r.firstCompletionMs()), "—"));
         rows.add(row(input, "first hover in session (cold)", results, r -> List.of(r.firstHoverMs()), "—"));
         rows.add(memoryRow(input, "**VmHWM (peak RSS)**, MB", results, r -> r.vmHwmKb(), true));

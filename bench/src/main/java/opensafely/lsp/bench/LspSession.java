@@ -120,7 +120,7 @@ final class LspSession {
         Path file = o.study().resolve(o.file()).toAbsolutePath().normalize();
         String text = Files.readString(file, StandardCharsets.UTF_8);
         uri = file.toUri().toString();
-        EditSites sites = EditSites.find(text);
+        EditSites sites = EditSites.find(o.file(), text);
 
         List<String> command = new ArrayList<>();
         command.add(o.java());
@@ -140,7 +140,7 @@ final class LspSession {
 
             version = 1;
             long open = System.nanoTime();
-            server.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri, "yaml", version, text)));
+            server.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri, o.file().endsWith(".py") ? "python" : "yaml", version, text)));
             Published first = awaitDiagnostics(version);
             double firstMs = ms(first.nanos() - open);
 
@@ -195,17 +195,13 @@ final class LspSession {
     }
 
     /**
-     * Types in pairs that leave the text as it was, so the sites stay valid: add one character at the
-     * end of a `run:` line or of a `needs` entry (a typo the rules then report), then delete it. Each
-     * edit waits for the diagnostics of its own version, so edits are spaced by more than the debounce
-     * and each edit is one analysis.
+     * Types in pairs that leave the text as it was, so the sites stay valid: add one character at an edit
+     * site (a typo the rules then report), then delete it. Each edit waits for the diagnostics of its own
+     * version, so edits are spaced by more than the debounce and each edit is one analysis.
      */
     private void typeEdits(EditSites sites, int count, List<Double> out) throws Exception {
         for (int k = 0; k < count; k += 2) {
-            int pair = k / 2;
-            boolean onRun = pair % 2 == 0 || sites.needsEntryEnds().isEmpty();
-            List<EditSites.Site> pool = onRun ? sites.runEnds() : sites.needsEntryEnds();
-            EditSites.Site s = EditSites.spread(pool, pair / 2, Math.max(1, count / 4));
+            EditSites.Site s = EditSites.pick(sites.edits(), k / 2, Math.max(1, count / 2));
             Position at = new Position(s.line(), s.character());
             Position after = new Position(s.line(), s.character() + 1);
             record(out, change(new Range(at, at), "x"));
@@ -241,15 +237,9 @@ final class LspSession {
     }
 
     private List<Double> completions(EditSites sites, int count, List<Double> out, List<String> kinds, int[] empty) throws Exception {
-        List<List<EditSites.Site>> pools = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        addPool(pools, names, sites.needsEntryPrefixes(), "needs entry (block `- ab`)");
-        addPool(pools, names, sites.flowNeedsOpen(), "needs: [");
-        addPool(pools, names, sites.runValueStarts(), "after run: ");
         List<Double> times = new ArrayList<>();
         for (int k = 0; k < count; k++) {
-            int which = k % pools.size();
-            EditSites.Site s = EditSites.spread(pools.get(which), k / pools.size(), Math.max(1, count / pools.size()));
+            EditSites.Site s = EditSites.pick(sites.completions(), k, count);
             CompletionParams p = new CompletionParams(new TextDocumentIdentifier(uri), new Position(s.line(), s.character()));
             long t0 = System.nanoTime();
             Either<List<CompletionItem>, CompletionList> r = server.getTextDocumentService().completion(p).get(30, TimeUnit.SECONDS);
@@ -259,25 +249,16 @@ final class LspSession {
             times.add(ms);
             if (out != null) {
                 out.add(ms);
-                kinds.add(names.get(which));
+                kinds.add(sites.completions().get(k % sites.completions().size()).name());
             }
         }
         return times;
     }
 
-    private static void addPool(List<List<EditSites.Site>> pools, List<String> names, List<EditSites.Site> pool, String name) {
-        if (!pool.isEmpty()) {
-            pools.add(pool);
-            names.add(name);
-        }
-    }
-
     private List<Double> hovers(EditSites sites, int count, List<Double> out, int[] empty) throws Exception {
         List<Double> times = new ArrayList<>();
         for (int k = 0; k < count; k++) {
-            boolean onKey = k % 2 == 0 || sites.needsNames().isEmpty();
-            List<EditSites.Site> pool = onKey ? sites.actionNames() : sites.needsNames();
-            EditSites.Site s = EditSites.spread(pool, k / 2, Math.max(1, count / 2));
+            EditSites.Site s = EditSites.pick(sites.hovers(), k, count);
             HoverParams p = new HoverParams(new TextDocumentIdentifier(uri), new Position(s.line(), s.character()));
             long t0 = System.nanoTime();
             Hover h = server.getTextDocumentService().hover(p).get(30, TimeUnit.SECONDS);
