@@ -3,12 +3,10 @@ package opensafely.lsp.grammar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 
-/** A 1,500-line study definition parses well inside the editor's 100 ms budget once warm. */
-class ParseSpeedTest {
+/** A 1,500-line study definition in the usual style parses without a syntax error. */
+class LargeFileParseTest {
 
     /** A study definition in the usual style: many keyword arguments with nested dicts. */
     static String largeStudyDefinition(int targetLines) {
@@ -43,24 +41,15 @@ class ParseSpeedTest {
         return sb.toString();
     }
 
+    /** Timings live in bench/ (bash bench/run.sh); here only that a large file parses, and the same way each time. */
     @Test
-    void largeStudyDefinitionParsesWarmUnder100ms() {
+    void largeStudyDefinitionParsesWithoutErrors() {
         String source = largeStudyDefinition(1500);
         long lines = source.lines().count();
         assertTrue(lines >= 1500, "generated " + lines + " lines");
-        for (int i = 0; i < 15; i++) {
-            assertEquals(0, PythonSource.parse(source).errors().size());
+        for (int i = 0; i < 3; i++) {
+            ParsedPython parsed = PythonSource.parse(source);
+            assertEquals(0, parsed.errors().size(), () -> parsed.errors().toString());
         }
-        long[] millis = new long[15];
-        for (int i = 0; i < millis.length; i++) {
-            long t0 = System.nanoTime();
-            PythonSource.parse(source);
-            millis[i] = (System.nanoTime() - t0) / 1_000_000;
-        }
-        Arrays.sort(millis);
-        System.out.printf("parse of %d-line study definition, warm: min %d ms, median %d ms, max %d ms%n",
-            lines, millis[0], millis[millis.length / 2], millis[millis.length - 1]);
-        // The best run measures the parser rather than whatever else shares the machine.
-        assertTrue(millis[0] < 100, "fastest warm parse took " + millis[0] + " ms");
     }
 }
