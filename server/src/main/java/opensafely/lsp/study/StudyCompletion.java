@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import opensafely.lsp.features.Completion;
@@ -42,25 +43,38 @@ final class StudyCompletion {
         Range replace = a.file().range(offset - word.length(), offset);
         CursorContext.Frame call = cur.patientsCall();
         CursorContext.Frame inner = cur.innermost();
+        // The path of codelist_from_csv, also where it is written inline as a patients function's argument.
+        if (cur.inString() && inner != null && inner.bracket() == '(' && inner.callee() != null
+                && inner.callee().endsWith("codelist_from_csv") && cur.keyword(inner) == null
+                && cur.argumentText(inner).trim().matches("[\"']?[^,]*")) {
+            return csvPaths(doc, cur, offset, a);
+        }
         if (call != null) {
             String fnName = call.callee().substring("patients.".length());
             Catalog.Function fn = Catalog.get().function(fnName).orElse(null);
             if (fn == null) return out;
             String kw = cur.keyword(call);
             if (!cur.inString() && inner == call && kw == null && cur.argumentText(call).matches("\\s*\\w*")) {
-                Set<String> given = givenKeywords(a, call.open());
-                for (Catalog.Param p : fn.named()) {
+                Py.Call node = callAt(a, call.open());
+                Set<String> given = givenKeywords(node);
+                // Positional arguments fill the first parameters in order: those are given too.
+                int positional = positionalBefore(node, offset);
+                List<Catalog.Param> named = fn.named();
+                for (int i = 0; i < Math.min(positional, named.size()); i++) given.add(named.get(i).name());
+                for (Catalog.Param p : named) {
                     if (given.contains(p.name()) || p.deprecated()) continue;
                     String detail = p.type() + (p.required() ? " (required)" : p.hasDefault() ? " = " + p.defaultText() : "");
                     out.add(new Completion(p.name(), Completion.Kind.PROPERTY, detail, StudyDocs.param(fn, p), p.name() + "=", false,
                             replace, (p.required() ? "0" : "1") + p.name()));
                 }
+                // The next positional slot takes a codelist (the first argument of the with_these_* functions).
+                if (positional < named.size() && named.get(positional).type().contains("codelist")) out.addAll(codelists(a, replace));
                 return out;
             }
             if (cur.inString()) {
                 if (fn.name().equals("satisfying") && inner == call || (fn.name().equals("categorised_as") && inner != call
                         && inner.bracket() == '{' && cur.depthInside(call) == 1)) {
-                    return variables(a, replace);
+                    return expressionVariables(a, replace, offset);
                 }
                 if (inner == call && kw != null) {
                     Catalog.Param p = fn.param(kw).orElse(null);
@@ -97,9 +111,6 @@ final class StudyCompletion {
         }
         if (cur.inString() && inner != null && inner.bracket() == '(' && inner.callee() != null) {
             String callee = inner.callee();
-            if (callee.endsWith("codelist_from_csv") && cur.keyword(inner) == null && cur.argumentText(inner).trim().matches("[\"']?[^,]*")) {
-                return csvPaths(doc, cur, offset, a);
-            }
             String kw = cur.keyword(inner);
             if (callee.endsWith("Measure") && ("numerator".equals(kw) || "denominator".equals(kw) || "group_by".equals(kw))) {
                 return variables(a, replace);
@@ -122,22 +133,63 @@ final class StudyCompletion {
         return new Completion(v, Completion.Kind.VALUE, detail, null, v, false, replace, v);
     }
 
-    private static Set<String> givenKeywords(Analysis a, int open) {
+    /** The call whose opening parenthesis is at {@code open}, or null while it does not parse as one. */
+    private static Py.Call callAt(Analysis a, int open) {
+        for (Py.Node n : PyFind.path(a.file().module, open + 1)) {
+            if (n instanceof Py.Call c && c.open() == open) return c;
+        }
+        return null;
+    }
+
+    private static Set<String> givenKeywords(Py.Call call) {
         Set<String> out = new LinkedHashSet<>();
-        List<Py.Node> path = PyFind.path(a.file().module, open + 1);
-        for (Py.Node n : path) {
-            if (n instanceof Py.Call c && c.open() == open) {
-                for (Py.Arg arg : c.args()) if (arg.keyword() != null) out.add(arg.keyword());
-            }
+        if (call != null) {
+            for (Py.Arg arg : call.args()) if (arg.keyword() != null) out.add(arg.keyword());
         }
         return out;
     }
 
+    /** Positional arguments of the call other than the one being typed at {@code offset}. */
+    private static int positionalBefore(Py.Call call, int offset) {
+        if (call == null) return 0;
+        int n = 0;
+        for (Py.Arg arg : call.args()) {
+            if (arg.kind() == Py.ArgKind.POSITIONAL && !(arg.start() <= offset && offset <= arg.end())) n++;
+        }
+        return n;
+    }
+
     private static List<Completion> variables(Analysis a, Range replace) {
+        return variables(a, replace, v -> true);
+    }
+
+    /**
+     * Names an expression may use: variables defined before the one being written (and the nested ones given
+     * to the same call), or any variable in {@code population}, which cohort-extractor evaluates last.
+     */
+    private static List<Completion> expressionVariables(Analysis a, Range replace, int offset) {
+        StudyModel.Variable writing = null;
+        for (StudyModel.Variable v : a.model().variables) {
+            Value.Origin o = v.value() == null ? null : v.value().origin();
+            if (v.parent() == null && o != null && o.file() == a.file() && o.start() <= offset && offset <= o.end()) writing = v;
+        }
+        if (writing == null || writing.name().equals("population")) return variables(a, replace);
+        StudyModel.Variable current = writing;
+        return variables(a, replace, v -> v.order() < current.order() || isWithin(v, current));
+    }
+
+    private static boolean isWithin(StudyModel.Variable v, StudyModel.Variable outer) {
+        for (StudyModel.Variable p = v.parent(); p != null; p = p.parent()) {
+            if (p == outer) return true;
+        }
+        return false;
+    }
+
+    private static List<Completion> variables(Analysis a, Range replace, Predicate<StudyModel.Variable> usable) {
         List<Completion> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (StudyModel.Variable v : a.model().variables) {
-            if (!seen.add(v.name())) continue;
+            if (!usable.test(v) || !seen.add(v.name())) continue;
             String type = ColumnTypes.type(v, a.model());
             out.add(new Completion(v.name(), Completion.Kind.VARIABLE, type == null ? "variable" : type,
                     StudyDefinitionService.variable(v, a.model()), v.name(), false, replace, String.format("%05d", v.order())));

@@ -153,6 +153,8 @@ public final class StudyDefinitionService implements LanguageService {
             String name = id instanceof Value.Str s ? s.value() : "measure";
             out.add(new Symbol(name, "Measure", Symbol.Kind.FUNCTION, m.origin().range(), m.origin().range(), List.of()));
         }
+        // The model keeps cohort-extractor's processing order (population last); an outline follows the text.
+        out.sort(java.util.Comparator.comparing((Symbol sym) -> sym.selectionRange().start()));
         return out;
     }
 
