@@ -104,7 +104,7 @@ final class CallRules implements StudyRule {
             references(given);
             new ExpressionRules(ctx, var, c, anchor, first).check(fn);
             Value exp = given.get("return_expectations");
-            if (exp != null && first) ExpectationRules.checkOwn(ctx, exp, anchor);
+            if (exp != null && first) ExpectationRules.checkOwn(ctx, exp, anchor, ExpectationRules.generated(var));
         }
 
         /** Maps positional and keyword arguments to parameter names; reports unknown ones. Null when hopeless. */
@@ -251,8 +251,11 @@ final class CallRules implements StudyRule {
                         for (Value x : l.items) date(x, x.origin() != null ? x.origin() : at, name);
                         if (l.items.get(0) instanceof Value.Str a && l.items.get(1) instanceof Value.Str b
                                 && DateExpression.isIsoDate(a.value()) && DateExpression.isIsoDate(b.value()) && a.value().compareTo(b.value()) > 0) {
-                            report(Rule.STUDY_WRONG_TYPE, at, "The period starts (" + a.value() + ") after it ends (" + b.value()
-                                    + "), so nothing can match.");
+                            // Sure of a slip only when both dates are written as literals; a date computed or read from a
+                            // config file may make the period empty on purpose for one run (a wave before vaccination).
+                            boolean literal = a.contentStart() >= 0 && b.contentStart() >= 0;
+                            report(Rule.STUDY_WRONG_TYPE, literal ? Severity.WARNING : Severity.INFORMATION, at, "The period starts ("
+                                    + a.value() + ") after it ends (" + b.value() + "), so nothing can match.");
                         }
                     } else if (Values.known(v) || v instanceof Value.DictV) {
                         report(Rule.STUDY_WRONG_TYPE, Severity.ERROR, at, "'between' should be a pair of dates [start, end], not " + Values.describe(v) + ".");

@@ -16,13 +16,14 @@ final class ExpectationRules implements StudyRule {
     /** Variables that are not generated from expectations. */
     private static final Set<String> NOT_GENERATED = Set.of("fixed_value", "minimum_of", "maximum_of", "with_value_from_file",
             "which_exist_in_file", "date_of");
+    private static final Set<String> AGGREGATES = Set.of("minimum_of", "maximum_of");
 
     @Override
     public void check(StudyContext ctx) {
         Value.Call study = ctx.model.study;
         if (study == null) return;
         Value.Kw defaults = study.keyword("default_expectations");
-        if (defaults != null) checkOwn(ctx, defaults.value(), defaults.anchor());
+        if (defaults != null) checkOwn(ctx, defaults.value(), defaults.anchor(), true);
         boolean noDefaults = defaults == null || defaults.value() instanceof Value.None
                 || defaults.value() instanceof Value.DictV d && d.complete && d.entries.isEmpty();
         Value.DictV defaultDict = defaults != null && defaults.value() instanceof Value.DictV d ? d : null;
@@ -69,12 +70,30 @@ final class ExpectationRules implements StudyRule {
         return false;
     }
 
-    /** The shape of one expectations dict. */
-    static void checkOwn(StudyContext ctx, Value v, Origin anchor) {
+    /**
+     * Whether dummy data generation draws this variable from its expectations. A nested (hidden) variable is
+     * generated only as an input of minimum_of/maximum_of (by a sub-study); the nested variables of
+     * categorised_as and satisfying are never generated, so their return_expectations are never used.
+     */
+    static boolean generated(StudyModel.Variable v) {
+        if (v.derived()) return false;
+        for (StudyModel.Variable x = v; x.hidden(); x = x.parent()) {
+            Value.Call parent = x.parent().call();
+            if (parent == null || !AGGREGATES.contains(parent.function())) return false;
+        }
+        return true;
+    }
+
+    /**
+     * The shape of one expectations dict. For a variable that is never generated ({@code generated} false) only
+     * what cohort-extractor evaluates when it loads the study is checked: the date expressions.
+     */
+    static void checkOwn(StudyContext ctx, Value v, Origin anchor, boolean generated) {
         if (!(v instanceof Value.DictV d)) return;
         for (Value.Entry e : d.entries) {
             String k = e.keyString();
             if (k == null) continue;
+            if (!generated && !k.equals("date")) continue;
             Value x = e.value();
             Origin at = x.origin() != null ? x.origin() : e.keyOrigin();
             if (!KEYS.contains(k)) {
