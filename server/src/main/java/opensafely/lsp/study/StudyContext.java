@@ -25,12 +25,24 @@ final class StudyContext {
     final Catalog catalog = Catalog.get();
     final CodelistFiles codelists;
     private final Map<String, Diagnostic> found = new LinkedHashMap<>();
+    private StudyPipeline pipeline;
 
     StudyContext(StudyModel model, StudyFolder folder, CodelistFiles codelists) {
         this.model = model;
         this.doc = model.file;
         this.folder = folder;
         this.codelists = codelists;
+    }
+
+    /** The study folder's project.yaml, read once per check. */
+    StudyPipeline pipeline() {
+        if (pipeline == null) pipeline = StudyPipeline.read(folder);
+        return pipeline;
+    }
+
+    /** The file name of the document without .py (what --study-definition names), or null. */
+    String stem() {
+        return doc.path == null ? null : doc.path.getFileName().toString().replaceFirst("\\.py$", "");
     }
 
     /** Reports at {@code at} when it is in this document, else at {@code anchor}. Returns null when neither is. */

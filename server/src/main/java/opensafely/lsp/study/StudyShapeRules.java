@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import opensafely.lsp.diagnostics.DidYouMean;
 import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.diagnostics.Severity;
 import opensafely.lsp.grammar.SyntaxError;
 import opensafely.lsp.python.SourceFile;
 import opensafely.lsp.study.Value.Origin;
@@ -48,19 +49,23 @@ final class StudyShapeRules implements StudyRule {
     private static void measures(StudyContext ctx) {
         StudyModel m = ctx.model;
         if (m.open || m.env.openStarImport) return;
+        if (m.measures.isEmpty()) return;
+        // generate_measures reads the files in its output folder; an action between (a cohort joiner, say) may add
+        // columns to them. Only when project.yaml shows none is a missing column certain.
+        Severity missing = ctx.stem() != null && ctx.pipeline().measuresReadOwnCohortOnly(ctx.stem()) ? Severity.WARNING : Severity.INFORMATION;
         for (Value.Call measure : m.measures) {
             Origin anchor = measure.origin();
             String numerator = arg(measure, "numerator", 2);
             String denominator = arg(measure, "denominator", 1);
-            check(ctx, measure, "numerator", 2, anchor);
-            check(ctx, measure, "denominator", 1, anchor);
+            check(ctx, measure, "numerator", 2, anchor, missing);
+            check(ctx, measure, "denominator", 1, anchor, missing);
             Value group = measure.arg("group_by");
             if (group == null && measure.positional().size() > 3) group = measure.positional().get(3);
             List<Value> groups = group instanceof Value.Str ? List.of(group) : group instanceof Value.ListV l && l.complete ? l.items : List.of();
             boolean populationOnly = groups.size() == 1 && groups.get(0) instanceof Value.Str s && s.value().equals("population");
             for (Value g : groups) {
                 if (!(g instanceof Value.Str s)) continue;
-                nameCheck(ctx, s.value(), s.origin(), anchor);
+                nameCheck(ctx, s.value(), s.origin(), anchor, missing);
                 if (!populationOnly && (s.value().equals(numerator) || s.value().equals(denominator))) {
                     ctx.report(Rule.STUDY_MEASURE_INVALID, s.origin(), anchor, "Column '" + s.value() + "' appears in both "
                             + (s.value().equals(numerator) ? "numerator" : "denominator") + " and group_by.");
@@ -75,18 +80,20 @@ final class StudyShapeRules implements StudyRule {
         return v instanceof Value.Str s ? s.value() : null;
     }
 
-    private static void check(StudyContext ctx, Value.Call c, String name, int index, Origin anchor) {
+    private static void check(StudyContext ctx, Value.Call c, String name, int index, Origin anchor, Severity missing) {
         Value v = c.arg(name);
         if (v == null && c.positional().size() > index) v = c.positional().get(index);
-        if (v instanceof Value.Str s) nameCheck(ctx, s.value(), s.origin(), anchor);
+        if (v instanceof Value.Str s) nameCheck(ctx, s.value(), s.origin(), anchor, missing);
     }
 
-    private static void nameCheck(StudyContext ctx, String name, Origin at, Origin anchor) {
+    private static void nameCheck(StudyContext ctx, String name, Origin at, Origin anchor, Severity severity) {
         if (name.equals("population")) return;
         StudyModel.Variable v = ctx.model.byName.get(name);
         if (v != null && !v.hidden()) return;
-        ctx.report(Rule.STUDY_MEASURE_UNKNOWN_VARIABLE, at, anchor, v != null
+        String message = v != null
                 ? "'" + name + "' is a nested (hidden) variable, so it is not in the output the measure reads."
-                : "The study has no variable '" + name + "'." + DidYouMean.suffix(DidYouMean.closest(name, ctx.model.byName.keySet())));
+                : "The study has no variable '" + name + "'." + DidYouMean.suffix(DidYouMean.closest(name, ctx.model.byName.keySet()));
+        if (severity != Severity.WARNING) message += " (Fine if an action before generate_measures adds this column to the study's output files.)";
+        ctx.report(Rule.STUDY_MEASURE_UNKNOWN_VARIABLE, severity, at, anchor, message);
     }
 }
