@@ -22,6 +22,14 @@ final class Interpreter {
     interface Modules {
         /** The evaluated module, or null when it is not a file of the study. */
         Loaded load(SourceFile from, String module, int level);
+
+        /**
+         * The text of a data file the code opens ({@code open("analysis/config.json")}), a path relative to the
+         * study folder (where cohort-extractor runs); null when it is not a committed file of the study.
+         */
+        default String readData(SourceFile from, String path) {
+            return null;
+        }
     }
 
     record Loaded(SourceFile file, Env env) {
@@ -67,7 +75,11 @@ final class Interpreter {
     private static final Set<String> COHORTEXTRACTOR_NAMES = Set.of("StudyDefinition", "Measure", "codelist",
             "codelist_from_csv", "combine_codelists", "filter_codes_by_category", "patients", "params");
     private static final Set<String> PY_BUILTINS = Set.of("dict", "range", "list", "tuple", "len", "str", "int", "zip",
-            "enumerate", "sorted", "set", "float", "bool");
+            "enumerate", "sorted", "set", "float", "bool", "open");
+    /** {@code with open("path") as name:}, read from the source (the tree keeps only the bound name). */
+    private static final java.util.regex.Pattern WITH_OPEN = java.util.regex.Pattern.compile(
+            "with\\s+open\\(\\s*[rRuU]?(['\"])([^'\"\\\\\\n]+)\\1\\s*(?:,\\s*(?:mode\\s*=\\s*)?['\"]r[bt]?['\"]\\s*)?"
+                    + "(?:,\\s*encoding\\s*=\\s*['\"][\\w-]+['\"]\\s*)?,?\\s*\\)\\s+as\\s+([A-Za-z_]\\w*)\\s*:");
     private static final int MAX_STEPS = 400_000;
     private static final int MAX_DEPTH = 24;
     private static final int MAX_ITEMS = 5_000;
@@ -144,6 +156,10 @@ final class Interpreter {
                     env.bind(bound, new Value.Builtin(a.asName() != null ? a.name() : first, where), where);
                     continue;
                 }
+                if (a.name().equals("json")) {
+                    env.bind(bound, new Value.Builtin("json", where), where);
+                    continue;
+                }
                 Loaded m = a.name().contains(".") ? null : modules.load(f, a.name(), 0);
                 env.bind(bound, m == null ? Value.UNKNOWN : new Value.Module(a.name(), m.env(), new Origin(m.file(), 0, 0)), where);
             }
@@ -171,10 +187,28 @@ final class Interpreter {
         } else if (s instanceof Py.Return r) {
             throw new ReturnSignal(r.value() == null ? new Value.None(Origin.of(f, r)) : eval(f, r.value(), env));
         } else if (s instanceof Py.Block b) {
-            exec(f, b.body(), env);
+            if (!withOpen(f, b, env)) exec(f, b.body(), env);
         } else if (s instanceof Py.OtherStmt o) {
             for (String n : o.assigned()) env.bind(n, Value.UNKNOWN, Origin.of(f, o));
         }
+    }
+
+    /**
+     * {@code with open("analysis/config.json") as f:}: binds the name to the file, so that {@code json.load(f)}
+     * in the body can read it. False (nothing done) for any other block.
+     */
+    private boolean withOpen(SourceFile f, Py.Block b, Env env) {
+        if (b.body().isEmpty() || !(b.body().get(0) instanceof Py.OtherStmt o) || o.start() != b.start() || o.assigned().size() != 1) {
+            return false;
+        }
+        if (b.start() < 0 || b.start() >= f.text.length() || !f.text.startsWith("with", b.start())) return false;
+        String header = f.text.substring(b.start(), Math.min(f.text.length(), Math.min(b.end(), b.start() + 500)));
+        java.util.regex.Matcher m = WITH_OPEN.matcher(header);
+        if (!m.lookingAt() || !m.group(3).equals(o.assigned().get(0))) return false;
+        Origin where = new Origin(f, b.start(), b.start() + m.end());
+        env.bind(m.group(3), new Value.FileRef(m.group(2), where), where);
+        exec(f, b.body().subList(1, b.body().size()), env);
+        return true;
     }
 
     private void importFrom(SourceFile f, Py.ImportFrom i, Env env) {
@@ -379,9 +413,15 @@ final class Interpreter {
         }
     }
 
+    /** A text-template placeholder such as {@code %placeholder_k%}, which a script substitutes before the study runs. */
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("%[A-Za-z_][A-Za-z0-9_]*%");
+
     private Value string(SourceFile f, Py.Str s, Env env) {
         Origin o = Origin.of(f, s);
-        if (!s.fString()) return s.value() == null ? Value.UNKNOWN : new Value.Str(s.value(), s.contentStart(), o);
+        if (!s.fString()) {
+            if (s.value() == null || PLACEHOLDER.matcher(s.value()).find()) return Value.UNKNOWN;
+            return new Value.Str(s.value(), s.contentStart(), o);
+        }
         StringBuilder b = new StringBuilder();
         for (Py.FPart p : s.parts()) {
             if (p.literal() != null) {
@@ -393,6 +433,7 @@ final class Interpreter {
             if (v == null) return Value.UNKNOWN;
             b.append(v);
         }
+        if (PLACEHOLDER.matcher(b).find()) return Value.UNKNOWN;
         return new Value.Str(b.toString(), -1, o);
     }
 
@@ -549,6 +590,13 @@ final class Interpreter {
             if (recv instanceof Value.Builtin b && b.name().equals("cohortextractor")) {
                 return builtin(f, c, at.attr(), env, o);
             }
+            if (recv instanceof Value.Builtin b && b.name().equals("json")) {
+                Args a = args(f, c, env);
+                if (at.attr().equals("load") && a.positional().size() == 1 && a.positional().get(0) instanceof Value.FileRef file) {
+                    return json(f, file, o);
+                }
+                return Value.UNKNOWN;
+            }
             if (recv instanceof Value.Module m) {
                 Binding b = m.env().names.get(at.attr());
                 return b == null ? Value.UNKNOWN : invoke(f, c, b.value(), env, o);
@@ -699,6 +747,14 @@ final class Interpreter {
                 if (v instanceof Value.Str s) return new Value.Num(s.value().length(), true, o);
                 return Value.UNKNOWN;
             }
+            case "open" -> {
+                Value path = argAt(a, 0, "file");
+                Value mode = argAt(a, 1, "mode");
+                if (!(path instanceof Value.Str p) || mode != null && !(mode instanceof Value.Str m && m.value().matches("r[bt]?"))) {
+                    return Value.UNKNOWN;
+                }
+                return new Value.FileRef(p.value(), o);
+            }
             case "str" -> {
                 String s = a.positional().isEmpty() ? "" : Values.str(a.positional().get(0));
                 return s == null ? Value.UNKNOWN : new Value.Str(s, -1, o);
@@ -719,6 +775,44 @@ final class Interpreter {
                 return Value.UNKNOWN;
             }
         }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** {@code json.load(f)} of a committed file of the study: its contents, or unknown. */
+    private Value json(SourceFile f, Value.FileRef file, Origin o) {
+        String text = modules.readData(f, file.path());
+        if (text == null) return Value.UNKNOWN;
+        try {
+            int[] budget = {MAX_ITEMS};
+            Value v = fromJson(JSON.readTree(text), o, budget);
+            return budget[0] < 0 ? Value.UNKNOWN : v;
+        } catch (java.io.IOException | RuntimeException e) {
+            return Value.UNKNOWN;
+        }
+    }
+
+    private static Value fromJson(com.fasterxml.jackson.databind.JsonNode n, Origin o, int[] budget) {
+        if (--budget[0] < 0 || n == null) return Value.UNKNOWN;
+        if (n.isObject()) {
+            Value.DictV d = new Value.DictV(o);
+            for (java.util.Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
+                d.put(new Value.Entry(new Value.Str(e.getKey(), -1, o), fromJson(e.getValue(), o, budget), o));
+            }
+            return d;
+        }
+        if (n.isArray()) {
+            List<Value> items = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode x : n) items.add(fromJson(x, o, budget));
+            return new Value.ListV(items, false, o);
+        }
+        if (n.isTextual()) return new Value.Str(n.textValue(), -1, o);
+        if (n.isIntegralNumber()) return n.canConvertToLong() ? new Value.Num(n.longValue(), true, o) : Value.UNKNOWN;
+        if (n.isNumber()) return new Value.Num(n.doubleValue(), false, o);
+        if (n.isBoolean()) return new Value.Bool(n.booleanValue(), o);
+        if (n.isNull()) return new Value.None(o);
+        return Value.UNKNOWN;
     }
 
     private static Value argAt(Args a, int index, String name) {

@@ -8,7 +8,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import opensafely.lsp.python.SourceFile;
+import opensafely.lsp.workspace.StudyFolder;
 
 /**
  * Sibling modules (analysis/codelists.py, analysis/common_variables.py...) read from disk and evaluated once
@@ -48,6 +50,31 @@ final class ModuleCache implements Interpreter.Modules {
             }
         }
         return loadPath(p.normalize());
+    }
+
+    /** Data files larger than this are not read (a config file is small). */
+    private static final long MAX_DATA = 1 << 20;
+
+    @Override
+    public String readData(SourceFile from, String path) {
+        if (from.path == null || path.isBlank()) return null;
+        Optional<StudyFolder> folder = StudyFolder.enclosing(from.path);
+        if (folder.isEmpty()) return null;
+        String rel = path.strip();
+        while (rel.startsWith("./")) rel = rel.substring(2);
+        // What earlier actions write (output/...) is not the committed file: on the server it is fresh output.
+        if (rel.isEmpty() || rel.startsWith("output/") || rel.startsWith("/")) return null;
+        Optional<Path> p = folder.get().resolve(rel);
+        if (p.isEmpty()) return null;
+        String text;
+        try {
+            if (!Files.isRegularFile(p.get()) || Files.size(p.get()) > MAX_DATA) return null;
+            text = Files.readString(p.get(), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        for (Map<Path, String> c : loading.get()) c.put(p.get(), text);
+        return text;
     }
 
     private Interpreter.Loaded loadPath(Path p) {

@@ -163,6 +163,10 @@ interface Value {
     record Builtin(String name, Origin origin) implements Value {
     }
 
+    /** A file opened for reading ({@code open("analysis/config.json")}), by its path as written. */
+    record FileRef(String path, Origin origin) implements Value {
+    }
+
     /** A sibling module imported with {@code import x}. */
     record Module(String name, Interpreter.Env env, Origin origin) implements Value {
     }
