@@ -32,7 +32,7 @@ public final class StudyLanguageService implements LanguageService {
     private LanguageService serviceFor(Document doc) {
         return switch (doc.kind()) {
             case PROJECT_YAML -> projectYaml;
-            case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions : NOTHING;
+            case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions : opensafely.lsp.ehrql.DatasetDefinitionService.isDatasetDefinition(doc) ? opensafely.lsp.ehrql.DatasetDefinitionService.shared() : NOTHING;
             case OTHER -> NOTHING;
         };
     }

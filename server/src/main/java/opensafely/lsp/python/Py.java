@@ -20,7 +20,7 @@ public final class Py {
     // ------------------------------------------------------------------------------- expressions
 
     public sealed interface Expr extends Node permits Name, Attribute, Call, Str, Num, Const, Seq, Dict, Comp, BinOp, Unary,
-            Subscript, Starred, Cond, Other {
+            Subscript, Starred, Cond, Other, Compare, BoolOp, Not, BitOp {
     }
 
     public record Name(String id, int start, int end) implements Expr {
@@ -100,7 +100,27 @@ public final class Py {
     public record Cond(Expr test, Expr then, Expr otherwise, int start, int end) implements Expr {
     }
 
-    /** Anything else: comparisons, boolean operators, lambdas, slices... */
+    /**
+     * A comparison, possibly chained ({@code a < b < c}): {@code ops[i]} compares {@code operands[i]} with
+     * {@code operands[i+1]}; {@code opStarts[i]} is where that operator's text begins. Added for dataset
+     * definitions; the study evaluator treats it, like every node type it does not know, as unknown.
+     */
+    public record Compare(List<Expr> operands, List<String> ops, List<Integer> opStarts, int start, int end) implements Expr {
+    }
+
+    /** {@code a and b and c} / {@code a or b}: op is "and" or "or"; {@code opStart} is where the first keyword is. */
+    public record BoolOp(String op, List<Expr> values, int opStart, int start, int end) implements Expr {
+    }
+
+    /** {@code not x}. */
+    public record Not(Expr operand, int start, int end) implements Expr {
+    }
+
+    /** {@code a & b}, {@code a ^ b}, {@code a << b}, {@code a >> b} ({@code |} is a {@link BinOp}, as it always was). */
+    public record BitOp(String op, Expr left, Expr right, int opStart, int start, int end) implements Expr {
+    }
+
+    /** Anything else: lambdas, slices, yield... */
     public record Other(int start, int end) implements Expr {
     }
 

@@ -80,6 +80,12 @@ public final class PyFind {
             expr(c.test(), offset, out);
             expr(c.then(), offset, out);
             expr(c.otherwise(), offset, out);
+        } else if (e instanceof Py.Compare c) c.operands().forEach(x -> expr(x, offset, out));
+        else if (e instanceof Py.BoolOp b) b.values().forEach(x -> expr(x, offset, out));
+        else if (e instanceof Py.Not n) expr(n.operand(), offset, out);
+        else if (e instanceof Py.BitOp b) {
+            expr(b.left(), offset, out);
+            expr(b.right(), offset, out);
         } else if (e instanceof Py.Str s && s.parts() != null) {
             for (Py.FPart p : s.parts()) if (p.field() != null) expr(p.field(), offset, out);
         }

@@ -319,14 +319,43 @@ public final class PyTreeBuilder {
     }
 
     private Py.Expr orTest(Or_testContext o) {
-        if (o.and_test().size() != 1) return other(o);
-        And_testContext a = o.and_test(0);
-        if (a.not_test().size() != 1) return other(a);
-        Not_testContext n = a.not_test(0);
-        if (n.comparison() == null) return other(n);
+        if (o.and_test().size() != 1) {
+            List<Py.Expr> values = o.and_test().stream().map(this::andTest).toList();
+            return new Py.BoolOp("or", values, firstKeyword(o, "or"), start(o), end(o));
+        }
+        return andTest(o.and_test(0));
+    }
+
+    private Py.Expr andTest(And_testContext a) {
+        if (a.not_test().size() != 1) {
+            List<Py.Expr> values = a.not_test().stream().map(this::notTest).toList();
+            return new Py.BoolOp("and", values, firstKeyword(a, "and"), start(a), end(a));
+        }
+        return notTest(a.not_test(0));
+    }
+
+    private Py.Expr notTest(Not_testContext n) {
+        if (n.comparison() == null) {
+            return n.not_test() == null ? other(n) : new Py.Not(notTest(n.not_test()), start(n), end(n));
+        }
         ComparisonContext c = n.comparison();
-        if (c.expr().size() != 1) return other(c);
-        return expr(c.expr(0));
+        if (c.expr().size() == 1) return expr(c.expr(0));
+        List<Py.Expr> operands = c.expr().stream().map(this::expr).toList();
+        List<String> ops = new ArrayList<>();
+        List<Integer> opStarts = new ArrayList<>();
+        for (Comp_opContext op : c.comp_op()) {
+            ops.add(op.getText().replace("not", "not ").replace("isnot ", "is not").trim());
+            opStarts.add(start(op));
+        }
+        if (ops.size() != operands.size() - 1) return other(c);
+        return new Py.Compare(operands, ops, opStarts, start(c), end(c));
+    }
+
+    private int firstKeyword(ParserRuleContext c, String keyword) {
+        for (ParseTree ch : childrenOf(c)) {
+            if (ch instanceof TerminalNode t && t.getText().equals(keyword)) return start(t);
+        }
+        return start(c);
     }
 
     Py.Expr expr(ExprContext e) {
@@ -340,12 +369,44 @@ public final class PyTreeBuilder {
     }
 
     private Py.Expr xor(Xor_exprContext x) {
-        if (x.and_expr().size() != 1) return other(x);
-        And_exprContext a = x.and_expr(0);
-        if (a.shift_expr().size() != 1) return other(a);
-        Shift_exprContext s = a.shift_expr(0);
-        if (s.arith_expr().size() != 1) return other(s);
-        return arith(s.arith_expr(0));
+        Py.Expr left = null;
+        for (ParseTree c : childrenOf(x)) {
+            if (c instanceof And_exprContext a) {
+                Py.Expr right = and(a);
+                left = left == null ? right : new Py.BitOp("^", left, right, left.end(), left.start(), right.end());
+            }
+        }
+        return left == null ? other(x) : left;
+    }
+
+    private Py.Expr and(And_exprContext a) {
+        Py.Expr left = null;
+        int opStart = -1;
+        for (ParseTree c : childrenOf(a)) {
+            if (c instanceof Shift_exprContext s) {
+                Py.Expr right = shift(s);
+                left = left == null ? right : new Py.BitOp("&", left, right, opStart, left.start(), right.end());
+            } else if (c instanceof TerminalNode t) {
+                opStart = start(t);
+            }
+        }
+        return left == null ? other(a) : left;
+    }
+
+    private Py.Expr shift(Shift_exprContext s) {
+        Py.Expr left = null;
+        String op = null;
+        int opStart = -1;
+        for (ParseTree c : childrenOf(s)) {
+            if (c instanceof Arith_exprContext ar) {
+                Py.Expr right = arith(ar);
+                left = left == null ? right : new Py.BitOp(op, left, right, opStart, left.start(), right.end());
+            } else if (c instanceof TerminalNode t) {
+                op = t.getText();
+                opStart = start(t);
+            }
+        }
+        return left == null ? other(s) : left;
     }
 
     private Py.Expr arith(Arith_exprContext a) {
@@ -676,6 +737,17 @@ public final class PyTreeBuilder {
             }
         }
         return b.toString();
+    }
+
+    /** Parses one expression on its own (for completion on text that the file's parse could not place); null when it does not parse. */
+    public static Py.Expr expression(String text, int offset) {
+        try {
+            PythonSource.ParsedExpression pe = PythonSource.parseExpression(text);
+            if (pe.tree().testlist() == null) return null;
+            return new PyTreeBuilder(offset).testlist(pe.tree().testlist());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     @SuppressWarnings("unused")

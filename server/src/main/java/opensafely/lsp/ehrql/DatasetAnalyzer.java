@@ -1,0 +1,176 @@
+package opensafely.lsp.ehrql;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.ehrql.EValue.Binding;
+import opensafely.lsp.grammar.SyntaxError;
+import opensafely.lsp.python.Py;
+import opensafely.lsp.python.SourceFile;
+import opensafely.lsp.workspace.Document;
+import opensafely.lsp.workspace.StudyFolder;
+
+/** Parses, evaluates and checks a dataset or measures definition; the last few document versions are cached. */
+final class DatasetAnalyzer {
+    /** One analysed version of a document: its parse, what each expression holds, the module's names, the findings. */
+    record Analysis(SourceFile file, Map<Py.Node, EValue> types, Map<String, Binding> globals, List<Diagnostic> diagnostics) {
+    }
+
+    private record Key(Path path, int version, String text) {
+    }
+
+    private final CodelistCsv csvs = new CodelistCsv();
+    /** Parsed sibling modules by path and text (parsing is the costly part; evaluation is per analysis). */
+    private final Map<Path, SourceFile> parsed = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, SourceFile> eldest) {
+            return size() > 64;
+        }
+    };
+    private final Map<Key, Analysis> recent = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Analysis> eldest) {
+            return size() > 8;
+        }
+    };
+
+    CodelistCsv csvs() {
+        return csvs;
+    }
+
+    Analysis analyse(Document doc) {
+        Key key = new Key(doc.path(), doc.version(), doc.text());
+        synchronized (this) {
+            Analysis a = recent.get(key);
+            if (a != null) return a;
+        }
+        Analysis a = compute(doc.path(), doc.text(), doc.folder());
+        synchronized (this) {
+            recent.put(key, a);
+        }
+        return a;
+    }
+
+    Analysis compute(Path path, String text, StudyFolder folder) {
+        SourceFile file = SourceFile.parse(path, text);
+        Findings out = new Findings(file);
+        int shown = 0;
+        for (SyntaxError e : file.syntaxErrors) {
+            if (shown++ == 5) break;
+            int start = file.lines.lineStart(e.line() - 1) + e.column();
+            int end = Math.min(file.lines.lineEnd(e.line() - 1), start + Math.max(1, e.length()));
+            out.report(Rule.EHRQL_SYNTAX, file, start, Math.max(start, end), "Syntax error: " + e.message());
+        }
+        Map<Py.Node, EValue> types = new IdentityHashMap<>();
+        Loader loader = new Loader(folder, out);
+        Evaluator ev = new Evaluator(file, out, loader, folder, csvs, types);
+        Map<String, Binding> globals;
+        try {
+            globals = ev.run();
+        } catch (RuntimeException | StackOverflowError e) {
+            globals = ev.globals;
+        }
+        if (file.syntaxErrors.isEmpty()) {
+            try {
+                FileRules.check(file, globals, folder, out);
+            } catch (RuntimeException e) {
+                // the file-level rules must not take the others down
+            }
+        }
+        List<Diagnostic> found = new java.util.ArrayList<>(out.diagnostics());
+        found.sort(Comparator.comparing((Diagnostic d) -> d.range().start()).thenComparing(d -> d.rule().ordinal()));
+        return new Analysis(file, types, globals, List.copyOf(found));
+    }
+
+    /** Loads sibling modules for one analysis: each evaluated once, with its findings muted. */
+    private final class Loader implements Evaluator.Modules {
+        private final StudyFolder folder;
+        private final Findings out;
+        private final Map<Path, Map<String, Binding>> done = new HashMap<>();
+        private final Deque<Path> loading = new ArrayDeque<>();
+
+        Loader(StudyFolder folder, Findings out) {
+            this.folder = folder;
+            this.out = out;
+        }
+
+        @Override
+        public Map<String, Binding> load(SourceFile from, String module, int level) {
+            if (from.path == null || module.isEmpty() || loading.size() > 12) return null;
+            Path dir = from.path.toAbsolutePath().getParent();
+            for (int i = 1; i < level && dir != null; i++) dir = dir.getParent();
+            if (dir == null) return null;
+            String rel = module.replace('.', '/');
+            Path p = find(dir, rel, level);
+            if (p == null) return null;
+            p = p.normalize();
+            if (done.containsKey(p)) return done.get(p);
+            if (loading.contains(p)) return null;
+            SourceFile f = parse(p);
+            if (f == null) return null;
+            loading.push(p);
+            out.mute();
+            try {
+                Evaluator ev = new Evaluator(f, out, this, folder, csvs, new IdentityHashMap<>());
+                Map<String, Binding> names;
+                try {
+                    names = ev.run();
+                } catch (RuntimeException | StackOverflowError e) {
+                    names = ev.globals;
+                }
+                done.put(p, names);
+                return names;
+            } finally {
+                out.unmute();
+                loading.pop();
+            }
+        }
+
+        private Path find(Path dir, String rel, int level) {
+            Path p = dir.resolve(rel + ".py");
+            if (Files.isRegularFile(p)) return p;
+            Path init = dir.resolve(rel).resolve("__init__.py");
+            if (Files.isRegularFile(init)) return init;
+            if (level == 0) {
+                // `from analysis.codelists import *`, run from the repository root.
+                Path root = folder.root().orElse(null);
+                if (root != null) {
+                    Path q = root.resolve(rel + ".py");
+                    if (Files.isRegularFile(q)) return q;
+                }
+                Path parent = dir.getParent();
+                if (parent != null && Files.isRegularFile(parent.resolve(rel + ".py"))) return parent.resolve(rel + ".py");
+            }
+            return null;
+        }
+    }
+
+    private SourceFile parse(Path p) {
+        String text;
+        try {
+            text = Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        synchronized (this) {
+            SourceFile f = parsed.get(p);
+            if (f != null && f.text.equals(text)) return f;
+        }
+        SourceFile f = SourceFile.parse(p, text);
+        synchronized (this) {
+            parsed.put(p, f);
+        }
+        return f;
+    }
+}

@@ -1,0 +1,170 @@
+package opensafely.lsp.ehrql;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.ehrql.DatasetAnalyzer.Analysis;
+import opensafely.lsp.ehrql.EValue.*;
+import opensafely.lsp.ehrql.EValue.Module;
+import opensafely.lsp.features.Completion;
+import opensafely.lsp.features.HoverInfo;
+import opensafely.lsp.features.LanguageService;
+import opensafely.lsp.features.Symbol;
+import opensafely.lsp.python.Py;
+import opensafely.lsp.python.PyFind;
+import opensafely.lsp.text.Position;
+import opensafely.lsp.text.Range;
+import opensafely.lsp.workspace.Document;
+import opensafely.lsp.workspace.Location;
+
+/**
+ * Editor features for ehrQL dataset and measures definitions (and the helper modules they import), computed
+ * from a static evaluation of the file; the user's code is never imported or run.
+ */
+public final class DatasetDefinitionService implements LanguageService {
+    private static final Pattern EHRQL_IMPORT = Pattern.compile("(?m)^\\s*(from\\s+ehrql(\\.[\\w.]+)?\\s+import\\b|import\\s+ehrql\\b)");
+
+    private static final DatasetDefinitionService SHARED = new DatasetDefinitionService();
+
+    private final DatasetAnalyzer analyzer = new DatasetAnalyzer();
+    private final DatasetCompletion completion = new DatasetCompletion();
+
+    /** One service for the whole process, so the analysis cache is shared by every caller. */
+    public static DatasetDefinitionService shared() {
+        return SHARED;
+    }
+
+    /** Whether a Python document uses ehrQL: it imports from the ehrql package. */
+    public static boolean isDatasetDefinition(Document doc) {
+        return EHRQL_IMPORT.matcher(doc.text()).find();
+    }
+
+    @Override
+    public List<Diagnostic> diagnostics(Document doc) {
+        return analyzer.analyse(doc).diagnostics();
+    }
+
+    @Override
+    public List<Completion> complete(Document doc, Position pos) {
+        return completion.complete(analyzer.analyse(doc), doc, pos);
+    }
+
+    @Override
+    public Optional<HoverInfo> hover(Document doc, Position pos) {
+        Analysis a = analyzer.analyse(doc);
+        int offset = a.file().lines.offset(pos);
+        // an imported name: `from ehrql.tables.tpp import clinical_events`
+        for (Py.Stmt s : a.file().module.body()) {
+            if (s instanceof Py.ImportFrom i && i.start() <= offset && offset <= i.end()) {
+                for (Py.Alias al : i.names()) {
+                    if (al.start() <= offset && offset <= al.end()) {
+                        Binding b = a.globals().get(al.bound());
+                        String md = b == null ? null : hoverText(b.value(), al.bound());
+                        if (md != null) return Optional.of(new HoverInfo(md, a.file().range(al.start(), al.end())));
+                    }
+                }
+            }
+        }
+        List<Py.Node> path = PyFind.path(a.file().module, offset);
+        Py.Node node = PyFind.last(path);
+        if (node instanceof Py.Call c && c.func() instanceof Py.Attribute at) node = at; // the cursor on the name of a call
+        if (node instanceof Py.Attribute at && offset >= at.attrStart()) {
+            EValue recv = a.types().get(at.value());
+            Range r = a.file().range(at.attrStart(), at.end());
+            String md = member(recv, at.attr(), a.types().get(at));
+            if (md != null) return Optional.of(new HoverInfo(md, r));
+            return Optional.empty();
+        }
+        if (node instanceof Py.Name n) {
+            EValue v = a.types().get(n);
+            String md = v == null ? null : hoverText(v, n.id());
+            if (md != null) return Optional.of(new HoverInfo(md, a.file().range(n.start(), n.end())));
+        }
+        return Optional.empty();
+    }
+
+    private static String hoverText(EValue v, String name) {
+        if (v instanceof Frame f && f.tableMethods() && f.lineage().equals(f.table().qualified())) return EhrqlDocs.table(f.table());
+        if (v instanceof Func f && Schema.get().functionArgs.containsKey(f.name())) return DatasetCompletion.signature(f.name());
+        String d = EhrqlDocs.value(v);
+        if (d == null || v instanceof Unknown) return null;
+        return "**" + name + "**: " + d;
+    }
+
+    private static String member(EValue recv, String name, EValue result) {
+        if (recv instanceof Frame f) {
+            Schema.Table t = f.table();
+            if (t.columns().containsKey(name)) return EhrqlDocs.column(t, name, f.event());
+            Schema.Helper h = t.helpers().get(name);
+            if (h != null) return EhrqlDocs.helper(t, h);
+            if (Schema.get().frameMethods.containsKey(name)) return EhrqlDocs.frameMethod(name, f);
+            return null;
+        }
+        if (recv instanceof Series s && Schema.get().seriesMethods.containsKey(name)) return EhrqlDocs.seriesMethod(name, s);
+        if (recv instanceof Module m && Schema.get().tables(m.name()) != null) {
+            Schema.Table t = Schema.get().tables(m.name()).get(name);
+            return t == null ? null : EhrqlDocs.table(t);
+        }
+        if (result != null && !(result instanceof Unknown) && !(result instanceof Method)) {
+            String d = EhrqlDocs.value(result);
+            return d == null ? null : "**" + name + "**: " + d;
+        }
+        return null;
+    }
+
+    @Override
+    public List<Location> definition(Document doc, Position pos) {
+        Analysis a = analyzer.analyse(doc);
+        int offset = a.file().lines.offset(pos);
+        List<Py.Node> path = PyFind.path(a.file().module, offset);
+        Py.Node node = PyFind.last(path);
+        List<Location> out = new ArrayList<>();
+        if (node instanceof Py.Name n) {
+            Binding b = a.globals().get(n.id());
+            if (b != null && b.defined() != null && b.defined().file().path != null
+                    && !(b.defined().file() == a.file() && b.defined().start() <= offset && offset <= b.defined().end())) {
+                out.add(new Location(b.defined().file().path, b.defined().file().range(b.defined().start(), b.defined().end())));
+            }
+        } else if (node instanceof Py.Str s && s.value() != null && (s.value().endsWith(".csv") || s.value().endsWith(".csv.gz"))) {
+            doc.folder().resolve(s.value()).filter(Files::isRegularFile).ifPresent(p -> out.add(new Location(p, Range.of(0, 0, 0, 0))));
+        } else if (node instanceof Py.Attribute at && offset >= at.attrStart() && a.types().get(at.value()) instanceof Dataset d) {
+            Column c = d.columns.get(at.attr());
+            if (c != null && c.nameOrigin() != null && c.nameOrigin().file().path != null) {
+                out.add(new Location(c.nameOrigin().file().path, c.nameOrigin().file().range(c.nameOrigin().start(), c.nameOrigin().end())));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Symbol> symbols(Document doc) {
+        Analysis a = analyzer.analyse(doc);
+        List<Symbol> out = new ArrayList<>();
+        Binding b = a.globals().get("dataset");
+        if (b != null && b.value() instanceof Dataset d) {
+            for (Origin p : d.populationCalls) {
+                if (p.file() != a.file()) continue;
+                Range r = a.file().range(p.start(), p.end());
+                out.add(new Symbol("population", "define_population", Symbol.Kind.VARIABLE, r, r, List.of()));
+            }
+            for (Column c : d.columns.values()) {
+                if (c.nameOrigin() == null || c.nameOrigin().file() != a.file()) continue;
+                Range r = a.file().range(c.nameOrigin().start(), c.nameOrigin().end());
+                String detail = c.value() instanceof Series s ? Evaluator.typeName(s) : "";
+                out.add(new Symbol(c.name(), detail, Symbol.Kind.VARIABLE, r, r, List.of()));
+            }
+        }
+        Binding mb = a.globals().get("measures");
+        if (mb != null && mb.value() instanceof Measures m) {
+            m.measures.forEach((name, o) -> {
+                if (o.file() != a.file()) return;
+                Range r = a.file().range(o.start(), o.end());
+                out.add(new Symbol(name, "measure", Symbol.Kind.FUNCTION, r, r, List.of()));
+            });
+        }
+        return out;
+    }
+}

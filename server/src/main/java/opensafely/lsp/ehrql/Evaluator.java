@@ -1,0 +1,2203 @@
+package opensafely.lsp.ehrql;
+
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import opensafely.lsp.diagnostics.DidYouMean;
+import opensafely.lsp.diagnostics.Fix;
+import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.diagnostics.Severity;
+import opensafely.lsp.ehrql.EValue.*;
+import opensafely.lsp.ehrql.EValue.Module;
+import static opensafely.lsp.ehrql.EValue.UNKNOWN;
+import opensafely.lsp.python.Py;
+import opensafely.lsp.python.PyTreeBuilder;
+import opensafely.lsp.python.SourceFile;
+import opensafely.lsp.workspace.StudyFolder;
+
+/**
+ * Runs a dataset or measures definition in the mind: statement by statement, tracking what each name holds
+ * (tables, frames, series with their value type and level, codelists, the dataset...). It follows sibling
+ * modules and helper functions, never imports or runs anything, and reports through {@link Findings} only
+ * where every value involved is known.
+ */
+final class Evaluator {
+    /** Local modules, loaded once per analysis. */
+    interface Modules {
+        /** The names a module binds, or null when it cannot be found or is being loaded (an import cycle). */
+        Map<String, Binding> load(SourceFile from, String module, int level);
+    }
+
+    static final Set<String> EHRQL_EXPORTS = Set.of("create_dataset", "Dataset", "codelist_from_csv", "case", "when",
+            "maximum_of", "minimum_of", "days", "weeks", "months", "years", "table_from_file", "get_parameter",
+            "claim_permissions", "show", "create_measures", "Measures", "INTERVAL", "Error");
+    static final Set<String> DATASET_METHODS = Set.of("define_population", "add_column", "configure_dummy_data");
+    static final Set<String> MEASURES_METHODS = Set.of("define_measure", "define_defaults", "configure_dummy_data",
+            "configure_disclosure_control");
+    static final List<String> MEASURE_KEYS = List.of("name", "numerator", "denominator", "group_by", "intervals");
+    static final Set<String> GROUP_RESERVED = Set.of("measure", "numerator", "denominator", "ratio", "interval_start", "interval_end");
+    private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final Set<String> DATE_UNITS = Set.of("days", "weeks", "months", "years");
+
+    final Schema schema = Schema.get();
+    final SourceFile file;
+    final Findings out;
+    final Modules modules;
+    final StudyFolder folder;
+    final CodelistCsv csvs;
+    /** Value of each expression of the checked document (for hover and completion). */
+    final Map<Py.Node, EValue> types;
+    final Map<String, Binding> globals = new LinkedHashMap<>();
+    /** Measures calls whose missing arguments can only be judged at the end (after define_defaults). */
+    final List<Runnable> atEnd = new ArrayList<>();
+    private int conditional;
+    private int depth;
+    /** The return values seen while a helper function is run for one call. */
+    private List<EValue> returns;
+
+    Evaluator(SourceFile file, Findings out, Modules modules, StudyFolder folder, CodelistCsv csvs, Map<Py.Node, EValue> types) {
+        this.file = file;
+        this.out = out;
+        this.modules = modules;
+        this.folder = folder;
+        this.csvs = csvs;
+        this.types = types;
+    }
+
+    Map<String, Binding> run() {
+        exec(file.module.body(), globals);
+        for (Runnable r : atEnd) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                // one odd measure must not stop the rest
+            }
+        }
+        return globals;
+    }
+
+    // -------------------------------------------------------------------------------- reporting
+
+    private void report(Rule rule, int start, int end, String message, Fix... fixes) {
+        out.report(rule, file, start, end, message, fixes);
+    }
+
+    private void report(Rule rule, Py.Node n, String message, Fix... fixes) {
+        out.report(rule, file, n.start(), n.end(), message, fixes);
+    }
+
+    private void reportSeverity(Rule rule, Severity s, int start, int end, String message) {
+        out.report(rule, s, file, start, end, message);
+    }
+
+    private Origin origin(Py.Node n) {
+        return Origin.of(file, n);
+    }
+
+    // ------------------------------------------------------------------------------- statements
+
+    void exec(List<Py.Stmt> body, Map<String, Binding> scope) {
+        for (Py.Stmt s : body) {
+            try {
+                stmt(s, scope);
+            } catch (RuntimeException | StackOverflowError e) {
+                // A construct not foreseen: the names it binds become unknown, the rest goes on.
+                for (String n : PyTreeBuilder.assigned(List.of(s))) scope.put(n, new Binding(UNKNOWN, null));
+            }
+        }
+    }
+
+    private void stmt(Py.Stmt s, Map<String, Binding> scope) {
+        if (s instanceof Py.ImportFrom i) importFrom(i, scope);
+        else if (s instanceof Py.Import i) {
+            for (Py.Alias a : i.names()) {
+                String top = a.name().split("\\.")[0];
+                EValue v = a.asName() != null ? moduleValue(a.name(), i) : moduleValue(top, i);
+                scope.put(a.asName() != null ? a.asName() : top, new Binding(v, new Origin(file, a.start(), a.end())));
+            }
+        } else if (s instanceof Py.Assign a) {
+            EValue v = eval(a.value(), scope);
+            for (Py.Expr t : a.targets()) assign(t, v, a.value(), scope);
+        } else if (s instanceof Py.AugAssign a) {
+            EValue v = eval(a.value(), scope);
+            EValue old = eval(a.target(), scope);
+            String op = a.op().substring(0, a.op().length() - 1);
+            EValue r = binop(op, old, v, a.target(), a.value(), a);
+            if (a.target() instanceof Py.Name n) scope.put(n.id(), new Binding(r, origin(n)));
+        } else if (s instanceof Py.ExprStmt e) {
+            eval(e.value(), scope);
+        } else if (s instanceof Py.FuncDef f) {
+            scope.put(f.name(), new Binding(new LocalFunc(f, file, globalsOf(scope)), new Origin(file, f.nameStart(), f.nameEnd())));
+            // The body is checked once with unknown parameters: what it says regardless of them is still said.
+            if (depth == 0 && !out.muted()) {
+                Map<String, Binding> local = new Scope(globalsOf(scope));
+                for (Py.Param p : f.params()) local.put(p.name(), new Binding(UNKNOWN, null));
+                conditional++;
+                depth++;
+                List<EValue> saved = returns;
+                returns = new ArrayList<>();
+                try {
+                    exec(f.body(), local);
+                } finally {
+                    returns = saved;
+                    depth--;
+                    conditional--;
+                }
+            }
+        } else if (s instanceof Py.For f) {
+            eval(f.iter(), scope);
+            for (String n : PyTreeBuilder.namesIn(f.target())) scope.put(n, new Binding(UNKNOWN, origin(f.target())));
+            conditional++;
+            try {
+                Map<String, Binding> before = new HashMap<>(scope);
+                exec(f.body(), scope);
+                // After a loop a name holds what the last round gave; unknown when that differs from before.
+                for (String n : PyTreeBuilder.assigned(f.body())) {
+                    Binding b = scope.get(n), old = before.get(n);
+                    if (old != null && b != null && !Objects.equals(old.value(), b.value())) scope.put(n, new Binding(UNKNOWN, b.defined()));
+                }
+            } finally {
+                conditional--;
+            }
+        } else if (s instanceof Py.If i) {
+            EValue test = eval(i.test(), scope);
+            if (test instanceof Series) {
+                report(Rule.EHRQL_PYTHON_BOOLEAN, i.test(), "An ehrQL series has no single True/False value, so `if` cannot test it. "
+                        + "Build the condition into the query with case(when(...).then(...)) or where(...).");
+            }
+            conditional++;
+            try {
+                Map<String, Binding> before = new HashMap<>(scope);
+                exec(i.body(), scope);
+                Map<String, Binding> afterBody = new HashMap<>(scope);
+                scope.clear();
+                scope.putAll(before);
+                exec(i.orElse(), scope);
+                Set<String> names = new LinkedHashSet<>(PyTreeBuilder.assigned(i.body()));
+                names.addAll(PyTreeBuilder.assigned(i.orElse()));
+                for (String n : names) {
+                    Binding a = afterBody.get(n), b = scope.get(n);
+                    if (a == null) continue;
+                    if (b == null || !Objects.equals(a.value(), b.value())) {
+                        scope.put(n, new Binding(b == null && !before.containsKey(n) ? a.value() : UNKNOWN, a.defined()));
+                    }
+                }
+            } finally {
+                conditional--;
+            }
+        } else if (s instanceof Py.Block b) {
+            exec(b.body(), scope);
+        } else if (s instanceof Py.Return r) {
+            EValue v = r.value() == null ? new Lit(LitKind.NONE, null, origin(r)) : eval(r.value(), scope);
+            if (returns != null) returns.add(v);
+        } else if (s instanceof Py.OtherStmt o) {
+            for (String n : o.assigned()) scope.put(n, new Binding(UNKNOWN, null));
+        }
+    }
+
+    /** Function bodies see the module's names through a scope of their own. */
+    private static final class Scope extends LinkedHashMap<String, Binding> {
+        final Map<String, Binding> parent;
+
+        Scope(Map<String, Binding> parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public Binding get(Object key) {
+            Binding b = super.get(key);
+            return b != null ? b : parent.get(key);
+        }
+    }
+
+    private static Map<String, Binding> globalsOf(Map<String, Binding> scope) {
+        return scope instanceof Scope s ? globalsOf(s.parent) : scope;
+    }
+
+    private EValue moduleValue(String name, Py.Node at) {
+        if (name.equals("ehrql") || name.equals("ehrql.codes") || name.equals("ehrql.tables") || schema.isTableModule(name)) {
+            return new Module(name, null);
+        }
+        if (name.startsWith("ehrql.")) return UNKNOWN;
+        if (name.equals("datetime")) return new Module("datetime", null);
+        Map<String, Binding> names = modules.load(file, name, 0);
+        return names == null ? UNKNOWN : new Module(name, names);
+    }
+
+    private void importFrom(Py.ImportFrom i, Map<String, Binding> scope) {
+        String m = i.module();
+        if (i.level() == 0 && (m.equals("ehrql") || m.startsWith("ehrql."))) {
+            Map<String, Schema.Table> tables = schema.tables(m);
+            boolean known = m.equals("ehrql") || m.equals("ehrql.codes") || m.equals("ehrql.tables") || tables != null;
+            if (!known) {
+                List<String> candidates = new ArrayList<>(schema.modules.keySet());
+                candidates.addAll(List.of("ehrql", "ehrql.codes", "ehrql.tables"));
+                if (m.startsWith("ehrql.tables.") || m.equals("ehrql.query_language") || m.startsWith("ehrql.")) {
+                    boolean documented = m.startsWith("ehrql.tables.");
+                    if (documented) {
+                        Optional<String> dym = DidYouMean.closest(m, candidates);
+                        report(Rule.EHRQL_UNKNOWN_IMPORT, i.moduleStart(), i.moduleEnd(), "ehrQL has no table module '" + m
+                                + "'. Table modules: " + String.join(", ", schema.modules.keySet()) + "." + DidYouMean.suffix(dym),
+                                dym.map(d -> Fix.replace("Change to '" + d + "'", file.range(i.moduleStart(), i.moduleEnd()), d)).stream().toArray(Fix[]::new));
+                    }
+                }
+                for (Py.Alias a : i.names()) scope.put(a.bound(), new Binding(UNKNOWN, aliasOrigin(a)));
+                return;
+            }
+            if (i.star()) {
+                if (tables != null) tables.forEach((n, t) -> scope.put(n, new Binding(tableFrame(t), null)));
+                else if (m.equals("ehrql")) EHRQL_EXPORTS.forEach(n -> scope.put(n, new Binding(ehrqlName(n), null)));
+                else if (m.equals("ehrql.codes")) {
+                    schema.codeSystems.keySet().forEach(n -> scope.put(n, new Binding(new CodeClass(n), null)));
+                    scope.put("codelist_from_csv", new Binding(new Func("codelist_from_csv"), null));
+                }
+                return;
+            }
+            for (Py.Alias a : i.names()) {
+                EValue v = UNKNOWN;
+                if (tables != null) {
+                    Schema.Table t = tables.get(a.name());
+                    if (t != null) v = tableFrame(t);
+                    else {
+                        Optional<String> dym = DidYouMean.closest(a.name(), tables.keySet());
+                        report(Rule.EHRQL_UNKNOWN_TABLE, a.start(), a.end(), "'" + m + "' has no table '" + a.name() + "'."
+                                + DidYouMean.suffix(dym) + otherSchemas(a.name(), m),
+                                dym.map(d -> Fix.replace("Change to '" + d + "'", file.range(a.start(), a.end()), d)).stream().toArray(Fix[]::new));
+                    }
+                } else if (m.equals("ehrql")) {
+                    if (EHRQL_EXPORTS.contains(a.name())) v = ehrqlName(a.name());
+                    else if (!a.name().equals("codes") && !a.name().equals("tables") && !a.name().startsWith("_")) {
+                        Optional<String> dym = DidYouMean.closest(a.name(), EHRQL_EXPORTS);
+                        report(Rule.EHRQL_UNKNOWN_IMPORT, a.start(), a.end(), "ehrql does not export '" + a.name() + "'." + DidYouMean.suffix(dym),
+                                dym.map(d -> Fix.replace("Change to '" + d + "'", file.range(a.start(), a.end()), d)).stream().toArray(Fix[]::new));
+                    } else if (!a.name().startsWith("_")) v = new Module("ehrql." + a.name(), null);
+                } else if (m.equals("ehrql.codes")) {
+                    if (schema.codeSystems.containsKey(a.name())) v = new CodeClass(a.name());
+                    else if (a.name().equals("codelist_from_csv")) v = new Func("codelist_from_csv");
+                } else if (m.equals("ehrql.tables")) {
+                    if (schema.isTableModule("ehrql.tables." + a.name())) v = new Module("ehrql.tables." + a.name(), null);
+                }
+                scope.put(a.bound(), new Binding(v, aliasOrigin(a)));
+            }
+            return;
+        }
+        if (i.level() == 0 && m.equals("datetime")) {
+            for (Py.Alias a : i.names()) {
+                scope.put(a.bound(), new Binding(a.name().equals("date") ? new Func("date") : UNKNOWN, aliasOrigin(a)));
+            }
+            return;
+        }
+        Map<String, Binding> names = modules.load(file, m, i.level());
+        if (i.star()) {
+            if (names != null) {
+                names.forEach((n, b) -> {
+                    if (!n.startsWith("_")) scope.put(n, b);
+                });
+            }
+            return;
+        }
+        for (Py.Alias a : i.names()) {
+            Binding b = names == null ? null : names.get(a.name());
+            if (b == null && names != null) {
+                Map<String, Binding> sub = modules.load(file, m.isEmpty() ? a.name() : m + "." + a.name(), i.level());
+                if (sub != null) b = new Binding(new Module(a.name(), sub), null);
+            }
+            EValue v = b == null ? UNKNOWN : b.value();
+            Origin def = b != null && b.defined() != null ? b.defined() : aliasOrigin(a);
+            scope.put(a.bound(), new Binding(v, def));
+        }
+    }
+
+    private Origin aliasOrigin(Py.Alias a) {
+        return new Origin(file, a.start(), a.end());
+    }
+
+    private String otherSchemas(String table, String module) {
+        List<String> in = new ArrayList<>();
+        schema.modules.forEach((mod, ts) -> {
+            if (!mod.equals(module) && ts.containsKey(table)) in.add(mod);
+        });
+        return in.isEmpty() ? "" : " It is in " + String.join(", ", in) + ".";
+    }
+
+    static Frame tableFrame(Schema.Table t) {
+        return new Frame(t, t.event(), false, true, t.qualified());
+    }
+
+    private EValue ehrqlName(String n) {
+        return switch (n) {
+            case "INTERVAL" -> new IntervalPlaceholder();
+            case "Dataset", "Measures", "Error" -> new Func("ehrql." + n);
+            default -> new Func(n);
+        };
+    }
+
+    // ------------------------------------------------------------------------------ assignment
+
+    private void assign(Py.Expr target, EValue v, Py.Expr valueNode, Map<String, Binding> scope) {
+        if (target instanceof Py.Name n) {
+            scope.put(n.id(), new Binding(v, origin(n)));
+        } else if (target instanceof Py.Attribute a) {
+            EValue obj = eval(a.value(), scope);
+            if (obj instanceof Dataset d) {
+                setColumn(d, a.attr(), a.attrStart(), a.end(), v, valueNode);
+            }
+        } else if (target instanceof Py.Seq s) {
+            if (v instanceof ListLit l && l.complete() && l.items().size() == s.elements().size()) {
+                for (int k = 0; k < s.elements().size(); k++) assign(s.elements().get(k), l.items().get(k), valueNode, scope);
+            } else {
+                for (Py.Expr e : s.elements()) assign(e, UNKNOWN, valueNode, scope);
+            }
+        } else if (target instanceof Py.Starred st) {
+            assign(st.value(), UNKNOWN, valueNode, scope);
+        } else if (target instanceof Py.Subscript sub) {
+            eval(sub.value(), scope);
+        }
+    }
+
+    private void setColumn(Dataset d, String name, int nameStart, int nameEnd, EValue v, Py.Node valueNode) {
+        if (name.isEmpty()) return;
+        boolean cond = conditional > 0;
+        if (name.equals("population")) {
+            report(Rule.EHRQL_RESERVED_COLUMN_NAME, nameStart, nameEnd,
+                    "'population' cannot be set as a column: define the population with dataset.define_population(...).");
+            return;
+        }
+        if (schema.reservedColumns.contains(name)) {
+            report(Rule.EHRQL_RESERVED_COLUMN_NAME, nameStart, nameEnd, "'" + name + "' is not an allowed column name (ehrQL reserves it). Choose another name.");
+            return;
+        }
+        if (DATASET_METHODS.contains(name)) {
+            reportSeverity(Rule.EHRQL_RESERVED_COLUMN_NAME, Severity.WARNING, nameStart, nameEnd, "'" + name
+                    + "' is the name of a dataset method: the column is written, but dataset." + name + " no longer gives the method. Choose another name.");
+        } else if (!schema.columnName.matcher(name).matches()) {
+            report(Rule.EHRQL_INVALID_COLUMN_NAME, nameStart, nameEnd, "'" + name
+                    + "' is not a valid column name: it must start with a letter and contain only letters, digits and underscores.");
+        }
+        Column old = d.columns.get(name);
+        if (old != null && !cond && !old.conditional()) {
+            String where = old.nameOrigin() == null ? "" : " (first set at " + old.nameOrigin().file().where(old.nameOrigin().start()) + ")";
+            report(Rule.EHRQL_COLUMN_REASSIGNED, nameStart, nameEnd, "Column '" + name + "' is already set" + where
+                    + " and cannot be set again. Rename one of them.");
+        }
+        checkColumnValue(v, valueNode, "Column '" + name + "'");
+        d.columns.put(name, new Column(name, v, new Origin(file, nameStart, nameEnd), cond || (old != null && old.conditional())));
+    }
+
+    /** A dataset column's value must be a patient-level series. */
+    private void checkColumnValue(EValue v, Py.Node at, String what) {
+        if (at == null) return;
+        String problem = notASeries(v);
+        if (v instanceof Series s && s.event()) {
+            report(Rule.EHRQL_EVENT_LEVEL_COLUMN, at, what + " has many values per patient (an event-level "
+                    + typeName(s) + "). Aggregate it (e.g. .count_for_patient(), .exists_for_patient(), .maximum_for_patient()) or pick one row with "
+                    + "sort_by(...).first_for_patient() before taking the column.");
+        } else if (problem != null) {
+            report(Rule.EHRQL_NOT_A_SERIES, at, what + " must be an ehrQL series, but " + problem);
+        }
+    }
+
+    /** Why a value is not a series, or null when it is one (or may be). */
+    private String notASeries(EValue v) {
+        if (v instanceof Frame f) {
+            return "this is a frame (" + (f.event() ? "many rows" : "one row") + " per patient), not a column: add a column name such as `.date`"
+                    + (f.event() ? ", after choosing one row per patient or aggregating" : "") + ".";
+        }
+        if (v instanceof Lit l) return "this is a Python " + l.kind().name().toLowerCase(java.util.Locale.ROOT) + " value.";
+        if (v instanceof ListLit l) return l.tuple() ? "this is a tuple: remove the trailing comma." : "this is a Python list.";
+        if (v instanceof DictLit) return "this is a Python dict.";
+        if (v instanceof DateDifference) return "this is the difference between two dates: add .days, .weeks, .months or .years.";
+        if (v instanceof Duration) return "this is a duration (days(...), years(...)).";
+        if (v instanceof Method m) return "'" + m.name() + "' is a method that is referenced but not called: add parentheses, `" + m.name() + "()`.";
+        if (v instanceof LocalFunc f) return "'" + f.def().name() + "' is a function that is not called: add parentheses.";
+        if (v instanceof When w) return w.hasThen() ? "when(...).then(...) needs `.otherwise(...)` (use `.otherwise(None)` for no default) or must be inside case(...)."
+                : "when(...) needs `.then(...)` and belongs inside case(...).";
+        if (v instanceof Codelist) return "this is a codelist: test a column with .is_in(codelist).";
+        if (v instanceof Dataset || v instanceof Measures) return "this is a dataset/measures object.";
+        if (v instanceof Code) return "this is a single code.";
+        if (v instanceof Intervals || v instanceof IntervalPlaceholder) return "these are intervals.";
+        if (v instanceof Module || v instanceof Func || v instanceof CodeClass) return "this is a module, class or function.";
+        return null;
+    }
+
+    // ------------------------------------------------------------------------------ expressions
+
+    EValue eval(Py.Expr e, Map<String, Binding> scope) {
+        if (e == null) return UNKNOWN;
+        EValue v;
+        try {
+            v = eval0(e, scope);
+        } catch (RuntimeException ex) {
+            v = UNKNOWN;
+        }
+        if (v == null) v = UNKNOWN;
+        if (!out.muted() && file == out.doc() && depth <= 1) types.putIfAbsent(e, v);
+        return v;
+    }
+
+    private EValue eval0(Py.Expr e, Map<String, Binding> scope) {
+        if (e instanceof Py.Name n) {
+            Binding b = scope.get(n.id());
+            if (b != null) return b.value();
+            return switch (n.id()) {
+                case "abs", "setattr", "getattr", "len", "print", "list", "str", "int", "float", "sorted", "dict", "tuple", "set" -> new Func("builtin." + n.id());
+                default -> UNKNOWN;
+            };
+        }
+        if (e instanceof Py.Str s) {
+            if (s.fString()) {
+                for (Py.FPart p : s.parts()) if (p.field() != null) eval(p.field(), scope);
+                return new Lit(LitKind.STR, null, origin(s));
+            }
+            return new Lit(LitKind.STR, s.value(), origin(s));
+        }
+        if (e instanceof Py.Num n) {
+            return n.integer() ? new Lit(LitKind.INT, (long) n.value(), origin(n)) : new Lit(LitKind.FLOAT, n.value(), origin(n));
+        }
+        if (e instanceof Py.Const c) {
+            return switch (c.kind()) {
+                case TRUE -> new Lit(LitKind.BOOL, true, origin(c));
+                case FALSE -> new Lit(LitKind.BOOL, false, origin(c));
+                case NONE -> new Lit(LitKind.NONE, null, origin(c));
+                default -> UNKNOWN;
+            };
+        }
+        if (e instanceof Py.Seq s) {
+            List<EValue> items = new ArrayList<>();
+            boolean complete = true;
+            for (Py.Expr x : s.elements()) {
+                if (x instanceof Py.Starred st) {
+                    EValue inner = eval(st.value(), scope);
+                    if (inner instanceof ListLit l && l.complete()) items.addAll(l.items());
+                    else complete = false;
+                } else items.add(eval(x, scope));
+            }
+            return new ListLit(items, s.kind() == Py.SeqKind.TUPLE, complete, origin(s));
+        }
+        if (e instanceof Py.Dict d) {
+            List<EValue> keys = new ArrayList<>(), values = new ArrayList<>();
+            boolean complete = true;
+            for (Py.DictItem it : d.items()) {
+                if (it.key() == null) {
+                    eval(it.value(), scope);
+                    complete = false;
+                } else {
+                    keys.add(eval(it.key(), scope));
+                    values.add(eval(it.value(), scope));
+                }
+            }
+            return new DictLit(keys, values, complete, origin(d));
+        }
+        if (e instanceof Py.Attribute a) return attribute(eval(a.value(), scope), a, false);
+        if (e instanceof Py.Call c) return call(c, scope);
+        if (e instanceof Py.BinOp b) {
+            EValue l = eval(b.left(), scope), r = eval(b.right(), scope);
+            return binop(b.op(), l, r, b.left(), b.right(), b);
+        }
+        if (e instanceof Py.BitOp b) {
+            EValue l = eval(b.left(), scope), r = eval(b.right(), scope);
+            if (b.op().equals("&")) return binop("&", l, r, b.left(), b.right(), b);
+            return UNKNOWN;
+        }
+        if (e instanceof Py.Unary u) return unary(u, eval(u.operand(), scope));
+        if (e instanceof Py.Not n) {
+            EValue v = eval(n.operand(), scope);
+            if (v instanceof Series) {
+                report(Rule.EHRQL_PYTHON_BOOLEAN, n.start(), n.start() + 3, "Python's `not` cannot be used with an ehrQL series: use `~` instead.");
+                return UNKNOWN;
+            }
+            return v instanceof Unknown ? UNKNOWN : new Lit(LitKind.BOOL, null, origin(n));
+        }
+        if (e instanceof Py.BoolOp b) {
+            List<EValue> vs = b.values().stream().map(x -> eval(x, scope)).toList();
+            if (vs.stream().anyMatch(v -> v instanceof Series)) {
+                String repl = b.op().equals("and") ? "&" : "|";
+                report(Rule.EHRQL_PYTHON_BOOLEAN, b.opStart(), b.opStart() + b.op().length(), "Python's `" + b.op()
+                        + "` cannot be used with ehrQL series: use `" + repl + "`, with parentheses around each comparison.",
+                        Fix.replace("Change to '" + repl + "'", file.range(b.opStart(), b.opStart() + b.op().length()), repl));
+                return UNKNOWN;
+            }
+            return UNKNOWN;
+        }
+        if (e instanceof Py.Compare c) return compare(c, scope);
+        if (e instanceof Py.Cond c) {
+            EValue t = eval(c.test(), scope);
+            if (t instanceof Series) {
+                report(Rule.EHRQL_PYTHON_BOOLEAN, c.test(), "A conditional expression (`x if cond else y`) cannot test an ehrQL series: use case(when(cond).then(x), otherwise=y).");
+            }
+            EValue a = eval(c.then(), scope), b = eval(c.otherwise(), scope);
+            return Objects.equals(a, b) ? a : UNKNOWN;
+        }
+        if (e instanceof Py.Subscript s) {
+            EValue v = eval(s.value(), scope);
+            EValue k = eval(s.index(), scope);
+            if (v instanceof DictLit d && d.complete() && k instanceof Lit kl && kl.value() != null) {
+                for (int i = 0; i < d.keys().size(); i++) {
+                    if (d.keys().get(i) instanceof Lit dk && kl.value().equals(dk.value())) return d.values().get(i);
+                }
+            }
+            if (v instanceof ListLit l && l.complete() && k instanceof Lit kl && kl.kind() == LitKind.INT && kl.value() != null) {
+                int i = (int) (long) (Long) kl.value();
+                if (i < 0) i += l.items().size();
+                if (i >= 0 && i < l.items().size()) return l.items().get(i);
+            }
+            return UNKNOWN;
+        }
+        if (e instanceof Py.Comp c) {
+            return UNKNOWN;
+        }
+        return UNKNOWN;
+    }
+
+    // ---------------------------------------------------------------------------------- helpers
+
+    static String typeName(Series s) {
+        String t = s.type() == null ? "" : switch (s.type()) {
+            case "bool" -> "Bool";
+            case "int" -> "Int";
+            case "float" -> "Float";
+            case "str" -> "Str";
+            case "date" -> "Date";
+            default -> s.type().endsWith("MultiCodeString") ? "MultiCodeString" : "Code";
+        };
+        String base = t + (s.event() ? "EventSeries" : "PatientSeries");
+        if (s.type() != null && !t.equals(s.type().substring(0, 1).toUpperCase() + s.type().substring(1)) && !t.isEmpty()
+                && !s.type().equals("bool") && !s.type().equals("int") && !s.type().equals("float") && !s.type().equals("str") && !s.type().equals("date")) {
+            base += "[" + s.type() + "]";
+        }
+        return s.type() == null ? (s.event() ? "event-level series" : "patient-level series") : base;
+    }
+
+    String family(Series s) {
+        return s.type() == null ? null : schema.family(s.type());
+    }
+
+    private static String describe(EValue v) {
+        if (v instanceof Series s) return "a " + typeName(s);
+        if (v instanceof Lit l) return switch (l.kind()) {
+            case STR -> l.value() == null ? "a string" : "the string \"" + l.value() + "\"";
+            case INT -> "the int " + l.value();
+            case FLOAT -> "the float " + l.value();
+            case BOOL -> "a bool";
+            case NONE -> "None";
+            case DATE -> "a date";
+        };
+        if (v instanceof Frame f) return "a frame (" + f.table().name() + ")";
+        if (v instanceof ListLit) return "a list";
+        if (v instanceof DictLit) return "a dict";
+        if (v instanceof Codelist) return "a codelist";
+        if (v instanceof Duration d) return "a duration (" + d.unit() + ")";
+        if (v instanceof DateDifference) return "a date difference";
+        if (v instanceof Code c) return "a " + c.system() + " code";
+        return "a " + v.getClass().getSimpleName();
+    }
+
+    private static boolean isEvent(EValue v) {
+        return v instanceof Series s && s.event() || v instanceof DateDifference d && d.event();
+    }
+
+    private static Schema.Table tableOf(EValue v) {
+        if (v instanceof Series s) return s.event() ? s.table() : null;
+        if (v instanceof DateDifference d) return d.event() ? d.table() : null;
+        return null;
+    }
+
+    /** Two event-level things from different tables cannot meet. Reports at {@code at} and returns false. */
+    private boolean sameDomain(EValue a, EValue b, Py.Node at) {
+        Schema.Table ta = tableOf(a), tb = tableOf(b);
+        if (ta == null || tb == null) return true;
+        if (ta.name().equals(tb.name())) return true;
+        report(Rule.EHRQL_DIFFERENT_FRAMES, at, "This combines a series from '" + ta.name() + "' with one from '" + tb.name()
+                + "', both with many values per patient. Aggregate one of them first (e.g. .maximum_for_patient()), pick one row with "
+                + "sort_by(...).first_for_patient(), or test membership with .is_in(...).");
+        return false;
+    }
+
+    private static Series widest(Series s, EValue other, String type) {
+        boolean ev = s.event() || isEvent(other);
+        if (s.event()) return new Series(type, true, s.table(), s.lineage(), null);
+        if (other instanceof Series o && o.event()) return new Series(type, true, o.table(), o.lineage(), null);
+        if (other instanceof DateDifference dd && dd.event()) return new Series(type, true, dd.table(), null, null);
+        return new Series(type, ev, null, null, null);
+    }
+
+    /** Checks a date string literal; returns false when it was reported. */
+    private boolean checkDateLiteral(Lit l) {
+        if (l.kind() != LitKind.STR || l.value() == null || l.origin() == null) return true;
+        String v = (String) l.value();
+        if (!ISO_DATE.matcher(v).matches()) {
+            out.report(Rule.EHRQL_INVALID_DATE, l.origin().file(), l.origin().start(), l.origin().end(),
+                    "Dates must be written YYYY-MM-DD (e.g. \"2024-01-31\"), not \"" + v + "\".");
+            return false;
+        }
+        try {
+            LocalDate.parse(v);
+        } catch (DateTimeException ex) {
+            out.report(Rule.EHRQL_INVALID_DATE, l.origin().file(), l.origin().start(), l.origin().end(), "\"" + v + "\" is not a date that exists.");
+            return false;
+        }
+        return true;
+    }
+
+    /** Checks a value given where a date is expected (a date series, date literal or YYYY-MM-DD string). */
+    private void checkDateArg(EValue v, Py.Node at, String what) {
+        if (v instanceof Lit l) {
+            if (l.kind() == LitKind.STR) checkDateLiteral(l);
+            else if (l.kind() == LitKind.INT || l.kind() == LitKind.FLOAT || l.kind() == LitKind.BOOL) {
+                report(Rule.EHRQL_WRONG_TYPE, at, what + " needs a date (\"YYYY-MM-DD\", a datetime.date or a date series), not " + describe(v) + ".");
+            }
+        } else if (v instanceof Series s && s.type() != null && !s.type().equals("date")) {
+            report(Rule.EHRQL_WRONG_TYPE, at, what + " needs a date, not " + describe(v) + ".");
+        } else if (v instanceof Duration || v instanceof Frame || v instanceof Codelist) {
+            report(Rule.EHRQL_WRONG_TYPE, at, what + " needs a date, not " + describe(v) + ".");
+        }
+    }
+
+    /**
+     * Checks that {@code other} can meet a series of the receiver's type (comparison, when_null_then, arithmetic
+     * operand...). {@code numeric} allows int with float as ehrQL's numeric operators do for literals.
+     */
+    private void checkOperand(Series recv, EValue other, Py.Node at, String what) {
+        if (recv.type() == null || other instanceof Unknown || at == null) return;
+        String rt = recv.type();
+        String fam = schema.family(rt);
+        if (other instanceof Series o) {
+            if (o.type() == null || o.type().equals(rt)) {
+                sameDomain(recv, o, at);
+                return;
+            }
+            if ((rt.equals("int") && o.type().equals("float")) || (rt.equals("float") && o.type().equals("int"))) {
+                report(Rule.EHRQL_INT_FLOAT, at, what + ": ehrQL does not mix an " + rt + " series with a " + o.type()
+                        + " series. Convert one side with .as_float() or .as_int().");
+            } else {
+                report(Rule.EHRQL_WRONG_TYPE, at, what + " expects a " + typeName(recv.with(rt, false)).replace("PatientSeries", "")
+                        + " value but got " + describe(o) + ".");
+            }
+            return;
+        }
+        if (other instanceof Lit l) {
+            switch (l.kind()) {
+                case NONE -> {
+                }
+                case STR -> {
+                    if (fam.equals("Str")) {
+                        checkCategory(recv, l);
+                    } else if (fam.equals("Date")) {
+                        checkDateLiteral(l);
+                    } else if (fam.equals("Code")) {
+                        checkCode(rt, l, false);
+                    } else if (!fam.equals("MultiCodeString")) {
+                        report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got " + describe(l) + ".");
+                    }
+                }
+                case INT -> {
+                    if (!fam.equals("Int") && !fam.equals("Float")) {
+                        report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got " + describe(l) + ".");
+                    }
+                }
+                case FLOAT -> {
+                    if (fam.equals("Int")) {
+                        report(Rule.EHRQL_INT_FLOAT, at, what + ": an int series cannot meet the float " + l.value()
+                                + ". Use an int, or convert the series with .as_float().");
+                    } else if (!fam.equals("Float")) {
+                        report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got " + describe(l) + ".");
+                    }
+                }
+                case BOOL -> {
+                    if (!fam.equals("Bool") && !fam.equals("Int")) {
+                        report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got " + describe(l) + ".");
+                    }
+                }
+                case DATE -> {
+                    if (!fam.equals("Date")) report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got a date.");
+                }
+            }
+            return;
+        }
+        if (other instanceof Code c) {
+            if (!c.system().equals(rt) && !fam.equals("MultiCodeString")) {
+                report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got a " + c.system() + " code.");
+            }
+            return;
+        }
+        if (other instanceof Frame || other instanceof Codelist || other instanceof ListLit || other instanceof DictLit
+                || other instanceof Duration && !fam.equals("Date")) {
+            report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got " + describe(other) + ".");
+        }
+    }
+
+    private static String article(String type) {
+        String t = type.equals("str") ? "string" : type;
+        return ("aeiouAEIOU".indexOf(t.charAt(0)) >= 0 ? "an " : "a ") + t;
+    }
+
+    private void checkCategory(Series recv, Lit l) {
+        if (recv.categories() == null || l.value() == null || l.origin() == null) return;
+        if (recv.categories().contains((String) l.value())) return;
+        Optional<String> dym = DidYouMean.closest((String) l.value(), recv.categories());
+        if (dym.isEmpty()) {
+            for (String c : recv.categories()) if (c.equalsIgnoreCase((String) l.value())) dym = Optional.of(c);
+        }
+        Optional<String> fix = dym;
+        out.report(Rule.EHRQL_UNKNOWN_CATEGORY, l.origin().file(), l.origin().start(), l.origin().end(), "\"" + l.value()
+                + "\" is not one of this column's values (" + String.join(", ", recv.categories()) + ")." + DidYouMean.suffix(dym),
+                fix.map(d -> Fix.replace("Change to \"" + d + "\"", file.range(l.origin().start(), l.origin().end()), "\"" + d + "\"")).stream().toArray(Fix[]::new));
+    }
+
+    /** Checks a code string against a code system (prefix pattern for multi-code strings). */
+    private void checkCode(String system, Lit l, boolean prefix) {
+        if (l.value() == null || l.origin() == null) return;
+        Schema.CodeSystem cs = schema.codeSystems.get(system);
+        if (cs == null) return;
+        String code = (String) l.value();
+        if (cs.matches(code)) return;
+        out.report(Rule.EHRQL_INVALID_CODE, l.origin().file(), l.origin().start(), l.origin().end(), "\"" + code + "\" is not a valid "
+                + cs.label() + (prefix ? " code or prefix" : " code") + " (" + system + "), so ehrQL rejects it. Check the code, and that the column's coding system is the one intended.");
+    }
+
+    /** Checks the elements of a list/codelist given to is_in / contains_any_of against the column's type. */
+    private void checkMembers(Series recv, EValue arg, Py.Node at, String method) {
+        if (recv.type() == null) return;
+        String fam = schema.family(recv.type());
+        boolean prefix = fam.equals("MultiCodeString");
+        if (arg instanceof ListLit l) {
+            for (EValue item : l.items()) {
+                if (item instanceof Lit il && il.kind() == LitKind.STR && (fam.equals("Code") || prefix)) checkCode(recv.type(), il, prefix);
+                else if (item instanceof Lit il && fam.equals("Date") && il.kind() == LitKind.STR) checkDateLiteral(il);
+                else if (item instanceof Lit il && fam.equals("Str")) {
+                    if (il.kind() == LitKind.STR) checkCategory(recv, il);
+                } else if (item instanceof Lit il && il.kind() == LitKind.FLOAT && fam.equals("Int")) {
+                    if (il.origin() != null) out.report(Rule.EHRQL_INT_FLOAT, il.origin().file(), il.origin().start(), il.origin().end(),
+                            "This int series cannot be compared with the float " + il.value() + ".");
+                }
+            }
+            return;
+        }
+        if (arg instanceof DictLit d) {
+            checkMembers(recv, new ListLit(d.keys(), false, d.complete(), d.origin()), at, method);
+            return;
+        }
+        if (arg instanceof Codelist cl) {
+            if (fam.equals("Code") || prefix) checkCodelistSystem(recv.type(), cl, at, prefix);
+            return;
+        }
+        if (arg instanceof Series s) {
+            if (!s.event()) {
+                report(Rule.EHRQL_WRONG_TYPE, at, method + "() takes a list of values or an event-level series, not a patient-level series: compare with == instead.");
+            } else checkOperand(recv, s, at, method + "()");
+            return;
+        }
+        if (arg instanceof Lit || arg instanceof Code || arg instanceof Frame) {
+            report(Rule.EHRQL_WRONG_TYPE, at, method + "() takes a list (or codelist) of values, not " + describe(arg) + ": write " + method + "([...]).");
+        }
+    }
+
+    private void checkCodelistSystem(String system, Codelist cl, Py.Node at, boolean prefix) {
+        if (cl.path() == null || cl.column() == null || folder == null || !folder.known()) return;
+        Schema.CodeSystem cs = schema.codeSystems.get(system);
+        if (cs == null) return;
+        Optional<CodelistCsv.Csv> csv = folder.resolve(cl.path()).flatMap(csvs::read);
+        if (csv.isEmpty()) return;
+        List<String> codes = csv.get().column(cl.column());
+        if (codes == null || codes.isEmpty()) return;
+        int bad = 0;
+        String first = null;
+        for (String c : codes) {
+            if (!cs.matches(c)) {
+                bad++;
+                if (first == null) first = c;
+            }
+        }
+        if (bad == 0) return;
+        report(Rule.EHRQL_CODELIST_SYSTEM, at, bad + " of " + codes.size() + " codes in " + cl.path() + " (column '" + cl.column() + "') are not "
+                + cs.label() + " codes" + (prefix ? " or prefixes" : "") + ", e.g. \"" + first + "\"; ehrQL rejects them when it compares them with this "
+                + system + " column. Use a codelist for this column's coding system.");
+    }
+
+    // -------------------------------------------------------------------------------- attribute
+
+    EValue attribute(EValue obj, Py.Attribute a, boolean called) {
+        String name = a.attr();
+        if (name.isEmpty() || obj instanceof Unknown) return UNKNOWN;
+        if (obj instanceof Module m) return moduleAttr(m, a);
+        if (obj instanceof Frame f) return frameAttr(f, a);
+        if (obj instanceof Series s) return seriesAttr(s, a);
+        if (obj instanceof Dataset d) {
+            if (DATASET_METHODS.contains(name)) {
+                Column c = d.columns.get(name);
+                return c != null ? c.value() : new Method(d, name);
+            }
+            Column c = d.columns.get(name);
+            if (c != null) return c.value();
+            if (name.startsWith("_") || name.equals("add_event_table") || name.equals("population") || name.equals("dummy_data_config")
+                    || name.equals("variables")) {
+                return UNKNOWN;
+            }
+            if (!d.escaped && !d.columns.values().stream().anyMatch(Column::conditional) && !out.muted()) {
+                Optional<String> method = DidYouMean.closest(name, DATASET_METHODS);
+                Optional<String> col = DidYouMean.closest(name, d.columns.keySet());
+                Optional<String> dym = called && method.isPresent() ? method : col.isPresent() ? col : method;
+                Rule rule = called && method.isPresent() ? Rule.EHRQL_UNKNOWN_ATTRIBUTE : Rule.EHRQL_UNDEFINED_COLUMN;
+                String msg = rule == Rule.EHRQL_UNKNOWN_ATTRIBUTE ? "Dataset has no method '" + name + "'." + DidYouMean.suffix(dym)
+                        : "Column '" + name + "' has not been set on the dataset at this point." + DidYouMean.suffix(dym)
+                        + (dym.isEmpty() ? " Set it (dataset." + name + " = ...) before reading it." : "");
+                report(rule, a.attrStart(), a.end(), msg,
+                        dym.map(x -> Fix.replace("Change to '" + x + "'", file.range(a.attrStart(), a.end()), x)).stream().toArray(Fix[]::new));
+            }
+            return UNKNOWN;
+        }
+        if (obj instanceof Measures m) {
+            if (MEASURES_METHODS.contains(name)) return new Method(m, name);
+            if (name.startsWith("_")) return UNKNOWN;
+            unknownAttr(a, "Measures", MEASURES_METHODS);
+            return UNKNOWN;
+        }
+        if (obj instanceof Duration d) {
+            if (name.equals("starting_on") || name.equals("ending_on")) return new Method(d, name);
+            return UNKNOWN;
+        }
+        if (obj instanceof DateDifference dd) {
+            if (Set.of("days", "weeks", "months", "years").contains(name)) {
+                return new Series("int", dd.event(), dd.table(), null, null);
+            }
+            unknownAttr(a, "A date difference", List.of("days", "weeks", "months", "years"));
+            return UNKNOWN;
+        }
+        if (obj instanceof IntervalPlaceholder) {
+            if (name.equals("start_date") || name.equals("end_date")) return Series.patient("date");
+            unknownAttr(a, "INTERVAL", List.of("start_date", "end_date"));
+            return UNKNOWN;
+        }
+        if (obj instanceof When w) {
+            if (!w.hasThen() && name.equals("then")) return new Method(w, name);
+            if (w.hasThen() && name.equals("otherwise")) return new Method(w, name);
+            unknownAttr(a, w.hasThen() ? "when(...).then(...)" : "when(...)", w.hasThen() ? List.of("otherwise") : List.of("then"));
+            return UNKNOWN;
+        }
+        if (obj instanceof Func f && f.name().equals("date")) return new Func("date." + name);
+        return UNKNOWN;
+    }
+
+    private void unknownAttr(Py.Attribute a, String what, java.util.Collection<String> known) {
+        Optional<String> dym = DidYouMean.closest(a.attr(), known);
+        report(Rule.EHRQL_UNKNOWN_ATTRIBUTE, a.attrStart(), a.end(), what + " has no attribute '" + a.attr() + "'." + DidYouMean.suffix(dym)
+                + (dym.isEmpty() ? " It has: " + String.join(", ", known) + "." : ""),
+                dym.map(x -> Fix.replace("Change to '" + x + "'", file.range(a.attrStart(), a.end()), x)).stream().toArray(Fix[]::new));
+    }
+
+    private EValue moduleAttr(Module m, Py.Attribute a) {
+        String name = a.attr();
+        if (m.names() != null) {
+            Binding b = m.names().get(name);
+            return b == null ? UNKNOWN : b.value();
+        }
+        switch (m.name()) {
+            case "ehrql" -> {
+                if (EHRQL_EXPORTS.contains(name)) return ehrqlName(name);
+                if (name.equals("codes") || name.equals("tables")) return new Module("ehrql." + name, null);
+                return UNKNOWN;
+            }
+            case "ehrql.codes" -> {
+                if (schema.codeSystems.containsKey(name)) return new CodeClass(name);
+                if (name.equals("codelist_from_csv")) return new Func(name);
+                return UNKNOWN;
+            }
+            case "ehrql.tables" -> {
+                return schema.isTableModule("ehrql.tables." + name) ? new Module("ehrql.tables." + name, null) : UNKNOWN;
+            }
+            case "datetime" -> {
+                return name.equals("date") ? new Func("date") : UNKNOWN;
+            }
+            default -> {
+                Map<String, Schema.Table> tables = schema.tables(m.name());
+                if (tables == null) return UNKNOWN;
+                Schema.Table t = tables.get(name);
+                if (t != null) return tableFrame(t);
+                if (name.startsWith("_")) return UNKNOWN;
+                Optional<String> dym = DidYouMean.closest(name, tables.keySet());
+                report(Rule.EHRQL_UNKNOWN_TABLE, a.attrStart(), a.end(), "'" + m.name() + "' has no table '" + name + "'." + DidYouMean.suffix(dym),
+                        dym.map(x -> Fix.replace("Change to '" + x + "'", file.range(a.attrStart(), a.end()), x)).stream().toArray(Fix[]::new));
+                return UNKNOWN;
+            }
+        }
+    }
+
+    private EValue frameAttr(Frame f, Py.Attribute a) {
+        String name = a.attr();
+        Schema.Table t = f.table();
+        String type = t.columns().get(name);
+        if (type != null) {
+            return new Series(type, f.event(), f.event() ? t : null, f.event() ? f.lineage() : null, t.categories().get(name));
+        }
+        Schema.Helper h = t.helpers().get(name);
+        if (h != null) {
+            if (h.property()) return new Series("str", f.event(), f.event() ? t : null, f.event() ? f.lineage() : null, null);
+            if (f.tableMethods()) return new Method(f, name);
+            report(Rule.EHRQL_UNKNOWN_METHOD, a.attrStart(), a.end(), "'" + name + "' is a method of the " + t.name()
+                    + " table itself; a frame made from it by first_for_patient()/for_patient_on() no longer has it. Call it on " + t.name() + ".");
+            return UNKNOWN;
+        }
+        switch (name) {
+            case "exists_for_patient", "count_for_patient" -> {
+                return new Method(f, name);
+            }
+            case "where", "except_where", "sort_by" -> {
+                if (!f.event()) {
+                    report(Rule.EHRQL_UNKNOWN_METHOD, a.attrStart(), a.end(), "'" + name + "' is only for event frames (many rows per patient); "
+                            + (f.tableMethods() ? t.name() + " has one row per patient." : "this frame already has one row per patient.")
+                            + (name.equals("sort_by") ? "" : " Use the columns directly, e.g. in case(when(...)...)."));
+                    return UNKNOWN;
+                }
+                return new Method(f, name);
+            }
+            case "first_for_patient", "last_for_patient" -> {
+                if (!f.event()) {
+                    report(Rule.EHRQL_UNKNOWN_METHOD, a.attrStart(), a.end(), "'" + name + "' picks one row from many, but this frame already has one row per patient.");
+                    return UNKNOWN;
+                }
+                if (!f.sorted()) {
+                    report(Rule.EHRQL_FIRST_WITHOUT_SORT, a.attrStart(), a.end(), name + "() needs the rows sorted first: call .sort_by(<column>) before it, e.g. "
+                            + ".sort_by(" + t.name() + "." + firstDateColumn(t) + ")." + name + "().");
+                }
+                return new Method(f, name);
+            }
+            default -> {
+            }
+        }
+        if (name.startsWith("_") || name.equals("patient_id")) return UNKNOWN;
+        List<String> known = new ArrayList<>(t.columns().keySet());
+        known.addAll(t.helpers().keySet());
+        List<String> methods = new ArrayList<>(List.of("exists_for_patient", "count_for_patient"));
+        if (f.event()) methods.addAll(List.of("where", "except_where", "sort_by"));
+        if (f.sorted()) methods.addAll(List.of("first_for_patient", "last_for_patient"));
+        known.addAll(methods);
+        Optional<String> dym = DidYouMean.closest(name, known);
+        String elsewhere = "";
+        if (dym.isEmpty()) {
+            List<String> in = new ArrayList<>();
+            schema.modules.forEach((mod, ts) -> {
+                Schema.Table other = ts.get(t.name());
+                if (other != null && other != t && other.columns().containsKey(name)) in.add(mod);
+            });
+            if (!in.isEmpty()) elsewhere = " (" + t.name() + " in " + String.join(", ", in) + " has it: import the table from there)";
+        }
+        report(Rule.EHRQL_UNKNOWN_COLUMN, a.attrStart(), a.end(), "'" + t.name() + "' (" + t.module() + ") has no column '" + name + "'"
+                + elsewhere + "." + DidYouMean.suffix(dym),
+                dym.map(x -> Fix.replace("Change to '" + x + "'", file.range(a.attrStart(), a.end()), x)).stream().toArray(Fix[]::new));
+        return UNKNOWN;
+    }
+
+    private static String firstDateColumn(Schema.Table t) {
+        for (Map.Entry<String, String> c : t.columns().entrySet()) if (c.getValue().equals("date")) return c.getKey();
+        return t.columns().keySet().stream().findFirst().orElse("date");
+    }
+
+    private EValue seriesAttr(Series s, Py.Attribute a) {
+        String name = a.attr();
+        String fam = family(s);
+        if (fam == null || fam.equals("Unknown")) return schema.seriesMethods.containsKey(name) ? new Method(s, name) : UNKNOWN;
+        List<Schema.Overload> os = schema.overloads(name, fam, s.event());
+        if (!os.isEmpty()) {
+            Schema.Overload o = os.get(0);
+            if (o.property()) return new Series("int", s.event(), s.table(), s.lineage(), null);
+            return new Method(s, name);
+        }
+        if (name.startsWith("_")) return UNKNOWN;
+        List<Schema.Overload> any = schema.seriesMethods.get(name);
+        String msg;
+        if (any != null) {
+            boolean otherDim = any.stream().anyMatch(o -> o.receivers().contains(fam));
+            if (otherDim && !s.event()) {
+                msg = "'" + name + "' aggregates many values per patient, but this " + typeName(s) + " already has one value per patient. "
+                        + "Call it on the event-level series (before first_for_patient()/for_patient_on()), or drop it.";
+            } else {
+                msg = "'" + name + "' is not available on " + (fam.equals("Code") ? "a code series (" + s.type() + ")" : "a " + typeName(s)) + "."
+                        + hintFor(name, fam);
+            }
+            report(Rule.EHRQL_UNKNOWN_METHOD, a.attrStart(), a.end(), msg);
+        } else {
+            List<String> names = schema.methodNames(fam, s.event());
+            Optional<String> dym = DidYouMean.closest(name, names);
+            report(Rule.EHRQL_UNKNOWN_METHOD, a.attrStart(), a.end(), typeName(s) + " has no method '" + name + "'." + DidYouMean.suffix(dym),
+                    dym.map(x -> Fix.replace("Change to '" + x + "'", file.range(a.attrStart(), a.end()), x)).stream().toArray(Fix[]::new));
+        }
+        return UNKNOWN;
+    }
+
+    private static String hintFor(String name, String fam) {
+        if (fam.equals("MultiCodeString") && (name.equals("is_in") || name.equals("is_not_in"))) return " The column holds several codes: use contains_any_of(...).";
+        if (fam.equals("Code") && (name.endsWith("_for_patient"))) return " Codes cannot be ordered or summed; count them with count_distinct_for_patient() or test them with is_in(...).";
+        return "";
+    }
+
+    // ------------------------------------------------------------------------------------ calls
+
+    private record ArgV(Py.Arg arg, EValue value) {
+        Py.Node node() {
+            return arg.value();
+        }
+    }
+
+    private EValue call(Py.Call c, Map<String, Binding> scope) {
+        EValue callee;
+        if (c.func() instanceof Py.Attribute a) {
+            EValue recv = eval(a.value(), scope);
+            callee = attribute(recv, a, true);
+            if (!out.muted() && file == out.doc() && depth <= 1) types.putIfAbsent(a, callee);
+        } else {
+            callee = eval(c.func(), scope);
+        }
+        List<ArgV> args = new ArrayList<>();
+        for (Py.Arg a : c.args()) args.add(new ArgV(a, eval(a.value(), scope)));
+        if (callee instanceof Method m) {
+            if (m.receiver() instanceof Frame f) return frameCall(f, m.name(), args, c);
+            if (m.receiver() instanceof Series s) return seriesCall(s, m.name(), args, c);
+            if (m.receiver() instanceof Dataset d) return datasetCall(d, m.name(), args, c);
+            if (m.receiver() instanceof Measures ms) return measuresCall(ms, m.name(), args, c);
+            if (m.receiver() instanceof Duration d) return durationCall(d, m.name(), args, c);
+            if (m.receiver() instanceof When w) return whenCall(w, m.name(), args, c);
+            return UNKNOWN;
+        }
+        if (callee instanceof Func f) return functionCall(f.name(), args, c, scope);
+        if (callee instanceof CodeClass cc) {
+            if (args.size() == 1 && args.get(0).value() instanceof Lit l && l.kind() == LitKind.STR) {
+                checkCode(cc.system(), l, schema.codeSystems.get(cc.system()) != null && schema.codeSystems.get(cc.system()).multi());
+                return new Code(cc.system(), (String) l.value());
+            }
+            return new Code(cc.system(), null);
+        }
+        escape(args);
+        if (callee instanceof LocalFunc lf) return callLocal(lf, args);
+        return UNKNOWN;
+    }
+
+    /** A dataset or measures given to code that is not followed may be changed there. */
+    private static void escape(List<ArgV> args) {
+        for (ArgV a : args) {
+            if (a.value() instanceof Dataset d) d.escaped = true;
+            if (a.value() instanceof Measures m) m.escaped = true;
+        }
+    }
+
+    private EValue callLocal(LocalFunc lf, List<ArgV> args) {
+        if (depth >= 6) return UNKNOWN;
+        Map<String, Binding> local = new Scope(lf.globals());
+        List<Py.Param> params = lf.def().params();
+        int pos = 0;
+        Set<String> given = new LinkedHashSet<>();
+        for (ArgV a : args) {
+            if (a.arg().kind() == Py.ArgKind.POSITIONAL) {
+                while (pos < params.size() && params.get(pos).kind() != Py.ArgKind.POSITIONAL) pos++;
+                if (pos < params.size()) {
+                    local.put(params.get(pos).name(), new Binding(a.value(), null));
+                    given.add(params.get(pos).name());
+                    pos++;
+                }
+            } else if (a.arg().kind() == Py.ArgKind.KEYWORD) {
+                local.put(a.arg().keyword(), new Binding(a.value(), null));
+                given.add(a.arg().keyword());
+            } else {
+                return UNKNOWN; // *args / **kwargs: parameters not known
+            }
+        }
+        Evaluator runner = lf.file() == file ? this : new Evaluator(lf.file(), out, modules, folder, csvs, types);
+        for (Py.Param p : params) {
+            if (given.contains(p.name())) continue;
+            EValue dv = p.defaultValue() == null || p.kind() != Py.ArgKind.POSITIONAL ? UNKNOWN : runner.evalMuted(p.defaultValue(), lf.globals());
+            local.put(p.name(), new Binding(dv, null));
+        }
+        List<EValue> saved = runner.returns;
+        runner.returns = new ArrayList<>();
+        out.mute();
+        runner.depth++;
+        runner.conditional++;
+        try {
+            runner.exec(lf.def().body(), local);
+            List<EValue> rs = runner.returns;
+            if (rs.isEmpty()) return new Lit(LitKind.NONE, null, null);
+            EValue first = rs.get(0);
+            for (EValue r : rs) if (!Objects.equals(r, first)) return UNKNOWN;
+            return first;
+        } finally {
+            runner.conditional--;
+            runner.depth--;
+            out.unmute();
+            runner.returns = saved;
+        }
+    }
+
+    private EValue evalMuted(Py.Expr e, Map<String, Binding> scope) {
+        out.mute();
+        try {
+            return eval(e, scope);
+        } finally {
+            out.unmute();
+        }
+    }
+
+    private static List<ArgV> positional(List<ArgV> args) {
+        return args.stream().filter(a -> a.arg().kind() == Py.ArgKind.POSITIONAL).toList();
+    }
+
+    private static ArgV keyword(List<ArgV> args, String name) {
+        for (ArgV a : args) if (a.arg().kind() == Py.ArgKind.KEYWORD && name.equals(a.arg().keyword())) return a;
+        return null;
+    }
+
+    private static boolean hasStar(List<ArgV> args) {
+        return args.stream().anyMatch(a -> a.arg().kind() == Py.ArgKind.STAR || a.arg().kind() == Py.ArgKind.DOUBLE_STAR);
+    }
+
+    private int nameEnd(Py.Call c) {
+        return c.func() instanceof Py.Attribute a ? a.end() : c.func().end();
+    }
+
+    private int nameStart(Py.Call c) {
+        return c.func() instanceof Py.Attribute a ? a.attrStart() : c.func().start();
+    }
+
+    // ------------------------------------------------------------------------------ frame calls
+
+    private EValue frameCall(Frame f, String name, List<ArgV> args, Py.Call c) {
+        Schema.Table t = f.table();
+        switch (name) {
+            case "exists_for_patient" -> {
+                return Series.patient("bool");
+            }
+            case "count_for_patient" -> {
+                return Series.patient("int");
+            }
+            case "where", "except_where" -> {
+                if (hasStar(args)) return new Frame(t, true, f.sorted(), f.tableMethods(), f.lineage() + "/?");
+                List<ArgV> pos = positional(args);
+                if (pos.size() != 1 || args.size() != 1) {
+                    report(Rule.EHRQL_WRONG_TYPE, nameStart(c), nameEnd(c), name + "() takes exactly one condition; combine several with & (or |).");
+                } else {
+                    ArgV a = pos.get(0);
+                    EValue v = a.value();
+                    if (v instanceof Series s) {
+                        if (s.type() != null && !s.type().equals("bool")) {
+                            report(Rule.EHRQL_WRONG_TYPE, a.node(), name + "() needs a boolean condition, not " + describe(s)
+                                    + ". Compare it, e.g. `" + "... > 0` or `.is_in(codes)`.");
+                        } else sameDomainFrame(t, s, a.node());
+                    } else if (v instanceof Lit l && l.kind() != LitKind.BOOL || v instanceof Frame || v instanceof Codelist || v instanceof ListLit) {
+                        report(Rule.EHRQL_WRONG_TYPE, a.node(), name + "() needs a boolean series as its condition, not " + describe(v) + ".");
+                    }
+                }
+                return new Frame(t, true, f.sorted(), f.tableMethods(), f.lineage() + "/" + name.charAt(0) + c.start());
+            }
+            case "sort_by" -> {
+                for (ArgV a : args) {
+                    if (a.arg().kind() != Py.ArgKind.POSITIONAL) continue;
+                    EValue v = a.value();
+                    if (v instanceof Lit l && l.kind() == LitKind.STR) {
+                        String col = l.value() == null ? "date" : (String) l.value();
+                        report(Rule.EHRQL_WRONG_TYPE, a.node(), "sort_by() takes series such as " + t.name() + "." + col + ", not the string \"" + col + "\".",
+                                Fix.replace("Change to " + t.name() + "." + col, file.range(a.node().start(), a.node().end()), t.name() + "." + col));
+                    } else if (v instanceof Series s) {
+                        if (!s.event()) {
+                            report(Rule.EHRQL_WRONG_TYPE, a.node(), "Cannot sort by a patient-level series (it is the same on every row): sort by a column of this frame.");
+                        } else sameDomainFrame(t, s, a.node());
+                    } else if (v instanceof Lit || v instanceof Frame) {
+                        report(Rule.EHRQL_WRONG_TYPE, a.node(), "sort_by() takes columns of this frame, not " + describe(v) + ".");
+                    }
+                }
+                return new Frame(t, true, true, f.tableMethods(), f.lineage());
+            }
+            case "first_for_patient", "last_for_patient" -> {
+                return new Frame(t, false, false, false, f.lineage() + "/" + name);
+            }
+            default -> {
+            }
+        }
+        Schema.Helper h = t.helpers().get(name);
+        if (h == null) return UNKNOWN;
+        List<ArgV> pos = positional(args);
+        if (!hasStar(args) && args.stream().allMatch(a -> a.arg().kind() == Py.ArgKind.POSITIONAL || h.params().contains(a.arg().keyword()))) {
+            int n = args.size();
+            if (n != h.params().size()) {
+                report(Rule.EHRQL_WRONG_TYPE, nameStart(c), nameEnd(c), t.name() + "." + name + "() takes " + h.params().size() + " argument"
+                        + (h.params().size() == 1 ? "" : "s") + " (" + String.join(", ", h.params()) + "), not " + n + ".");
+            }
+        }
+        for (int i = 0; i < pos.size() && i < h.params().size(); i++) {
+            if (h.params().get(i).contains("date")) checkDateArg(pos.get(i).value(), pos.get(i).node(), t.name() + "." + name + "()");
+        }
+        for (ArgV a : args) {
+            if (a.arg().kind() == Py.ArgKind.KEYWORD && a.arg().keyword() != null && a.arg().keyword().contains("date")) {
+                checkDateArg(a.value(), a.node(), t.name() + "." + name + "()");
+            }
+        }
+        if (name.equals("cause_of_death_is_in") && !pos.isEmpty()) {
+            checkMembers(new Series("ICD10Code", false, null, null, null), pos.get(0).value(), pos.get(0).node(), name);
+        }
+        String r = h.returns();
+        if (r.startsWith("PatientFrame")) return new Frame(t, false, false, false, f.lineage() + "/" + name);
+        if (r.startsWith("EventFrame")) return new Frame(t, true, f.sorted(), true, f.lineage() + "/" + name + c.start());
+        return seriesFromName(r);
+    }
+
+    /** "IntPatientSeries" → an int patient series. */
+    private static EValue seriesFromName(String r) {
+        boolean event = r.contains("Event");
+        String type = r.startsWith("Int") ? "int" : r.startsWith("Bool") ? "bool" : r.startsWith("Float") ? "float" : r.startsWith("Str") ? "str"
+                : r.startsWith("Date") ? "date" : null;
+        if (type == null || event) return UNKNOWN;
+        return Series.patient(type);
+    }
+
+    private void sameDomainFrame(Schema.Table t, Series s, Py.Node at) {
+        if (!s.event() || s.table() == null || s.table().name().equals(t.name())) return;
+        report(Rule.EHRQL_DIFFERENT_FRAMES, at, "This condition uses '" + s.table().name() + "', which has many rows per patient, to filter '" + t.name()
+                + "'. Use columns of " + t.name() + ", or a patient-level series (e.g. an aggregate of " + s.table().name() + ").");
+    }
+
+    // ----------------------------------------------------------------------------- series calls
+
+    private EValue seriesCall(Series s, String name, List<ArgV> args, Py.Call c) {
+        String fam = family(s);
+        List<ArgV> pos = positional(args);
+        ArgV a0 = pos.isEmpty() ? null : pos.get(0);
+        EValue v0 = a0 == null ? UNKNOWN : a0.value();
+        boolean knownFam = fam != null && !fam.equals("Unknown");
+        switch (name) {
+            case "is_null", "is_not_null" -> {
+                return s.with("bool", s.event());
+            }
+            case "when_null_then" -> {
+                if (a0 != null && knownFam) checkOperand(s, v0, a0.node(), "when_null_then()");
+                return widest(s, v0, s.type());
+            }
+            case "is_in", "is_not_in" -> {
+                if (a0 != null && knownFam) checkMembers(s, v0, a0.node(), name);
+                return s.with("bool", s.event());
+            }
+            case "map_values", "to_category" -> {
+                return s.with(mappedType(args), s.event());
+            }
+            case "count_distinct_for_patient" -> {
+                return Series.patient("int");
+            }
+            case "as_int" -> {
+                return s.with("int", s.event());
+            }
+            case "as_float" -> {
+                return s.with("float", s.event());
+            }
+            case "contains" -> {
+                if (a0 != null && knownFam) {
+                    if (fam.equals("MultiCodeString")) {
+                        if (v0 instanceof Lit l && l.kind() == LitKind.STR) checkCode(s.type(), l, true);
+                    } else if (v0 instanceof Lit l && l.kind() != LitKind.STR || v0 instanceof Series o && o.type() != null && !o.type().equals("str")) {
+                        report(Rule.EHRQL_WRONG_TYPE, a0.node(), "contains() takes a string, not " + describe(v0) + ".");
+                    } else sameDomain(s, v0, a0.node());
+                }
+                return widest(s, v0, "bool");
+            }
+            case "contains_any_of" -> {
+                if (a0 != null && knownFam) checkMembers(s, v0, a0.node(), name);
+                return s.with("bool", s.event());
+            }
+            case "minimum_for_patient", "maximum_for_patient", "sum_for_patient" -> {
+                return Series.patient(s.type());
+            }
+            case "mean_for_patient" -> {
+                return Series.patient("float");
+            }
+            case "absolute" -> {
+                return s.with(s.type(), s.event());
+            }
+            case "to_first_of_month", "to_first_of_year" -> {
+                return s.with("date", s.event());
+            }
+            case "is_before", "is_on_or_before", "is_after", "is_on_or_after" -> {
+                if (a0 != null) checkDateOperand(s, v0, a0.node(), name + "()");
+                return widest(s, v0, "bool");
+            }
+            case "is_between_but_not_on", "is_on_or_between" -> {
+                Series r = s.with("bool", s.event());
+                if (pos.size() != 2 && !hasStar(args) && args.size() != 2) {
+                    report(Rule.EHRQL_WRONG_TYPE, nameStart(c), nameEnd(c), name + "() takes two dates (start, end), not " + args.size() + ".");
+                }
+                for (ArgV a : args) {
+                    checkDateOperand(s, a.value(), a.node(), name + "()");
+                    r = widest(r, a.value(), "bool");
+                }
+                return r;
+            }
+            case "is_during" -> {
+                if (a0 != null) {
+                    if (v0 instanceof ListLit l && l.complete()) {
+                        if (l.items().size() != 2) report(Rule.EHRQL_WRONG_TYPE, a0.node(), "is_during() takes one (start, end) pair, such as INTERVAL.");
+                        else for (EValue x : l.items()) checkDateOperand(s, x, a0.node(), "is_during()");
+                    } else if (v0 instanceof Lit || v0 instanceof Series) {
+                        report(Rule.EHRQL_WRONG_TYPE, a0.node(), "is_during() takes a (start, end) pair such as INTERVAL, not " + describe(v0)
+                                + ". For a single date use is_on_or_before()/is_on_or_after().");
+                    }
+                }
+                return s.with("bool", s.event());
+            }
+            case "count_episodes_for_patient" -> {
+                EValue gap = a0 != null ? v0 : keyword(args, "maximum_gap") != null ? keyword(args, "maximum_gap").value() : UNKNOWN;
+                Py.Node at = a0 != null ? a0.node() : keyword(args, "maximum_gap") != null ? keyword(args, "maximum_gap").node() : null;
+                if (at != null && (gap instanceof Duration d && !(d.unit().equals("days") || d.unit().equals("weeks")) || gap instanceof Lit)) {
+                    report(Rule.EHRQL_WRONG_TYPE, at, "count_episodes_for_patient() takes days(n) or weeks(n) as the maximum gap, not " + describe(gap) + ".");
+                }
+                return Series.patient("int");
+            }
+            default -> {
+                return UNKNOWN;
+            }
+        }
+    }
+
+    private void checkDateOperand(Series s, EValue v, Py.Node at, String what) {
+        if (v instanceof Lit l && l.kind() == LitKind.STR) checkDateLiteral(l);
+        else if (family(s) != null && !family(s).equals("Unknown")) checkOperand(s, v, at, what);
+    }
+
+    /** The value type of map_values/to_category's result, from the mapping's values. */
+    private String mappedType(List<ArgV> args) {
+        EValue m = positional(args).isEmpty() ? (keyword(args, "mapping") != null ? keyword(args, "mapping").value()
+                : keyword(args, "categorisation") != null ? keyword(args, "categorisation").value() : UNKNOWN) : positional(args).get(0).value();
+        if (m instanceof Codelist cl && cl.category() != null) return "str";
+        if (!(m instanceof DictLit d) || d.values().isEmpty()) return null;
+        String t = null;
+        for (EValue v : d.values()) {
+            String vt = v instanceof Lit l ? litType(l) : v instanceof Series s ? s.type() : null;
+            if (vt == null) return null;
+            if (t != null && !t.equals(vt)) return null;
+            t = vt;
+        }
+        return t;
+    }
+
+    private static String litType(Lit l) {
+        return switch (l.kind()) {
+            case STR -> "str";
+            case INT -> "int";
+            case FLOAT -> "float";
+            case BOOL -> "bool";
+            case DATE -> "date";
+            case NONE -> null;
+        };
+    }
+
+    // -------------------------------------------------------------------------------- operators
+
+    EValue binop(String op, EValue l, EValue r, Py.Node ln, Py.Node rn, Py.Node whole) {
+        if (l instanceof Series s) return seriesOp(s, op, r, rn, false, whole);
+        if (r instanceof Series s) return seriesOp(s, op, l, ln, true, whole);
+        if (l instanceof Unknown || r instanceof Unknown) return UNKNOWN;
+        if (l instanceof DateDifference || r instanceof DateDifference) return UNKNOWN;
+        if (l instanceof Duration a && r instanceof Duration b) {
+            if (a.unit().equals(b.unit()) && (op.equals("+") || op.equals("-"))) return new Duration(a.unit(), null, a.seriesValue() || b.seriesValue());
+            return UNKNOWN;
+        }
+        if ((l instanceof Duration && r instanceof Lit lit && lit.kind() == LitKind.STR) || (r instanceof Duration && l instanceof Lit lit2 && lit2.kind() == LitKind.STR)) {
+            Lit s = l instanceof Lit x ? x : (Lit) r;
+            checkDateLiteral(s);
+            return new Lit(LitKind.DATE, null, null);
+        }
+        if (l instanceof Lit a && r instanceof Lit b) {
+            if (op.equals("+") && a.kind() == LitKind.STR && b.kind() == LitKind.STR) {
+                return new Lit(LitKind.STR, a.value() == null || b.value() == null ? null : (String) a.value() + b.value(), origin(whole));
+            }
+            if (a.kind() == LitKind.INT && b.kind() == LitKind.INT && a.value() != null && b.value() != null) {
+                long x = (Long) a.value(), y = (Long) b.value();
+                return switch (op) {
+                    case "+" -> new Lit(LitKind.INT, x + y, origin(whole));
+                    case "-" -> new Lit(LitKind.INT, x - y, origin(whole));
+                    case "*" -> new Lit(LitKind.INT, x * y, origin(whole));
+                    default -> new Lit(op.equals("/") ? LitKind.FLOAT : LitKind.INT, null, origin(whole));
+                };
+            }
+            if ((a.kind() == LitKind.INT || a.kind() == LitKind.FLOAT) && (b.kind() == LitKind.INT || b.kind() == LitKind.FLOAT)) {
+                return new Lit(op.equals("//") ? LitKind.INT : LitKind.FLOAT, null, origin(whole));
+            }
+            return UNKNOWN;
+        }
+        if (op.equals("+") && (l instanceof ListLit || l instanceof Codelist) && (r instanceof ListLit || r instanceof Codelist)) {
+            List<EValue> items = new ArrayList<>();
+            boolean complete = l instanceof ListLit a && a.complete() && r instanceof ListLit b && b.complete();
+            if (l instanceof ListLit a) items.addAll(a.items());
+            if (r instanceof ListLit b) items.addAll(b.items());
+            return new ListLit(items, false, complete, origin(whole));
+        }
+        return UNKNOWN;
+    }
+
+    private EValue seriesOp(Series s, String op, EValue other, Py.Node otherNode, boolean reflected, Py.Node whole) {
+        String fam = family(s);
+        if (fam == null || fam.equals("Unknown")) {
+            if (op.equals("&") || op.equals("|")) return widest(s, other, "bool");
+            return UNKNOWN;
+        }
+        if (other instanceof Unknown) {
+            if (op.equals("&") || op.equals("|")) return widest(s, other, "bool");
+            if (fam.equals("Date") && op.equals("-")) return UNKNOWN;
+            if (fam.equals("Date") && op.equals("+")) return s.with("date", s.event());
+            if (fam.equals("Int") || fam.equals("Float")) {
+                return switch (op) {
+                    case "/", "**" -> s.with("float", s.event());
+                    case "//" -> s.with("int", s.event());
+                    case "+", "-", "*" -> fam.equals("Float") ? s.with("float", s.event()) : UNKNOWN;
+                    default -> UNKNOWN;
+                };
+            }
+            return UNKNOWN;
+        }
+        Py.Node at = otherNode == null ? whole : otherNode;
+        switch (op) {
+            case "&", "|" -> {
+                if (!fam.equals("Bool")) {
+                    report(Rule.EHRQL_WRONG_TYPE, reflected ? at : whole, "`" + op + "` combines boolean series, but this is " + describe(s)
+                            + ". Compare it first (in parentheses), e.g. `(x > 0) " + op + " ...`.");
+                    return UNKNOWN;
+                }
+                if (other instanceof Series o && o.type() != null && !o.type().equals("bool")) {
+                    report(Rule.EHRQL_WRONG_TYPE, at, "`" + op + "` combines boolean series, but this is " + describe(o) + ".");
+                    return UNKNOWN;
+                }
+                if (other instanceof Lit l && l.kind() != LitKind.BOOL || other instanceof Frame || other instanceof Codelist) {
+                    report(Rule.EHRQL_WRONG_TYPE, at, "`" + op + "` combines boolean series, not " + describe(other) + ".");
+                    return UNKNOWN;
+                }
+                sameDomain(s, other, whole);
+                return widest(s, other, "bool");
+            }
+            case "+", "-" -> {
+                if (fam.equals("Date")) {
+                    if (other instanceof Duration d) {
+                        if (reflected && op.equals("-")) {
+                            report(Rule.EHRQL_WRONG_TYPE, whole, "A duration minus a date has no meaning: write date - duration.");
+                            return UNKNOWN;
+                        }
+                        Series r = s.with("date", s.event());
+                        return r;
+                    }
+                    if (op.equals("-") && (other instanceof Lit l && (l.kind() == LitKind.STR || l.kind() == LitKind.DATE)
+                            || other instanceof Series o && "date".equals(o.type()))) {
+                        if (other instanceof Lit l) checkDateLiteral(l);
+                        sameDomain(s, other, whole);
+                        boolean ev = s.event() || isEvent(other);
+                        Schema.Table t = s.event() ? s.table() : tableOf(other);
+                        return new DateDifference(ev, t);
+                    }
+                    if (other instanceof Lit l && (l.kind() == LitKind.INT || l.kind() == LitKind.FLOAT)) {
+                        report(Rule.EHRQL_WRONG_TYPE, at, "A number cannot be added to or taken from a date: use a duration, e.g. days(" + l.value()
+                                + ") or years(" + l.value() + ").",
+                                l.value() == null ? new Fix[0] : new Fix[] {Fix.replace("Change to days(" + l.value() + ")", file.range(at.start(), at.end()), "days(" + l.value() + ")")});
+                        return UNKNOWN;
+                    }
+                    if (other instanceof Series o && o.type() != null) {
+                        report(Rule.EHRQL_WRONG_TYPE, at, "A date series can only be combined with a duration (days(...), years(...)) or, with -, another date; not " + describe(o) + ".");
+                        return UNKNOWN;
+                    }
+                    return UNKNOWN;
+                }
+                return arithmetic(s, op, other, at, whole);
+            }
+            case "*" -> {
+                return arithmetic(s, op, other, at, whole);
+            }
+            case "/", "//", "**" -> {
+                if (!fam.equals("Int") && !fam.equals("Float")) {
+                    report(Rule.EHRQL_WRONG_TYPE, whole, "`" + op + "` needs numbers, but this is " + describe(s) + ".");
+                    return UNKNOWN;
+                }
+                if (other instanceof Series o && o.type() != null && !o.type().equals("int") && !o.type().equals("float")
+                        || other instanceof Lit l && l.kind() != LitKind.INT && l.kind() != LitKind.FLOAT) {
+                    report(Rule.EHRQL_WRONG_TYPE, at, "`" + op + "` needs a number, not " + describe(other) + ".");
+                    return UNKNOWN;
+                }
+                sameDomain(s, other, whole);
+                return widest(s, other, op.equals("//") ? "int" : "float");
+            }
+            default -> {
+                return UNKNOWN;
+            }
+        }
+    }
+
+    private EValue arithmetic(Series s, String op, EValue other, Py.Node at, Py.Node whole) {
+        String fam = family(s);
+        if (!fam.equals("Int") && !fam.equals("Float")) {
+            report(Rule.EHRQL_WRONG_TYPE, whole, "`" + op + "` is for numbers (and dates with durations); this is " + describe(s) + ".");
+            return UNKNOWN;
+        }
+        if (other instanceof Duration) {
+            report(Rule.EHRQL_WRONG_TYPE, at, "A duration can only be added to a date, not to " + describe(s) + ".");
+            return UNKNOWN;
+        }
+        checkOperand(s, other, at, "`" + op + "`");
+        if (other instanceof Series o && o.type() != null && !o.type().equals(s.type())) return UNKNOWN;
+        if (other instanceof Lit l && l.kind() == LitKind.FLOAT && fam.equals("Int")) return UNKNOWN;
+        return widest(s, other, s.type());
+    }
+
+    private EValue unary(Py.Unary u, EValue v) {
+        if (!(v instanceof Series s)) {
+            if (v instanceof Lit l && u.op().equals("-") && l.value() instanceof Long x) return new Lit(LitKind.INT, -x, origin(u));
+            if (v instanceof Lit l && u.op().equals("-") && l.kind() == LitKind.FLOAT) return new Lit(LitKind.FLOAT, null, origin(u));
+            if (v instanceof Duration d && u.op().equals("-")) return d;
+            return UNKNOWN;
+        }
+        String fam = family(s);
+        if (fam == null || fam.equals("Unknown")) return u.op().equals("~") ? s.with("bool", s.event()) : UNKNOWN;
+        if (u.op().equals("~")) {
+            if (!fam.equals("Bool")) {
+                report(Rule.EHRQL_WRONG_TYPE, u, "`~` negates a boolean series, but this is " + describe(s) + ".");
+                return UNKNOWN;
+            }
+            return s.with("bool", s.event());
+        }
+        if (u.op().equals("-")) {
+            if (!fam.equals("Int") && !fam.equals("Float")) {
+                report(Rule.EHRQL_WRONG_TYPE, u, "Unary `-` needs a number, but this is " + describe(s) + ".");
+                return UNKNOWN;
+            }
+            return s.with(s.type(), s.event());
+        }
+        return UNKNOWN;
+    }
+
+    private static boolean isOrAnd(Py.Expr e) {
+        return e instanceof Py.BinOp b && b.op().equals("|") || e instanceof Py.BitOp b2 && b2.op().equals("&");
+    }
+
+    private EValue compare(Py.Compare c, Map<String, Binding> scope) {
+        // a == 1 | b == 2 parses as a == (1 | b) == 2: say so once, rather than what follows from it.
+        for (int i = 1; i < c.operands().size(); i++) {
+            Py.Expr operand = c.operands().get(i);
+            if (isOrAnd(operand) && (c.ops().size() > 1 || i < c.operands().size() - 1 || true)) {
+                EValue l = evalMuted(c.operands().get(0), scope);
+                EValue mid = evalMuted(operand, scope);
+                boolean series = l instanceof Series || mid instanceof Series;
+                if (!series) {
+                    for (Py.Expr x : c.operands()) if (evalMuted(x, scope) instanceof Series) series = true;
+                }
+                if (series && c.ops().size() > 1) {
+                    int opAt = operand instanceof Py.BinOp b ? opOffset(b.left().end(), b.right().start(), "|") : ((Py.BitOp) operand).opStart();
+                    String op = operand instanceof Py.BinOp ? "|" : "&";
+                    report(Rule.EHRQL_OPERATOR_PRECEDENCE, opAt, opAt + 1, "`" + op + "` binds more tightly than comparisons, so this reads as "
+                            + "`a == (x " + op + " y) == b`. Put parentheses around each comparison: `(a == x) " + op + " (y == b)`.");
+                    for (Py.Expr x : c.operands()) evalMuted(x, scope);
+                    return UNKNOWN;
+                }
+            }
+        }
+        List<EValue> vs = new ArrayList<>();
+        for (Py.Expr x : c.operands()) vs.add(eval(x, scope));
+        boolean anySeries = vs.stream().anyMatch(v -> v instanceof Series);
+        if (!anySeries) {
+            if (vs.stream().anyMatch(v -> v instanceof Unknown)) return UNKNOWN;
+            return new Lit(LitKind.BOOL, null, origin(c));
+        }
+        if (c.ops().size() > 1) {
+            int at = c.opStarts().get(1);
+            report(Rule.EHRQL_PYTHON_BOOLEAN, at, at + c.ops().get(1).length(), "Chained comparisons (`a < b < c`) cannot be used with ehrQL series: "
+                    + "write `(a < b) & (b < c)`, or use is_on_or_between()/is_between_but_not_on() for dates.");
+            return UNKNOWN;
+        }
+        String op = c.ops().get(0);
+        EValue l = vs.get(0), r = vs.get(1);
+        Py.Expr ln = c.operands().get(0), rn = c.operands().get(1);
+        if (op.equals("in") || op.equals("not in")) {
+            if (l instanceof Series) {
+                int at = c.opStarts().get(0);
+                report(Rule.EHRQL_PYTHON_BOOLEAN, at, at + op.length(), "Python's `" + op + "` cannot test an ehrQL series: use "
+                        + (op.equals("in") ? ".is_in(...)" : ".is_not_in(...)") + ".");
+            }
+            return UNKNOWN;
+        }
+        if (op.equals("is") || op.equals("is not")) return UNKNOWN;
+        Series s = l instanceof Series x ? x : (Series) r;
+        EValue other = l instanceof Series ? r : l;
+        Py.Node otherNode = l instanceof Series ? rn : ln;
+        String fam = family(s);
+        if (fam == null || fam.equals("Unknown")) return widest(s, other, "bool");
+        boolean ordering = !op.equals("==") && !op.equals("!=");
+        if (ordering && (fam.equals("Bool") || fam.equals("Code") || fam.equals("MultiCodeString"))) {
+            int at = c.opStarts().get(0);
+            report(Rule.EHRQL_WRONG_TYPE, at, at + op.length(), "`" + op + "` needs values with an order; " + describe(s) + " has none."
+                    + (fam.equals("Code") ? " Test codes with == or is_in(...)." : ""));
+            return UNKNOWN;
+        }
+        if (!ordering && fam.equals("MultiCodeString")) {
+            int at = c.opStarts().get(0);
+            report(Rule.EHRQL_WRONG_TYPE, at, at + op.length(), "This column holds several codes in one string: use contains(...) or contains_any_of(...) rather than `" + op + "`.");
+            return UNKNOWN;
+        }
+        if (other instanceof Series o && o.type() != null && s.type() != null && !o.type().equals(s.type())) {
+            checkOperand(s, other, otherNode, "`" + op + "`");
+            return UNKNOWN;
+        }
+        checkOperand(s, other, otherNode, "`" + op + "`");
+        return widest(s, other, "bool");
+    }
+
+    private int opOffset(int from, int to, String op) {
+        int i = file.text.indexOf(op, from);
+        return i >= 0 && i < to ? i : from;
+    }
+
+    // ------------------------------------------------------------------------------- functions
+
+    private EValue functionCall(String name, List<ArgV> args, Py.Call c, Map<String, Binding> scope) {
+        List<ArgV> pos = positional(args);
+        switch (name) {
+            case "create_dataset" -> {
+                return new Dataset(origin(c));
+            }
+            case "create_measures" -> {
+                return new Measures(origin(c));
+            }
+            case "codelist_from_csv" -> {
+                return codelistFromCsv(args, c);
+            }
+            case "case" -> {
+                return caseCall(args, c);
+            }
+            case "when" -> {
+                EValue cond = pos.isEmpty() ? UNKNOWN : pos.get(0).value();
+                if (!pos.isEmpty()) checkCondition(cond, pos.get(0).node(), "when()");
+                return new When(cond, null, false, origin(c));
+            }
+            case "maximum_of", "minimum_of" -> {
+                if (pos.size() < 2 && !hasStar(args)) {
+                    report(Rule.EHRQL_WRONG_TYPE, nameStart(c), nameEnd(c), name + "() takes at least two values.");
+                }
+                Series first = null;
+                for (ArgV a : pos) if (a.value() instanceof Series s) {
+                    first = s;
+                    break;
+                }
+                if (first == null) return UNKNOWN;
+                Series r = first;
+                for (ArgV a : pos) {
+                    if (a.value() != first) checkOperand(first, a.value(), a.node(), name + "()");
+                    r = widest(r, a.value(), first.type());
+                }
+                return r;
+            }
+            case "days", "weeks", "months", "years" -> {
+                EValue v = pos.isEmpty() ? (keyword(args, "value") != null ? keyword(args, "value").value() : UNKNOWN) : pos.get(0).value();
+                Py.Node at = pos.isEmpty() ? null : pos.get(0).node();
+                if (at != null && v instanceof Lit l) {
+                    if (l.kind() == LitKind.STR) {
+                        report(Rule.EHRQL_INVALID_INTERVAL, at, name + "() takes a number of " + name + ", not a string"
+                                + (l.value() != null && ISO_DATE.matcher((String) l.value()).matches()
+                                ? ": for intervals starting on a date write " + name + "(12).starting_on(\"" + l.value() + "\")." : "."));
+                        return new Duration(name, null, false);
+                    }
+                    if (l.kind() == LitKind.FLOAT || l.kind() == LitKind.NONE) {
+                        report(Rule.EHRQL_WRONG_TYPE, at, name + "() takes a whole number (an int or an int series), not " + describe(l) + ".");
+                    }
+                }
+                if (at != null && v instanceof Series s && s.type() != null && !s.type().equals("int")) {
+                    report(Rule.EHRQL_WRONG_TYPE, at, name + "() takes an int or an int series, not " + describe(s) + ".");
+                }
+                Long lit = v instanceof Lit l && l.value() instanceof Long x ? x : null;
+                return new Duration(name, lit, v instanceof Series);
+            }
+            case "date" -> {
+                if (pos.size() == 3 && pos.stream().allMatch(a -> a.value() instanceof Lit l && l.value() instanceof Long)) {
+                    try {
+                        LocalDate.of((int) (long) (Long) ((Lit) pos.get(0).value()).value(), (int) (long) (Long) ((Lit) pos.get(1).value()).value(),
+                                (int) (long) (Long) ((Lit) pos.get(2).value()).value());
+                    } catch (DateTimeException e) {
+                        report(Rule.EHRQL_INVALID_DATE, c, "This date does not exist.");
+                    }
+                }
+                return new Lit(LitKind.DATE, null, origin(c));
+            }
+            case "date.today", "date.fromisoformat" -> {
+                return new Lit(LitKind.DATE, null, origin(c));
+            }
+            case "claim_permissions", "show", "builtin.print" -> {
+                return new Lit(LitKind.NONE, null, origin(c));
+            }
+            case "builtin.abs" -> {
+                if (pos.size() == 1 && pos.get(0).value() instanceof Series) {
+                    report(Rule.EHRQL_WRONG_TYPE, c, "abs() cannot take an ehrQL series: use .absolute().");
+                }
+                return UNKNOWN;
+            }
+            case "builtin.setattr" -> {
+                if (pos.size() == 3 && pos.get(0).value() instanceof Dataset d) {
+                    if (pos.get(1).value() instanceof Lit l && l.value() instanceof String n) {
+                        setColumn(d, n, pos.get(1).node().start(), pos.get(1).node().end(), pos.get(2).value(), pos.get(2).node());
+                    } else {
+                        d.escaped = true;
+                        checkColumnValue(pos.get(2).value(), pos.get(2).node(), "The column");
+                    }
+                    return new Lit(LitKind.NONE, null, null);
+                }
+                escape(args);
+                return UNKNOWN;
+            }
+            case "builtin.list", "builtin.sorted", "builtin.set", "builtin.tuple" -> {
+                if (pos.size() == 1 && (pos.get(0).value() instanceof ListLit || pos.get(0).value() instanceof Codelist)) {
+                    EValue v = pos.get(0).value();
+                    return v instanceof ListLit l ? new ListLit(l.items(), false, l.complete(), l.origin()) : new ListLit(List.of(), false, false, origin(c));
+                }
+                return UNKNOWN;
+            }
+            default -> {
+                escape(args);
+                return UNKNOWN;
+            }
+        }
+    }
+
+    private void checkCondition(EValue cond, Py.Node at, String what) {
+        if (cond instanceof Series s && s.type() != null && !s.type().equals("bool")) {
+            report(Rule.EHRQL_WRONG_TYPE, at, what + " needs a boolean condition, not " + describe(s) + ".");
+        } else if (cond instanceof Lit l && l.kind() != LitKind.BOOL || cond instanceof Frame || cond instanceof Codelist) {
+            report(Rule.EHRQL_WRONG_TYPE, at, what + " needs a boolean series as its condition, not " + describe(cond) + ".");
+        }
+    }
+
+    private EValue whenCall(When w, String name, List<ArgV> args, Py.Call c) {
+        List<ArgV> pos = positional(args);
+        EValue v = pos.isEmpty() ? UNKNOWN : pos.get(0).value();
+        if (name.equals("then")) return new When(w.condition(), v, true, w.origin());
+        // when(c).then(x).otherwise(y): a series of x's type
+        EValue then = w.then();
+        EValue r = valueOf(List.of(w.condition()), List.of(then, v), List.of(c, pos.isEmpty() ? c : pos.get(0).node()));
+        return r;
+    }
+
+    /** The series a case/when gives: the common type of its values, the widest level of everything. */
+    private EValue valueOf(List<EValue> conditions, List<EValue> values, List<Py.Node> nodes) {
+        String type = null;
+        boolean known = true;
+        Series first = null;
+        for (EValue v : values) {
+            if (v instanceof Series s) {
+                if (first == null) first = s;
+                if (s.type() == null) known = false;
+                else if (type == null) type = s.type();
+            } else if (v instanceof Lit l) {
+                String t = litType(l);
+                if (t != null && type == null) type = t;
+            } else if (!(v instanceof Unknown)) {
+                known = false;
+            } else known = false;
+        }
+        // Report values whose type clearly differs from the first known one.
+        String expected = null;
+        for (int i = 0; i < values.size(); i++) {
+            EValue v = values.get(i);
+            String t = v instanceof Series s ? s.type() : v instanceof Lit l ? litType(l) : null;
+            if (t == null) continue;
+            if (expected == null) {
+                expected = t;
+                continue;
+            }
+            if (t.equals(expected) || compatibleLiteral(expected, v) || compatibleLiteral(t, firstWith(values, expected))) continue;
+            Py.Node at = i < nodes.size() ? nodes.get(i) : null;
+            if (at != null) {
+                report(expected.equals("int") && t.equals("float") || expected.equals("float") && t.equals("int") ? Rule.EHRQL_INT_FLOAT : Rule.EHRQL_WRONG_TYPE,
+                        at, "All values of a case must have the same type: the first is " + article(expected) + ", this one " + describe(v) + ".");
+            }
+            return UNKNOWN;
+        }
+        boolean event = false;
+        Schema.Table t = null;
+        for (EValue x : conditions) if (isEvent(x)) {
+            event = true;
+            t = tableOf(x);
+        }
+        for (EValue x : values) if (isEvent(x)) {
+            event = true;
+            t = tableOf(x);
+        }
+        if (!known && type == null) return event ? new Series(null, true, t, null, null) : new Series(null, false, null, null, null);
+        return new Series(type, event, event ? t : null, null, null);
+    }
+
+    private static EValue firstWith(List<EValue> values, String type) {
+        for (EValue v : values) {
+            String t = v instanceof Series s ? s.type() : v instanceof Lit l ? litType(l) : null;
+            if (type.equals(t)) return v;
+        }
+        return UNKNOWN;
+    }
+
+    /** A literal that ehrQL casts to a series type (an int to float, a string to a date or code). */
+    private boolean compatibleLiteral(String seriesType, EValue v) {
+        if (!(v instanceof Lit l)) return false;
+        String fam = schema.family(seriesType);
+        return switch (l.kind()) {
+            case INT -> fam.equals("Float") || fam.equals("Int");
+            case STR -> fam.equals("Date") || fam.equals("Code") || fam.equals("Str") || fam.equals("MultiCodeString");
+            case BOOL -> fam.equals("Bool") || fam.equals("Int");
+            case DATE -> fam.equals("Date");
+            default -> true;
+        };
+    }
+
+    private EValue caseCall(List<ArgV> args, Py.Call c) {
+        List<EValue> conds = new ArrayList<>(), values = new ArrayList<>();
+        List<Py.Node> nodes = new ArrayList<>();
+        boolean unknown = false;
+        for (ArgV a : args) {
+            if (a.arg().kind() == Py.ArgKind.POSITIONAL) {
+                if (a.value() instanceof When w) {
+                    if (!w.hasThen()) {
+                        report(Rule.EHRQL_WRONG_TYPE, a.node(), "Each case needs a value: write when(condition).then(value).");
+                        unknown = true;
+                        continue;
+                    }
+                    conds.add(w.condition());
+                    values.add(w.then());
+                    nodes.add(a.node());
+                } else if (a.value() instanceof Series || a.value() instanceof Lit) {
+                    report(Rule.EHRQL_WRONG_TYPE, a.node(), "case() takes when(condition).then(value) items (and otherwise=), not " + describe(a.value()) + ".");
+                    unknown = true;
+                } else unknown = true;
+            } else if (a.arg().kind() == Py.ArgKind.KEYWORD && "otherwise".equals(a.arg().keyword())) {
+                values.add(a.value());
+                nodes.add(a.node());
+            } else unknown = true;
+        }
+        if (args.isEmpty()) {
+            report(Rule.EHRQL_WRONG_TYPE, nameStart(c), nameEnd(c), "case() needs at least one when(...).then(...).");
+            return UNKNOWN;
+        }
+        EValue r = valueOf(conds, values, nodes);
+        if (unknown && r instanceof Series s) return new Series(s.type(), s.event(), s.table(), null, null);
+        return r;
+    }
+
+    private EValue codelistFromCsv(List<ArgV> args, Py.Call c) {
+        List<ArgV> pos = positional(args);
+        ArgV path = !pos.isEmpty() ? pos.get(0) : keyword(args, "filename");
+        ArgV column = keyword(args, "column");
+        ArgV category = keyword(args, "category_column");
+        if (hasStar(args)) return new Codelist(null, null, null, origin(c));
+        if (column == null && pos.size() >= 2) {
+            report(Rule.EHRQL_CODELIST_COLUMN_MISSING, pos.get(1).node(), "codelist_from_csv's column must be given by keyword: column=\"code\".");
+        } else if (column == null) {
+            report(Rule.EHRQL_CODELIST_COLUMN_MISSING, nameStart(c), nameEnd(c), "codelist_from_csv needs column= naming the CSV column that holds the codes, e.g. column=\"code\".");
+        }
+        String p = path != null && path.value() instanceof Lit l && l.value() instanceof String s ? s : null;
+        String col = column != null && column.value() instanceof Lit l && l.value() instanceof String s ? s : null;
+        String cat = category != null && category.value() instanceof Lit l && l.value() instanceof String s ? s : null;
+        if (p != null && folder != null && folder.known()) {
+            Optional<java.nio.file.Path> resolved = folder.resolve(p);
+            if (resolved.isPresent() && !java.nio.file.Files.isRegularFile(resolved.get())) {
+                if (!p.contains("\\") || true) {
+                    String hint = p.contains("\\") ? " Use forward slashes in the path." : " Paths are relative to the study folder (where project.yaml is); run `opensafely codelists update` if it should be downloaded.";
+                    report(Rule.EHRQL_CODELIST_FILE_MISSING, path.node(), "No codelist file at '" + p + "'." + hint);
+                }
+            } else if (resolved.isPresent()) {
+                Optional<CodelistCsv.Csv> csv = csvs.read(resolved.get());
+                if (csv.isPresent() && !csv.get().header().isEmpty()) {
+                    List<String> header = csv.get().header();
+                    if (col != null && !header.contains(col)) {
+                        Optional<String> dym = DidYouMean.closest(col, header);
+                        report(Rule.EHRQL_CODELIST_COLUMN_MISSING, column.node(), "'" + p + "' has no column '" + col + "'; its columns are "
+                                + String.join(", ", header) + "." + DidYouMean.suffix(dym),
+                                dym.map(x -> Fix.replace("Change to \"" + x + "\"", file.range(column.node().start(), column.node().end()), "\"" + x + "\"")).stream().toArray(Fix[]::new));
+                    }
+                    if (cat != null && !header.contains(cat)) {
+                        Optional<String> dym = DidYouMean.closest(cat, header);
+                        report(Rule.EHRQL_CODELIST_COLUMN_MISSING, category.node(), "'" + p + "' has no column '" + cat + "'; its columns are "
+                                + String.join(", ", header) + "." + DidYouMean.suffix(dym));
+                    }
+                }
+            }
+        }
+        return new Codelist(p, col, category == null ? null : (cat == null ? "?" : cat), origin(c));
+    }
+
+    // --------------------------------------------------------------------------- dataset calls
+
+    private EValue datasetCall(Dataset d, String name, List<ArgV> args, Py.Call c) {
+        List<ArgV> pos = positional(args);
+        switch (name) {
+            case "define_population" -> {
+                ArgV a = !pos.isEmpty() ? pos.get(0) : keyword(args, "population_condition");
+                if (a != null) checkPopulation(a.value(), a.node(), "The population");
+                if (conditional > 0) d.populationMaybe = true;
+                else {
+                    d.populations++;
+                    if (d.populations > 1 && !d.populationMaybe) {
+                        Origin first = d.populationCalls.isEmpty() ? null : d.populationCalls.get(0);
+                        report(Rule.EHRQL_POPULATION_TWICE, nameStart(c), nameEnd(c), "define_population() may be called only once"
+                                + (first != null ? " (it was already called at " + first.file().where(first.start()) + ")" : "")
+                                + ". Combine the conditions with & in a single call.");
+                    }
+                }
+                d.populationCalls.add(new Origin(file, nameStart(c), nameEnd(c)));
+                return new Lit(LitKind.NONE, null, null);
+            }
+            case "add_column" -> {
+                ArgV n = !pos.isEmpty() ? pos.get(0) : keyword(args, "column_name");
+                ArgV v = pos.size() > 1 ? pos.get(1) : keyword(args, "ehrql_query");
+                if (n != null && n.value() instanceof Lit l && l.value() instanceof String s && v != null) {
+                    setColumn(d, s, n.node().start(), n.node().end(), v.value(), v.node());
+                } else {
+                    d.escaped = true;
+                    if (v != null) checkColumnValue(v.value(), v.node(), "The column");
+                }
+                return new Lit(LitKind.NONE, null, null);
+            }
+            case "configure_dummy_data" -> {
+                checkDummyData(args, c, false);
+                return new Lit(LitKind.NONE, null, null);
+            }
+            default -> {
+                return UNKNOWN;
+            }
+        }
+    }
+
+    private void checkPopulation(EValue v, Py.Node at, String what) {
+        if (v instanceof Series s) {
+            if (s.type() != null && !s.type().equals("bool")) {
+                report(Rule.EHRQL_INVALID_POPULATION, at, what + " must be a boolean series, not " + describe(s)
+                        + ". Compare it or use exists_for_patient().");
+            } else if (s.event()) {
+                report(Rule.EHRQL_INVALID_POPULATION, at, what + " must have one value per patient, but this " + typeName(s)
+                        + " has many. Use e.g. .exists_for_patient() on the frame.");
+            }
+            return;
+        }
+        String problem = notASeries(v);
+        if (problem != null) report(Rule.EHRQL_INVALID_POPULATION, at, what + " must be a boolean patient series, but " + problem);
+    }
+
+    private void checkDummyData(List<ArgV> args, Py.Call c, boolean measures) {
+        boolean legacy = false;
+        ArgV constraint = null;
+        for (ArgV a : args) {
+            if (a.arg().kind() == Py.ArgKind.POSITIONAL) {
+                report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.node(), "configure_dummy_data() takes keyword arguments only, e.g. population_size=1000.",
+                        a.value() instanceof Lit l && l.kind() == LitKind.INT
+                                ? new Fix[] {Fix.replace("Change to population_size=" + l.value(), file.range(a.arg().start(), a.arg().end()), "population_size=" + l.value())}
+                                : new Fix[0]);
+                continue;
+            }
+            if (a.arg().kind() != Py.ArgKind.KEYWORD) return;
+            String k = a.arg().keyword();
+            EValue v = a.value();
+            switch (k) {
+                case "population_size" -> {
+                    if (v instanceof Lit l && l.kind() != LitKind.INT || v instanceof Series || v instanceof Frame) {
+                        report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.node(), "population_size must be a whole number of patients, not " + describe(v) + ".");
+                    } else if (v instanceof Lit l && l.value() instanceof Long n && n <= 0) {
+                        report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.node(), "population_size must be a positive number of patients.");
+                    }
+                }
+                case "legacy" -> {
+                    if (v instanceof Lit l && l.kind() != LitKind.BOOL) {
+                        report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.node(), "legacy must be True or False, not " + describe(v) + ".");
+                    }
+                    legacy = v instanceof Lit l && Boolean.TRUE.equals(l.value());
+                }
+                case "timeout" -> {
+                    if (v instanceof Lit l && l.kind() != LitKind.INT && l.kind() != LitKind.FLOAT || v instanceof Series) {
+                        report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.node(), "timeout is a number of seconds, not " + describe(v) + ".");
+                    }
+                }
+                case "additional_population_constraint" -> {
+                    constraint = a;
+                    if (v instanceof Series s && (s.event() || s.type() != null && !s.type().equals("bool")) || notASeries(v) != null && !(v instanceof Lit l && l.kind() == LitKind.NONE)) {
+                        report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.node(), "additional_population_constraint must be a boolean series with one value per patient, not "
+                                + describe(v) + ".");
+                    }
+                }
+                default -> {
+                    Optional<String> dym = DidYouMean.closest(k, schema.dummyDataOptions.keySet());
+                    report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.arg().keywordStart(), a.arg().keywordEnd(), "configure_dummy_data() has no option '" + k
+                            + "'; it takes " + String.join(", ", schema.dummyDataOptions.keySet()) + "." + DidYouMean.suffix(dym),
+                            dym.map(x -> Fix.replace("Change to '" + x + "'", file.range(a.arg().keywordStart(), a.arg().keywordEnd()), x)).stream().toArray(Fix[]::new));
+                }
+            }
+        }
+        if (legacy && constraint != null && !(constraint.value() instanceof Lit l && l.kind() == LitKind.NONE)) {
+            report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, constraint.arg().keywordStart(), constraint.arg().keywordEnd(),
+                    "additional_population_constraint cannot be used with legacy=True: the legacy generator does not support it.");
+        }
+    }
+
+    // -------------------------------------------------------------------------- measures calls
+
+    private EValue measuresCall(Measures m, String name, List<ArgV> args, Py.Call c) {
+        switch (name) {
+            case "define_measure", "define_defaults" -> {
+                boolean defaults = name.equals("define_defaults");
+                List<String> keys = defaults ? MEASURE_KEYS.subList(1, MEASURE_KEYS.size()) : MEASURE_KEYS;
+                Map<String, ArgV> given = new LinkedHashMap<>();
+                int p = 0;
+                boolean opaque = false;
+                for (ArgV a : args) {
+                    switch (a.arg().kind()) {
+                        case POSITIONAL -> {
+                            if (p < keys.size()) given.put(keys.get(p++), a);
+                            else report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), name + "() takes at most " + keys.size() + " arguments.");
+                        }
+                        case KEYWORD -> {
+                            if (keys.contains(a.arg().keyword())) given.put(a.arg().keyword(), a);
+                            else {
+                                Optional<String> dym = DidYouMean.closest(a.arg().keyword(), keys);
+                                report(Rule.EHRQL_MEASURE_ARGUMENT, a.arg().keywordStart(), a.arg().keywordEnd(), name + "() has no argument '"
+                                        + a.arg().keyword() + "'; it takes " + String.join(", ", keys) + "." + DidYouMean.suffix(dym),
+                                        dym.map(x -> Fix.replace("Change to '" + x + "'", file.range(a.arg().keywordStart(), a.arg().keywordEnd()), x)).stream().toArray(Fix[]::new));
+                            }
+                        }
+                        default -> opaque = true;
+                    }
+                }
+                for (Map.Entry<String, ArgV> e : given.entrySet()) checkMeasureValue(e.getKey(), e.getValue());
+                if (defaults) {
+                    m.defaultsCalls++;
+                    if (m.defaultsCalls > 1 && conditional == 0) {
+                        report(Rule.EHRQL_MEASURE_ARGUMENT, nameStart(c), nameEnd(c), "define_defaults() may be called only once; put all the defaults in one call.");
+                    }
+                    if (opaque || conditional > 0) m.escaped = true;
+                    given.forEach((k, v) -> m.defaults.put(k, v.value()));
+                    return new Lit(LitKind.NONE, null, null);
+                }
+                ArgV n = given.get("name");
+                if (n == null && !opaque) {
+                    report(Rule.EHRQL_MEASURE_ARGUMENT, nameStart(c), nameEnd(c), "define_measure() needs a name, e.g. define_measure(name=\"my_measure\", ...).");
+                } else if (n != null && n.value() instanceof Lit l && l.value() instanceof String s) {
+                    if (!schema.columnName.matcher(s).matches()) {
+                        report(Rule.EHRQL_MEASURE_NAME, n.node(), "'" + s + "' is not a valid measure name: start with a letter and use only letters, digits and underscores.");
+                    } else if (m.measures.containsKey(s) && conditional == 0) {
+                        report(Rule.EHRQL_MEASURE_NAME, n.node(), "A measure called '" + s + "' is already defined; measure names must be unique.");
+                    }
+                    m.measures.put(s, origin(n.node()));
+                } else if (n != null && !(n.value() instanceof Unknown) && !(n.value() instanceof Lit l && l.kind() == LitKind.STR)) {
+                    report(Rule.EHRQL_MEASURE_ARGUMENT, n.node(), "A measure's name must be a string, not " + describe(n.value()) + ".");
+                }
+                if (!opaque && conditional == 0) {
+                    Set<String> present = new LinkedHashSet<>(given.keySet());
+                    int s0 = nameStart(c), e0 = nameEnd(c);
+                    atEnd.add(() -> {
+                        if (m.escaped) return;
+                        List<String> missing = new ArrayList<>();
+                        for (String k : List.of("numerator", "denominator", "intervals")) {
+                            if (!present.contains(k) && !m.defaults.containsKey(k)) missing.add(k);
+                        }
+                        if (!missing.isEmpty()) {
+                            report(Rule.EHRQL_MEASURE_ARGUMENT, s0, e0, "This measure has no " + String.join(", ", missing)
+                                    + ", and define_defaults() gives none. Pass " + (missing.size() == 1 ? "it" : "them") + " here or in measures.define_defaults(...).");
+                        }
+                    });
+                }
+                return new Lit(LitKind.NONE, null, null);
+            }
+            case "configure_dummy_data" -> {
+                checkDummyData(args, c, true);
+                return new Lit(LitKind.NONE, null, null);
+            }
+            case "configure_disclosure_control" -> {
+                for (ArgV a : args) {
+                    if (a.arg().kind() == Py.ArgKind.KEYWORD && !"enabled".equals(a.arg().keyword())) {
+                        report(Rule.EHRQL_MEASURE_ARGUMENT, a.arg().keywordStart(), a.arg().keywordEnd(),
+                                "configure_disclosure_control() takes only enabled=True/False.");
+                    } else if (a.value() instanceof Lit l && l.kind() != LitKind.BOOL) {
+                        report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "enabled must be True or False, not " + describe(l) + ".");
+                    }
+                }
+                return new Lit(LitKind.NONE, null, null);
+            }
+            default -> {
+                return UNKNOWN;
+            }
+        }
+    }
+
+    private void checkMeasureValue(String key, ArgV a) {
+        EValue v = a.value();
+        if (v instanceof Lit l && l.kind() == LitKind.NONE) return;
+        switch (key) {
+            case "numerator", "denominator" -> {
+                if (v instanceof Series s) {
+                    if (s.type() != null && !s.type().equals("bool") && !s.type().equals("int")) {
+                        report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "A measure's " + key + " must be a boolean or integer series, not " + describe(s) + ".");
+                    } else if (s.event()) {
+                        report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "A measure's " + key + " needs one value per patient, but this " + typeName(s)
+                                + " has many. Aggregate it, e.g. with .exists_for_patient() or .count_for_patient().");
+                    }
+                } else if (notASeries(v) != null) {
+                    report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "A measure's " + key + " must be a boolean or integer patient series, but " + notASeries(v));
+                }
+            }
+            case "group_by" -> {
+                if (v instanceof DictLit d) {
+                    for (int i = 0; i < d.keys().size(); i++) {
+                        EValue k = d.keys().get(i), gv = d.values().get(i);
+                        if (k instanceof Lit kl && kl.value() instanceof String gn && kl.origin() != null) {
+                            if (GROUP_RESERVED.contains(gn)) {
+                                out.report(Rule.EHRQL_MEASURE_NAME, kl.origin().file(), kl.origin().start(), kl.origin().end(), "'" + gn
+                                        + "' is a column of the measures output already; choose another group name.");
+                            } else if (!schema.columnName.matcher(gn).matches()) {
+                                out.report(Rule.EHRQL_MEASURE_NAME, kl.origin().file(), kl.origin().start(), kl.origin().end(), "'" + gn
+                                        + "' is not a valid group name: start with a letter and use only letters, digits and underscores.");
+                            }
+                        }
+                        if (gv instanceof Series s && s.event()) {
+                            report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "Each group_by value needs one value per patient; '" + (k instanceof Lit kl ? kl.value() : "?")
+                                    + "' is " + describe(s) + ".");
+                        } else if (!(gv instanceof Series) && notASeries(gv) != null && !(gv instanceof Unknown)) {
+                            report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "Each group_by value must be a patient series, but '" + (k instanceof Lit kl ? kl.value() : "?")
+                                    + "' is " + describe(gv) + ".");
+                        }
+                    }
+                } else if (v instanceof ListLit || v instanceof Series || v instanceof Lit) {
+                    report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "group_by is a dict of group names to patient series, e.g. group_by={\"sex\": patients.sex}.");
+                }
+            }
+            case "intervals" -> {
+                if (v instanceof Duration d) {
+                    report(Rule.EHRQL_INVALID_INTERVAL, a.node(), "intervals needs a list of (start, end) pairs: add .starting_on(\"YYYY-MM-DD\") or .ending_on(...) to "
+                            + d.unit() + "(...).");
+                } else if (v instanceof Lit || v instanceof IntervalPlaceholder || v instanceof Series) {
+                    report(Rule.EHRQL_INVALID_INTERVAL, a.node(), "intervals needs a list of (start, end) pairs such as months(12).starting_on(\"2024-01-01\"), not "
+                            + describe(v) + ".");
+                }
+            }
+            case "name" -> {
+            }
+            default -> {
+            }
+        }
+    }
+
+    private EValue durationCall(Duration d, String name, List<ArgV> args, Py.Call c) {
+        List<ArgV> pos = positional(args);
+        if (d.seriesValue()) {
+            report(Rule.EHRQL_INVALID_INTERVAL, nameStart(c), nameEnd(c), name + "() needs the number of " + d.unit() + " as a literal int, not a series.");
+        }
+        if (d.literal() != null && d.literal() < 0) {
+            report(Rule.EHRQL_INVALID_INTERVAL, nameStart(c), nameEnd(c), name + "() needs a non-negative number of intervals.");
+        }
+        if (!pos.isEmpty()) {
+            EValue v = pos.get(0).value();
+            if (v instanceof Lit l && l.kind() == LitKind.STR) checkDateLiteral(l);
+            else if (v instanceof Series || v instanceof Lit l2 && l2.kind() != LitKind.DATE || v instanceof IntervalPlaceholder) {
+                report(Rule.EHRQL_INVALID_INTERVAL, pos.get(0).node(), name + "() needs a literal date (\"YYYY-MM-DD\"), not " + describe(v) + ".");
+            }
+        } else if (args.isEmpty()) {
+            report(Rule.EHRQL_INVALID_INTERVAL, nameStart(c), nameEnd(c), name + "() needs the date to start (or end) on, e.g. " + name + "(\"2024-01-01\").");
+        }
+        return new Intervals();
+    }
+}

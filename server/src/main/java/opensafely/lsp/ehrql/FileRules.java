@@ -1,0 +1,97 @@
+package opensafely.lsp.ehrql;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.ehrql.EValue.Binding;
+import opensafely.lsp.ehrql.EValue.Dataset;
+import opensafely.lsp.ehrql.EValue.Measures;
+import opensafely.lsp.ehrql.EValue.Origin;
+import opensafely.lsp.python.SourceFile;
+import opensafely.lsp.workspace.StudyFolder;
+
+/**
+ * What can only be judged once the whole file has run: a definition that project.yaml runs with
+ * generate-dataset must end with a population; one run with generate-measures must define a measure. A
+ * helper module that builds part of a dataset for another file is not run itself, so it is not judged.
+ */
+final class FileRules {
+    private FileRules() {
+    }
+
+    /** How project.yaml runs a file: with generate-dataset, generate-measures, both or neither. */
+    record Use(boolean dataset, boolean measures) {
+    }
+
+    static Use use(SourceFile file, StudyFolder folder) {
+        if (file.path == null || folder == null || !folder.known()) return new Use(false, false);
+        Optional<Path> root = folder.root();
+        if (root.isEmpty()) return new Use(false, false);
+        Path yaml = root.get().resolve("project.yaml");
+        String text;
+        try {
+            text = Files.readString(yaml, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return new Use(false, false);
+        }
+        String rel;
+        try {
+            rel = root.get().toAbsolutePath().normalize().relativize(file.path.toAbsolutePath().normalize()).toString().replace('\\', '/');
+        } catch (IllegalArgumentException e) {
+            return new Use(false, false);
+        }
+        boolean dataset = false, measures = false;
+        // A run: line may be folded over several lines; look at each line naming the file and the few before it.
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (!containsPath(lines[i], rel)) continue;
+            StringBuilder ctx = new StringBuilder();
+            for (int k = Math.max(0, i - 3); k <= i; k++) ctx.append(lines[k]).append('\n');
+            String c = ctx.toString();
+            if (c.matches("(?s).*(ehrql|databuilder):\\S+\\s+generate[-_]dataset.*")) dataset = true;
+            if (c.matches("(?s).*ehrql:\\S+\\s+generate[-_]measures.*")) measures = true;
+        }
+        return new Use(dataset, measures);
+    }
+
+    private static boolean containsPath(String line, String rel) {
+        int i = line.indexOf(rel);
+        while (i >= 0) {
+            int end = i + rel.length();
+            boolean startOk = i == 0 || " \t'\"=:".indexOf(line.charAt(i - 1)) >= 0;
+            boolean endOk = end >= line.length() || " \t'\"\r".indexOf(line.charAt(end)) >= 0;
+            if (startOk && endOk) return true;
+            i = line.indexOf(rel, i + 1);
+        }
+        return false;
+    }
+
+    static void check(SourceFile file, Map<String, Binding> globals, StudyFolder folder, Findings out) {
+        Use use = use(file, folder);
+        if (use.dataset()) {
+            Binding b = globals.get("dataset");
+            if (b != null && b.value() instanceof Dataset d && d.populations == 0 && !d.populationMaybe && !d.escaped) {
+                Origin at = d.created.file() == file ? d.created : b.defined() != null && b.defined().file() == file ? b.defined() : null;
+                if (at != null) {
+                    out.report(Rule.EHRQL_MISSING_POPULATION, file, at.start(), at.end(), "This dataset never gets a population: call "
+                            + "dataset.define_population(...) with a boolean patient series, e.g. "
+                            + "practice_registrations.for_patient_on(\"2024-01-01\").exists_for_patient().");
+                }
+            }
+        }
+        if (use.measures()) {
+            Binding b = globals.get("measures");
+            if (b != null && b.value() instanceof Measures m && m.measures.isEmpty() && !m.escaped) {
+                Origin at = m.created.file() == file ? m.created : null;
+                if (at != null) {
+                    out.report(Rule.EHRQL_MEASURE_ARGUMENT, file, at.start(), at.end(), "generate-measures needs at least one measure: "
+                            + "call measures.define_measure(name=..., numerator=..., denominator=..., intervals=...).");
+                }
+            }
+        }
+    }
+}

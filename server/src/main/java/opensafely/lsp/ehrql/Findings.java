@@ -1,0 +1,60 @@
+package opensafely.lsp.ehrql;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.diagnostics.Fix;
+import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.diagnostics.Severity;
+import opensafely.lsp.python.SourceFile;
+
+/**
+ * Where the evaluator's findings go. Only findings in the document being checked are kept (imported modules
+ * are checked when they are opened themselves), and none while muted: a helper function's body evaluated
+ * for one call, or code whose findings would repeat ones already made.
+ */
+final class Findings {
+    private final SourceFile doc;
+    private final Map<String, Diagnostic> found = new LinkedHashMap<>();
+    private int muted;
+
+    Findings(SourceFile doc) {
+        this.doc = doc;
+    }
+
+    SourceFile doc() {
+        return doc;
+    }
+
+    boolean muted() {
+        return muted > 0;
+    }
+
+    void mute() {
+        muted++;
+    }
+
+    void unmute() {
+        muted--;
+    }
+
+    void report(Rule rule, SourceFile file, int start, int end, String message, Fix... fixes) {
+        report(rule, rule.defaultSeverity(), file, start, end, message, fixes);
+    }
+
+    void report(Rule rule, Severity severity, SourceFile file, int start, int end, String message, Fix... fixes) {
+        if (muted > 0 || file != doc || start < 0) return;
+        Diagnostic d = new Diagnostic(doc.range(start, Math.max(start, end)), severity, rule, message, List.of(), List.of(fixes));
+        found.putIfAbsent(rule.id() + "@" + d.range(), d);
+    }
+
+    void add(Diagnostic d) {
+        found.putIfAbsent(d.rule().id() + "@" + d.range(), d);
+    }
+
+    List<Diagnostic> diagnostics() {
+        return new ArrayList<>(found.values());
+    }
+}
