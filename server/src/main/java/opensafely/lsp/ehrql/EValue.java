@@ -136,6 +136,8 @@ sealed interface EValue {
         final Map<String, Origin> measures = new LinkedHashMap<>();
         final Map<String, EValue> defaults = new LinkedHashMap<>();
         int defaultsCalls;
+        /** define_measure calls, named or not. */
+        int calls;
         boolean escaped;
 
         Measures(Origin created) {

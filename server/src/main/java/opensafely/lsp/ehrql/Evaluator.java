@@ -46,6 +46,9 @@ final class Evaluator {
             "configure_disclosure_control");
     static final List<String> MEASURE_KEYS = List.of("name", "numerator", "denominator", "group_by", "intervals");
     static final Set<String> GROUP_RESERVED = Set.of("measure", "numerator", "denominator", "ratio", "interval_start", "interval_end");
+    /** Names a table module binds besides its tables (from its own imports); importing them works. */
+    private static final Set<String> MODULE_LEVEL_NAMES = Set.of("table", "date", "datetime", "codes", "operator", "functools", "re",
+            "table_from_file", "table_from_rows", "codelist_from_csv");
     private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Set<String> DATE_UNITS = Set.of("days", "weeks", "months", "years");
 
@@ -61,6 +64,10 @@ final class Evaluator {
     /** Measures calls whose missing arguments can only be judged at the end (after define_defaults). */
     final List<Runnable> atEnd = new ArrayList<>();
     private int conditional;
+    /** Depth of if/else branches: findings there are about code that may not run, so they are warnings. */
+    private int branches;
+    /** Attributes that code set on frame objects, by frame lineage and name. */
+    private final Map<String, EValue> extraAttributes = new HashMap<>();
     private int depth;
     /** The return values seen while a helper function is run for one call. */
     private List<EValue> returns;
@@ -89,11 +96,21 @@ final class Evaluator {
     // -------------------------------------------------------------------------------- reporting
 
     private void report(Rule rule, int start, int end, String message, Fix... fixes) {
-        out.report(rule, file, start, end, message, fixes);
+        out.report(rule, severity(rule), file, start, end, message, fixes);
     }
 
     private void report(Rule rule, Py.Node n, String message, Fix... fixes) {
-        out.report(rule, file, n.start(), n.end(), message, fixes);
+        out.report(rule, severity(rule), file, n.start(), n.end(), message, fixes);
+    }
+
+    private void reportIn(Rule rule, SourceFile f, int start, int end, String message, Fix... fixes) {
+        out.report(rule, severity(rule), f, start, end, message, fixes);
+    }
+
+    /** In an if/else branch the code may never run: what would fail there is a warning, not an error. */
+    private Severity severity(Rule rule) {
+        Severity s = rule.defaultSeverity();
+        return branches > 0 && s == Severity.ERROR ? Severity.WARNING : s;
     }
 
     private void reportSeverity(Rule rule, Severity s, int start, int end, String message) {
@@ -176,6 +193,7 @@ final class Evaluator {
                         + "Build the condition into the query with case(when(...).then(...)) or where(...).");
             }
             conditional++;
+            branches++;
             try {
                 Map<String, Binding> before = new HashMap<>(scope);
                 exec(i.body(), scope);
@@ -193,6 +211,7 @@ final class Evaluator {
                     }
                 }
             } finally {
+                branches--;
                 conditional--;
             }
         } else if (s instanceof Py.Block b) {
@@ -268,6 +287,8 @@ final class Evaluator {
                 if (tables != null) {
                     Schema.Table t = tables.get(a.name());
                     if (t != null) v = tableFrame(t);
+                    else if (EHRQL_EXPORTS.contains(a.name())) v = ehrqlName(a.name()); // table modules import these for their helpers
+                    else if (MODULE_LEVEL_NAMES.contains(a.name()) || Character.isUpperCase(a.name().charAt(0)) || a.name().startsWith("_")) v = UNKNOWN;
                     else {
                         Optional<String> dym = DidYouMean.closest(a.name(), tables.keySet());
                         report(Rule.EHRQL_UNKNOWN_TABLE, a.start(), a.end(), "'" + m + "' has no table '" + a.name() + "'."
@@ -351,6 +372,9 @@ final class Evaluator {
             EValue obj = eval(a.value(), scope);
             if (obj instanceof Dataset d) {
                 setColumn(d, a.attr(), a.attrStart(), a.end(), v, valueNode);
+            } else if (obj instanceof Frame f) {
+                // Python lets code hang its own attributes on a frame object; reading them back gives the value.
+                extraAttributes.put(f.lineage() + "." + a.attr(), v);
             }
         } else if (target instanceof Py.Seq s) {
             if (v instanceof ListLit l && l.complete() && l.items().size() == s.elements().size()) {
@@ -636,14 +660,14 @@ final class Evaluator {
         if (l.kind() != LitKind.STR || l.value() == null || l.origin() == null) return true;
         String v = (String) l.value();
         if (!ISO_DATE.matcher(v).matches()) {
-            out.report(Rule.EHRQL_INVALID_DATE, l.origin().file(), l.origin().start(), l.origin().end(),
+            reportIn(Rule.EHRQL_INVALID_DATE, l.origin().file(), l.origin().start(), l.origin().end(),
                     "Dates must be written YYYY-MM-DD (e.g. \"2024-01-31\"), not \"" + v + "\".");
             return false;
         }
         try {
             LocalDate.parse(v);
         } catch (DateTimeException ex) {
-            out.report(Rule.EHRQL_INVALID_DATE, l.origin().file(), l.origin().start(), l.origin().end(), "\"" + v + "\" is not a date that exists.");
+            reportIn(Rule.EHRQL_INVALID_DATE, l.origin().file(), l.origin().start(), l.origin().end(), "\"" + v + "\" is not a date that exists.");
             return false;
         }
         return true;
@@ -749,7 +773,7 @@ final class Evaluator {
             for (String c : recv.categories()) if (c.equalsIgnoreCase((String) l.value())) dym = Optional.of(c);
         }
         Optional<String> fix = dym;
-        out.report(Rule.EHRQL_UNKNOWN_CATEGORY, l.origin().file(), l.origin().start(), l.origin().end(), "\"" + l.value()
+        reportIn(Rule.EHRQL_UNKNOWN_CATEGORY, l.origin().file(), l.origin().start(), l.origin().end(), "\"" + l.value()
                 + "\" is not one of this column's values (" + String.join(", ", recv.categories()) + ")." + DidYouMean.suffix(dym),
                 fix.map(d -> Fix.replace("Change to \"" + d + "\"", file.range(l.origin().start(), l.origin().end()), "\"" + d + "\"")).stream().toArray(Fix[]::new));
     }
@@ -761,7 +785,7 @@ final class Evaluator {
         if (cs == null) return;
         String code = (String) l.value();
         if (cs.matches(code)) return;
-        out.report(Rule.EHRQL_INVALID_CODE, l.origin().file(), l.origin().start(), l.origin().end(), "\"" + code + "\" is not a valid "
+        reportIn(Rule.EHRQL_INVALID_CODE, l.origin().file(), l.origin().start(), l.origin().end(), "\"" + code + "\" is not a valid "
                 + cs.label() + (prefix ? " code or prefix" : " code") + " (" + system + "), so ehrQL rejects it. Check the code, and that the column's coding system is the one intended.");
     }
 
@@ -777,7 +801,7 @@ final class Evaluator {
                 else if (item instanceof Lit il && fam.equals("Str")) {
                     if (il.kind() == LitKind.STR) checkCategory(recv, il);
                 } else if (item instanceof Lit il && il.kind() == LitKind.FLOAT && fam.equals("Int")) {
-                    if (il.origin() != null) out.report(Rule.EHRQL_INT_FLOAT, il.origin().file(), il.origin().start(), il.origin().end(),
+                    if (il.origin() != null) reportIn(Rule.EHRQL_INT_FLOAT, il.origin().file(), il.origin().start(), il.origin().end(),
                             "This int series cannot be compared with the float " + il.value() + ".");
                 }
             }
@@ -794,7 +818,10 @@ final class Evaluator {
         if (arg instanceof Series s) {
             if (!s.event()) {
                 report(Rule.EHRQL_WRONG_TYPE, at, method + "() takes a list of values or an event-level series, not a patient-level series: compare with == instead.");
-            } else checkOperand(recv, s, at, method + "()");
+            } else if (s.type() != null && !s.type().equals(recv.type())) {
+                // An event series here matches any of the patient's values, from any table: only the type must agree.
+                checkOperand(recv, new Series(s.type(), false, null, null, null), at, method + "()");
+            }
             return;
         }
         if (arg instanceof Lit || arg instanceof Code || arg instanceof Frame) {
@@ -935,6 +962,11 @@ final class Evaluator {
     private EValue frameAttr(Frame f, Py.Attribute a) {
         String name = a.attr();
         Schema.Table t = f.table();
+        EValue extra = extraAttributes.get(f.lineage() + "." + name);
+        if (extra != null) return extra;
+        if (!extraAttributes.isEmpty() && !t.columns().containsKey(name) && !t.helpers().containsKey(name)) {
+            for (String k : extraAttributes.keySet()) if (k.endsWith("." + name)) return UNKNOWN;
+        }
         String type = t.columns().get(name);
         if (type != null) {
             return new Series(type, f.event(), f.event() ? t : null, f.event() ? f.lineage() : null, t.categories().get(name));
@@ -2073,6 +2105,7 @@ final class Evaluator {
                     given.forEach((k, v) -> m.defaults.put(k, v.value()));
                     return new Lit(LitKind.NONE, null, null);
                 }
+                m.calls++;
                 ArgV n = given.get("name");
                 if (n == null && !opaque) {
                     report(Rule.EHRQL_MEASURE_ARGUMENT, nameStart(c), nameEnd(c), "define_measure() needs a name, e.g. define_measure(name=\"my_measure\", ...).");
@@ -2146,10 +2179,10 @@ final class Evaluator {
                         EValue k = d.keys().get(i), gv = d.values().get(i);
                         if (k instanceof Lit kl && kl.value() instanceof String gn && kl.origin() != null) {
                             if (GROUP_RESERVED.contains(gn)) {
-                                out.report(Rule.EHRQL_MEASURE_NAME, kl.origin().file(), kl.origin().start(), kl.origin().end(), "'" + gn
+                                reportIn(Rule.EHRQL_MEASURE_NAME, kl.origin().file(), kl.origin().start(), kl.origin().end(), "'" + gn
                                         + "' is a column of the measures output already; choose another group name.");
                             } else if (!schema.columnName.matcher(gn).matches()) {
-                                out.report(Rule.EHRQL_MEASURE_NAME, kl.origin().file(), kl.origin().start(), kl.origin().end(), "'" + gn
+                                reportIn(Rule.EHRQL_MEASURE_NAME, kl.origin().file(), kl.origin().start(), kl.origin().end(), "'" + gn
                                         + "' is not a valid group name: start with a letter and use only letters, digits and underscores.");
                             }
                         }

@@ -85,7 +85,7 @@ final class FileRules {
         }
         if (use.measures()) {
             Binding b = globals.get("measures");
-            if (b != null && b.value() instanceof Measures m && m.measures.isEmpty() && !m.escaped) {
+            if (b != null && b.value() instanceof Measures m && m.calls == 0 && !m.escaped) {
                 Origin at = m.created.file() == file ? m.created : null;
                 if (at != null) {
                     out.report(Rule.EHRQL_MEASURE_ARGUMENT, file, at.start(), at.end(), "generate-measures needs at least one measure: "
