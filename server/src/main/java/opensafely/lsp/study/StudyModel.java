@@ -41,6 +41,11 @@ final class StudyModel {
     final Map<String, Variable> byName = new LinkedHashMap<>();
     /** Variables may exist that the analysis cannot see (an unexpanded **kwargs, say). */
     final boolean open;
+    /**
+     * Set while adding variables when a variable's call has arguments the evaluator could not see (an unexpanded
+     * **kwargs): they may define nested variables or the extra columns of include_date_of_match.
+     */
+    private boolean incomplete;
     final List<Value.Call> measures = new ArrayList<>();
     final Value measuresValue;
 
@@ -59,6 +64,7 @@ final class StudyModel {
         }
         this.study = found;
         boolean open = found == null || found.open();
+        this.incomplete = false;
         if (found != null) {
             Value.Kw population = null;
             for (Value.Kw k : found.keywords()) {
@@ -71,7 +77,7 @@ final class StudyModel {
             }
             if (population != null) add(population, null);
         }
-        this.open = open;
+        this.open = open || incomplete;
         Interpreter.Binding m = env.names.get("measures");
         this.measuresValue = m == null ? null : m.value();
         if (measuresValue instanceof Value.ListV l) {
@@ -81,6 +87,7 @@ final class StudyModel {
 
     private void add(Value.Kw kw, Variable parent) {
         Value v = kw.value();
+        if (v instanceof Value.Call c && c.open()) incomplete = true;
         if (v instanceof Value.Call c && !c.function().equals("StudyDefinition") && !c.function().equals("Measure")) {
             Catalog.Function fn = Catalog.get().function(c.function()).orElse(null);
             // Nested definitions (extra keywords of categorised_as & co) come first, hidden.

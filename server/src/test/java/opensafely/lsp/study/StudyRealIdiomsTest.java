@@ -214,6 +214,24 @@ class StudyRealIdiomsTest {
         assertEquals(List.of(Severity.INFORMATION, Severity.WARNING), ds.stream().map(Diagnostic::severity).toList());
     }
 
+    /** Helpers passed to satisfying as **kwargs built from a table the evaluator cannot read: names in the expression may be them. */
+    @Test
+    void expressionNamesMayBeUnseenNestedVariables() {
+        new StudyFixture(dir).study(StudyFixture.HEADER + """
+                import pandas as pd
+                products = pd.read_csv("analysis/products.csv")
+                flags = dict()
+                for name in products["name"]:
+                    flags.update({name: patients.with_tpp_vaccination_record(product_name_matches=name, returning="binary_flag")})
+                study = StudyDefinition(
+                    %s,
+                    index_date="2020-01-01",
+                    population=patients.all(),
+                    any_product=patients.satisfying("product_a OR product_b", **flags),
+                )
+                """.formatted(StudyFixture.DEFAULTS)).assertDiagnostics();
+    }
+
     // ------------------------------------------------------------------ study-unused reads project.yaml properly
 
     @Test
