@@ -22,6 +22,7 @@ import opensafely.lsp.cli.report.ReportWriter;
 import opensafely.lsp.cli.report.StepSummary;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.features.StudyLanguageService;
+import opensafely.lsp.workspace.AtomicWrite;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
 import picocli.CommandLine.Command;
@@ -123,7 +124,7 @@ public final class CheckCommand implements Callable<Integer> {
         ReportWriter writer = format.writer();
         try {
             if (output != null) {
-                AtomicOutput.write(cwd.resolve(output), out -> writer.write(report, out));
+                AtomicWrite.write(cwd.resolve(output), out -> writer.write(report, out));
             } else {
                 OutputStream out = new BufferedOutputStream(stdout != null ? stdout : System.out);
                 writer.write(report, out);

@@ -6,12 +6,15 @@ import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: `check` for CI, `lsp` (the default) for editors. See CONTRACT.md for the contract. */
+/**
+ * The command line: `check` for CI, `lsp` (the default) for editors, `codelists` as in the OpenSAFELY CLI. See
+ * CONTRACT.md for the contract.
+ */
 @Command(name = "opensafely-lsp",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Language server and checker for OpenSAFELY studies.",
-        subcommands = {CheckCommand.class, LspCommand.class})
+        subcommands = {CheckCommand.class, LspCommand.class, CodelistsCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {

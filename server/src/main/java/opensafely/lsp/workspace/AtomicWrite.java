@@ -1,4 +1,4 @@
-package opensafely.lsp.cli;
+package opensafely.lsp.workspace;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -12,18 +12,19 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * Writes a file so that readers see the old content or the new, never half of it: the content goes to a
  * temporary file in the same directory (same file system, so the rename is atomic), which then replaces
- * the target. A failed write leaves the target untouched and removes the temporary file.
+ * the target. A failed write leaves the target untouched and removes the temporary file. Every file the
+ * tool writes (a report, a codelist, the manifest) goes through here: the files are the user's.
  */
-final class AtomicOutput {
+public final class AtomicWrite {
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private AtomicOutput() {
+    private AtomicWrite() {
     }
 
-    static void write(Path target, Content content) throws IOException {
+    public static void write(Path target, Content content) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         if (Files.isDirectory(abs)) {
             throw new IOException(abs + " is a directory"); // a move would replace an empty one
@@ -48,7 +49,11 @@ final class AtomicOutput {
         }
     }
 
-    /** Temporary files are private (0600); a report is an ordinary file that CI steps and people read. */
+    public static void write(Path target, byte[] content) throws IOException {
+        write(target, out -> out.write(content));
+    }
+
+    /** Temporary files are private (0600); what we write is an ordinary file that CI steps and people read. */
     private static void readableLikeAnyOtherFile(Path p) {
         try {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
