@@ -14,6 +14,7 @@ import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.CodeActionOptions;
 import org.eclipse.lsp4j.CompletionOptions;
 import org.eclipse.lsp4j.DidChangeWatchedFilesRegistrationOptions;
+import org.eclipse.lsp4j.ExecuteCommandOptions;
 import org.eclipse.lsp4j.FileSystemWatcher;
 import org.eclipse.lsp4j.InitializeParams;
 import org.eclipse.lsp4j.InitializeResult;
@@ -67,7 +68,8 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         this.exit = exit;
         this.diagnostics = new DiagnosticsPublisher(service, documents, () -> client, log, debounce);
         this.textDocuments = new StudyTextDocumentService(service, documents, diagnostics, workers, log);
-        this.workspace = new StudyWorkspaceService(documents, diagnostics);
+        var codelists = new CodelistsCommand(() -> client, this::clientShowsProgress, diagnostics, workers, version);
+        this.workspace = new StudyWorkspaceService(documents, diagnostics, codelists);
     }
 
     @Override
@@ -135,6 +137,7 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         caps.setReferencesProvider(true);
         caps.setDocumentSymbolProvider(true);
         caps.setCodeActionProvider(new CodeActionOptions(List.of(CodeActionKind.QuickFix)));
+        caps.setExecuteCommandProvider(new ExecuteCommandOptions(StudyWorkspaceService.COMMANDS));
         // prepareProvider may only be announced to clients that said they support prepareRename.
         boolean prepare = clientCapabilities != null && clientCapabilities.getTextDocument() != null
                 && clientCapabilities.getTextDocument().getRename() != null
@@ -145,6 +148,11 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
             caps.setRenameProvider(true);
         }
         return caps;
+    }
+
+    private boolean clientShowsProgress() {
+        ClientCapabilities caps = clientCapabilities;
+        return caps != null && caps.getWindow() != null && Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress());
     }
 
     /** Asks the client to tell us about created and deleted files and changed inputs, when it lets servers ask. */

@@ -2,10 +2,15 @@ package opensafely.lsp.lsp;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import opensafely.lsp.workspace.DocumentKind;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
+import org.eclipse.lsp4j.ExecuteCommandParams;
 import org.eclipse.lsp4j.FileChangeType;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 import org.eclipse.lsp4j.services.WorkspaceService;
 
 /**
@@ -16,10 +21,22 @@ import org.eclipse.lsp4j.services.WorkspaceService;
 final class StudyWorkspaceService implements WorkspaceService {
     private final OpenDocuments documents;
     private final DiagnosticsPublisher diagnostics;
+    private final CodelistsCommand codelists;
 
-    StudyWorkspaceService(OpenDocuments documents, DiagnosticsPublisher diagnostics) {
+    StudyWorkspaceService(OpenDocuments documents, DiagnosticsPublisher diagnostics, CodelistsCommand codelists) {
         this.documents = documents;
         this.diagnostics = diagnostics;
+        this.codelists = codelists;
+    }
+
+    /** The commands editors can run (code actions and the command palette name them). */
+    static final List<String> COMMANDS = List.of(CodelistsCommand.ID);
+
+    @Override
+    public CompletableFuture<Object> executeCommand(ExecuteCommandParams params) {
+        if (CodelistsCommand.ID.equals(params.getCommand())) return codelists.execute(params.getArguments());
+        return CompletableFuture.failedFuture(new ResponseErrorException(new ResponseError(
+                ResponseErrorCode.InvalidParams, "unknown command " + params.getCommand() + "; known: " + COMMANDS, null)));
     }
 
     @Override

@@ -53,8 +53,12 @@ final class InJvmServer implements AutoCloseable {
     }
 
     InitializeResult initialize() throws Exception {
+        return initialize(new ClientCapabilities());
+    }
+
+    InitializeResult initialize(ClientCapabilities capabilities) throws Exception {
         InitializeParams params = new InitializeParams();
-        params.setCapabilities(new ClientCapabilities());
+        params.setCapabilities(capabilities);
         InitializeResult result = remote.initialize(params).get(5, TimeUnit.SECONDS);
         remote.initialized(new InitializedParams());
         return result;

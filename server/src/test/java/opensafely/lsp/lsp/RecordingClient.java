@@ -11,9 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.eclipse.lsp4j.MessageActionItem;
 import org.eclipse.lsp4j.MessageParams;
+import org.eclipse.lsp4j.ProgressParams;
 import org.eclipse.lsp4j.PublishDiagnosticsParams;
 import org.eclipse.lsp4j.RegistrationParams;
 import org.eclipse.lsp4j.ShowMessageRequestParams;
+import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
 import org.eclipse.lsp4j.services.LanguageClient;
 
 /** A language client that records what the server pushes, for tests to wait on. */
@@ -22,6 +24,9 @@ public final class RecordingClient implements LanguageClient {
     public final List<PublishDiagnosticsParams> published = new CopyOnWriteArrayList<>();
     public final List<MessageParams> logged = new CopyOnWriteArrayList<>();
     public final List<RegistrationParams> registrations = new CopyOnWriteArrayList<>();
+    /** Work-done progress: the tokens the server created and every $/progress it sent. */
+    public final List<WorkDoneProgressCreateParams> progressCreated = new CopyOnWriteArrayList<>();
+    public final List<ProgressParams> progress = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<PublishDiagnosticsParams> unread = new LinkedBlockingQueue<>();
 
     @Override
@@ -77,5 +82,16 @@ public final class RecordingClient implements LanguageClient {
     public CompletableFuture<Void> registerCapability(RegistrationParams params) {
         registrations.add(params);
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> createProgress(WorkDoneProgressCreateParams params) {
+        progressCreated.add(params);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void notifyProgress(ProgressParams params) {
+        progress.add(params);
     }
 }
