@@ -262,9 +262,9 @@ final class Evaluator {
                 List<String> candidates = new ArrayList<>(schema.modules.keySet());
                 candidates.addAll(List.of("ehrql", "ehrql.codes", "ehrql.tables"));
                 if (m.startsWith("ehrql.tables.") || m.equals("ehrql.query_language") || m.startsWith("ehrql.")) {
-                    boolean documented = m.startsWith("ehrql.tables.");
-                    if (documented) {
-                        Optional<String> dym = DidYouMean.closest(m, candidates);
+                    Optional<String> dym = DidYouMean.closest(m, candidates);
+                    // Only a near miss is surely a typo; other names may be older or internal modules.
+                    if (m.startsWith("ehrql.tables.") && dym.isPresent()) {
                         report(Rule.EHRQL_UNKNOWN_IMPORT, i.moduleStart(), i.moduleEnd(), "ehrQL has no table module '" + m
                                 + "'. Table modules: " + String.join(", ", schema.modules.keySet()) + "." + DidYouMean.suffix(dym),
                                 dym.map(d -> Fix.replace("Change to '" + d + "'", file.range(i.moduleStart(), i.moduleEnd()), d)).stream().toArray(Fix[]::new));
@@ -855,7 +855,7 @@ final class Evaluator {
 
     EValue attribute(EValue obj, Py.Attribute a, boolean called) {
         String name = a.attr();
-        if (name.isEmpty() || obj instanceof Unknown) return UNKNOWN;
+        if (name.isEmpty() || obj instanceof Unknown || name.startsWith("__")) return UNKNOWN;
         if (obj instanceof Module m) return moduleAttr(m, a);
         if (obj instanceof Frame f) return frameAttr(f, a);
         if (obj instanceof Series s) return seriesAttr(s, a);
@@ -1689,10 +1689,10 @@ final class Evaluator {
     private EValue functionCall(String name, List<ArgV> args, Py.Call c, Map<String, Binding> scope) {
         List<ArgV> pos = positional(args);
         switch (name) {
-            case "create_dataset" -> {
+            case "create_dataset", "ehrql.Dataset" -> {
                 return new Dataset(origin(c));
             }
-            case "create_measures" -> {
+            case "create_measures", "ehrql.Measures" -> {
                 return new Measures(origin(c));
             }
             case "codelist_from_csv" -> {

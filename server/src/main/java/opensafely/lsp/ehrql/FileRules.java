@@ -24,27 +24,27 @@ final class FileRules {
     }
 
     /** How project.yaml runs a file: with generate-dataset, generate-measures, both or neither. */
-    record Use(boolean dataset, boolean measures) {
+    record Use(boolean dataset, boolean measures, boolean legacy) {
     }
 
     static Use use(SourceFile file, StudyFolder folder) {
-        if (file.path == null || folder == null || !folder.known()) return new Use(false, false);
+        if (file.path == null || folder == null || !folder.known()) return new Use(false, false, false);
         Optional<Path> root = folder.root();
-        if (root.isEmpty()) return new Use(false, false);
+        if (root.isEmpty()) return new Use(false, false, false);
         Path yaml = root.get().resolve("project.yaml");
         String text;
         try {
             text = Files.readString(yaml, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
-            return new Use(false, false);
+            return new Use(false, false, false);
         }
         String rel;
         try {
             rel = root.get().toAbsolutePath().normalize().relativize(file.path.toAbsolutePath().normalize()).toString().replace('\\', '/');
         } catch (IllegalArgumentException e) {
-            return new Use(false, false);
+            return new Use(false, false, false);
         }
-        boolean dataset = false, measures = false;
+        boolean dataset = false, measures = false, legacy = false;
         // A run: line may be folded over several lines; look at each line naming the file and the few before it.
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -54,8 +54,9 @@ final class FileRules {
             String c = ctx.toString();
             if (c.matches("(?s).*(ehrql|databuilder):\\S+\\s+generate[-_]dataset.*")) dataset = true;
             if (c.matches("(?s).*ehrql:\\S+\\s+generate[-_]measures.*")) measures = true;
+            if (c.matches("(?s).*(ehrql:v0|databuilder:)\\S*\\s.*")) legacy = true;
         }
-        return new Use(dataset, measures);
+        return new Use(dataset, measures, legacy);
     }
 
     private static boolean containsPath(String line, String rel) {
