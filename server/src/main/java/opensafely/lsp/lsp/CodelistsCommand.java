@@ -30,7 +30,7 @@ import org.eclipse.lsp4j.services.LanguageClient;
  * and re-checks the study's open documents (their codelist findings depend on the files it wrote).
  */
 final class CodelistsCommand {
-    static final String ID = "opensafely.codelists.update";
+    static final String ID = opensafely.lsp.diagnostics.Fix.UPDATE_CODELISTS;
 
     /** What the command answers: whether it worked, and a sentence for the user. */
     record Outcome(boolean ok, String message) {

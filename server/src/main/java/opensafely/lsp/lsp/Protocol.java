@@ -103,7 +103,10 @@ final class Protocol {
     static CodeAction quickFix(Fix fix, String uri, List<org.eclipse.lsp4j.Diagnostic> fixes) {
         CodeAction action = new CodeAction(fix.title());
         action.setKind(CodeActionKind.QuickFix);
-        action.setEdit(workspaceEdit(uri, fix.edits()));
+        if (!fix.edits().isEmpty() || fix.command() == null) action.setEdit(workspaceEdit(uri, fix.edits()));
+        if (fix.command() != null) {
+            action.setCommand(new org.eclipse.lsp4j.Command(fix.title(), fix.command().id(), List.copyOf(fix.command().arguments())));
+        }
         if (!fixes.isEmpty()) action.setDiagnostics(fixes);
         return action;
     }

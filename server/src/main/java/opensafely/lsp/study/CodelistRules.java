@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import opensafely.lsp.codelists.CodelistDownloads;
 import opensafely.lsp.diagnostics.DidYouMean;
+import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.study.Value.Origin;
 
@@ -54,8 +56,11 @@ final class CodelistRules implements StudyRule {
             String dir = cl.path().contains("/") ? cl.path().substring(0, cl.path().lastIndexOf('/')) : "";
             String name = cl.path().substring(cl.path().lastIndexOf('/') + 1);
             Optional<String> s = DidYouMean.closest(name, ctx.folder.list(dir));
+            Optional<Fix> download = CodelistDownloads.fixFor(ctx.folder, cl.path());
             ctx.report(Rule.STUDY_CODELIST_FILE_MISSING, at, usedAt, "Codelist file '" + cl.path() + "' does not exist."
-                    + s.map(x -> " Did you mean '" + (dir.isEmpty() ? x : dir + "/" + x) + "'?").orElse(""));
+                    + s.map(x -> " Did you mean '" + (dir.isEmpty() ? x : dir + "/" + x) + "'?")
+                            .orElse(download.isPresent() ? " It is in codelists.txt: download it with `codelists update`." : ""),
+                    download.stream().toArray(Fix[]::new));
             return;
         }
         List<String> header = info.get().header();

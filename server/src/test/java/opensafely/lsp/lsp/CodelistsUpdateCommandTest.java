@@ -11,8 +11,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import opensafely.lsp.codelists.FakeOpenCodelists;
 import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.CodeActionContext;
+import org.eclipse.lsp4j.CodeActionParams;
 import org.eclipse.lsp4j.ExecuteCommandParams;
 import org.eclipse.lsp4j.MessageType;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
 import org.eclipse.lsp4j.WindowClientCapabilities;
 import org.eclipse.lsp4j.WorkDoneProgressBegin;
 import org.eclipse.lsp4j.WorkDoneProgressEnd;
@@ -87,6 +90,14 @@ class CodelistsUpdateCommandTest {
         lsp.open(uri, STUDY);
         var before = lsp.client.awaitDiagnostics(uri, 1).getDiagnostics();
         assertEquals(List.of("study-codelist-file-missing"), before.stream().map(d -> d.getCode().getLeft()).toList());
+
+        // The finding's quick fix is the download, a command with the study folder as its argument.
+        var actions = lsp.remote.getTextDocumentService().codeAction(new CodeActionParams(new TextDocumentIdentifier(uri),
+                before.get(0).getRange(), new CodeActionContext(before))).get(10, TimeUnit.SECONDS);
+        var fix = actions.get(0).getRight();
+        assertEquals("Download the codelists (codelists update)", fix.getTitle());
+        assertEquals("opensafely.codelists.update", fix.getCommand().getCommand());
+        assertEquals(study.toUri().toString(), String.valueOf(fix.getCommand().getArguments().get(0)).replace("\"", ""));
 
         Object result = lsp.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(
                 "opensafely.codelists.update", List.of(study.toUri().toString(), openCodelists.baseUrl()))).get(30, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package opensafely.lsp.cli.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.TextEdit;
@@ -60,9 +61,11 @@ public final class JsonReport implements ReportWriter {
             }
             g.writeEndArray();
         }
-        if (!d.fixes().isEmpty()) {
+        // Edits only: a fix that runs an editor command (download the codelists) means nothing in a report.
+        List<Fix> edits = d.fixes().stream().filter(f -> !f.edits().isEmpty()).toList();
+        if (!edits.isEmpty()) {
             g.writeArrayFieldStart("fixes");
-            for (Fix fix : d.fixes()) {
+            for (Fix fix : edits) {
                 g.writeStartObject();
                 g.writeStringField("title", fix.title());
                 g.writeArrayFieldStart("edits");
