@@ -1671,6 +1671,7 @@ final class Evaluator {
             report(Rule.EHRQL_WRONG_TYPE, at, at + op.length(), "This column holds several codes in one string: use contains(...) or contains_any_of(...) rather than `" + op + "`.");
             return UNKNOWN;
         }
+        if (!sameDomain(s, other, otherNode)) return UNKNOWN;
         if (other instanceof Series o && o.type() != null && s.type() != null && !o.type().equals(s.type())) {
             checkOperand(s, other, otherNode, "`" + op + "`");
             return UNKNOWN;
@@ -1731,7 +1732,7 @@ final class Evaluator {
                         report(Rule.EHRQL_INVALID_INTERVAL, at, name + "() takes a number of " + name + ", not a string"
                                 + (l.value() != null && ISO_DATE.matcher((String) l.value()).matches()
                                 ? ": for intervals starting on a date write " + name + "(12).starting_on(\"" + l.value() + "\")." : "."));
-                        return new Duration(name, null, false);
+                        return UNKNOWN;
                     }
                     if (l.kind() == LitKind.FLOAT || l.kind() == LitKind.NONE) {
                         report(Rule.EHRQL_WRONG_TYPE, at, name + "() takes a whole number (an int or an int series), not " + describe(l) + ".");
