@@ -25,7 +25,8 @@ import org.eclipse.lsp4j.services.LanguageClient;
 
 /**
  * {@code opensafely.codelists.update}: the editor's "download the codelists" action. Arguments: the URI of the
- * study folder or of any file in it, and optionally an OpenCodelists base URL. It runs the same
+ * study folder or of any file in it, and optionally an OpenCodelists base URL (else the one the client gave in
+ * its initializationOptions, else OpenCodelists itself). It runs the same
  * {@link CodelistsUpdate} as the command line, reports each download as work-done progress, shows the outcome,
  * and re-checks the study's open documents (their codelist findings depend on the files it wrote).
  */
@@ -38,14 +39,16 @@ final class CodelistsCommand {
 
     private final Supplier<LanguageClient> client;
     private final Supplier<Boolean> progressSupported;
+    private final Supplier<String> defaultBaseUrl;
     private final DiagnosticsPublisher diagnostics;
     private final ExecutorService workers;
     private final String version;
 
-    CodelistsCommand(Supplier<LanguageClient> client, Supplier<Boolean> progressSupported, DiagnosticsPublisher diagnostics,
-                     ExecutorService workers, String version) {
+    CodelistsCommand(Supplier<LanguageClient> client, Supplier<Boolean> progressSupported, Supplier<String> defaultBaseUrl,
+                     DiagnosticsPublisher diagnostics, ExecutorService workers, String version) {
         this.client = client;
         this.progressSupported = progressSupported;
+        this.defaultBaseUrl = defaultBaseUrl;
         this.diagnostics = diagnostics;
         this.workers = workers;
         this.version = version;
@@ -58,7 +61,7 @@ final class CodelistsCommand {
             return CompletableFuture.completedFuture(new Outcome(false,
                     "No study folder (a folder with project.yaml) was given, so there are no codelists to update."));
         }
-        String baseUrl = argument(arguments, 1).orElse(OpenCodelists.DEFAULT_BASE_URL);
+        String baseUrl = argument(arguments, 1).orElseGet(defaultBaseUrl);
         return CompletableFuture.supplyAsync(() -> run(root.get(), baseUrl), workers);
     }
 

@@ -1,5 +1,7 @@
 package opensafely.lsp.lsp;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntConsumer;
+import opensafely.lsp.codelists.OpenCodelists;
 import opensafely.lsp.features.LanguageService;
 import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.CodeActionKind;
@@ -58,6 +61,8 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
     private final ParentProcessWatcher parentWatcher = new ParentProcessWatcher();
     private volatile boolean shutdownRequested;
     private volatile ClientCapabilities clientCapabilities;
+    /** Where codelists are downloaded from: initializationOptions.opencodelistsUrl, for a mirror or a test server. */
+    private volatile String openCodelistsUrl = OpenCodelists.DEFAULT_BASE_URL;
 
     /**
      * @param exit called with the process exit code on `exit` (0 after shutdown, else 1) or when the
@@ -68,7 +73,7 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         this.exit = exit;
         this.diagnostics = new DiagnosticsPublisher(service, documents, () -> client, log, debounce);
         this.textDocuments = new StudyTextDocumentService(service, documents, diagnostics, workers, log);
-        var codelists = new CodelistsCommand(() -> client, this::clientShowsProgress, diagnostics, workers, version);
+        var codelists = new CodelistsCommand(() -> client, this::clientShowsProgress, () -> openCodelistsUrl, diagnostics, workers, version);
         this.workspace = new StudyWorkspaceService(documents, diagnostics, codelists);
     }
 
@@ -80,6 +85,10 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
     @Override
     public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
         clientCapabilities = params.getCapabilities();
+        if (params.getInitializationOptions() instanceof JsonObject options && options.get("opencodelistsUrl") instanceof JsonPrimitive url
+                && url.isString() && !url.getAsString().isBlank()) {
+            openCodelistsUrl = url.getAsString();
+        }
         documents.setWorkspaceRoots(workspaceRoots(params));
         if (params.getProcessId() != null) {
             parentWatcher.watch(params.getProcessId(), () -> exit.accept(1), 3000);

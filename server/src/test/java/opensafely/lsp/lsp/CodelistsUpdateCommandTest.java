@@ -75,7 +75,8 @@ class CodelistsUpdateCommandTest {
         WindowClientCapabilities window = new WindowClientCapabilities();
         window.setWorkDoneProgress(true);
         caps.setWindow(window);
-        var init = lsp.initialize(caps);
+        // As the VS Code extension does with its opensafely.opencodelists.url setting.
+        var init = lsp.initialize(caps, Map.of("opencodelistsUrl", openCodelists.baseUrl()));
         assertEquals(List.of("opensafely.codelists.update"), init.getCapabilities().getExecuteCommandProvider().getCommands());
     }
 
@@ -100,7 +101,7 @@ class CodelistsUpdateCommandTest {
         assertEquals(study.toUri().toString(), String.valueOf(fix.getCommand().getArguments().get(0)).replace("\"", ""));
 
         Object result = lsp.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(
-                "opensafely.codelists.update", List.of(study.toUri().toString(), openCodelists.baseUrl()))).get(30, TimeUnit.SECONDS);
+                "opensafely.codelists.update", fix.getCommand().getArguments())).get(30, TimeUnit.SECONDS);
         Map<?, ?> outcome = (Map<?, ?>) result;
         assertEquals(true, outcome.get("ok"), outcome.toString());
         assertEquals("code,term\nXa1,Asthma\n", Files.readString(study.resolve("codelists/opensafely-asthma-diagnosis.csv")));

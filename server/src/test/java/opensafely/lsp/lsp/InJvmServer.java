@@ -57,8 +57,13 @@ final class InJvmServer implements AutoCloseable {
     }
 
     InitializeResult initialize(ClientCapabilities capabilities) throws Exception {
+        return initialize(capabilities, null);
+    }
+
+    InitializeResult initialize(ClientCapabilities capabilities, Object initializationOptions) throws Exception {
         InitializeParams params = new InitializeParams();
         params.setCapabilities(capabilities);
+        params.setInitializationOptions(initializationOptions);
         InitializeResult result = remote.initialize(params).get(5, TimeUnit.SECONDS);
         remote.initialized(new InitializedParams());
         return result;
