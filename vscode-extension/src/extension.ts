@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
+import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
 import { CheckDiagnostic, CheckOutputError, diagnosticsByFile, parseCheckReport, studyFolderArgs, summarise } from './check';
 import { describeRejections, findJava, FoundJava, javaCandidates } from './java';
 import { nodeJavaProbe, runProcess } from './process';
@@ -19,6 +19,9 @@ interface Runtime {
 
 let session: Session | undefined;
 
+/** The server's command that downloads a study's codelists. */
+const UPDATE_CODELISTS = 'opensafely.codelists.update';
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
     const output = vscode.window.createOutputChannel('OpenSAFELY', { log: true });
     const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 0);
@@ -32,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         vscode.commands.registerCommand('opensafely.restartServer', () => s.restart()),
         vscode.commands.registerCommand('opensafely.checkWorkspace', () => s.checkWorkspace()),
         vscode.commands.registerCommand('opensafely.showVersion', () => s.showVersion()),
+        vscode.commands.registerCommand('opensafely.updateCodelists', () => s.updateCodelists()),
         vscode.commands.registerCommand('opensafely.showOutput', () => output.show()),
         vscode.workspace.onDidChangeConfiguration(e => {
             if (e.affectsConfiguration('opensafely.java')) void s.restart();
@@ -77,6 +81,9 @@ class Session {
             outputChannel: this.output,
             synchronize: {
                 fileEvents: vscode.workspace.createFileSystemWatcher('**/{project.yaml,analysis/**,codelists/**}'),
+            },
+            initializationOptions: {
+                opencodelistsUrl: vscode.workspace.getConfiguration('opensafely').get<string>('opencodelists.url'),
             },
         };
         this.output.info(`Starting ${java.executable} ${javaArgs(jvmOptions, jar).join(' ')}`);
@@ -125,6 +132,35 @@ class Session {
         void vscode.window.showInformationMessage(
             `${version} (Java ${runtime.java.version}, ${runtime.java.executable})`,
         );
+    }
+
+    /**
+     * Downloads the codelists of a study folder: the server runs `codelists update` there, shows progress and
+     * the outcome, and re-checks the study. With several study folders the user picks one.
+     */
+    async updateCodelists(): Promise<void> {
+        const client = this.client;
+        if (!client || client.state !== State.Running) {
+            void vscode.window.showErrorMessage('OpenSAFELY: the language server is not running; see the log.');
+            return;
+        }
+        const studies: string[] = [];
+        for (const folder of vscode.workspace.workspaceFolders ?? []) {
+            const projects = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/project.yaml'), '**/node_modules/**');
+            for (const p of projects) {
+                const dir = path.dirname(p.fsPath);
+                if (fs.existsSync(path.join(dir, 'codelists', 'codelists.txt'))) studies.push(dir);
+            }
+        }
+        if (studies.length === 0) {
+            void vscode.window.showInformationMessage('OpenSAFELY: no study folder here has codelists/codelists.txt.');
+            return;
+        }
+        const study = studies.length === 1 ? studies[0] : await vscode.window.showQuickPick(studies, { placeHolder: 'Study folder' });
+        if (!study) return;
+        this.output.info(`Updating the codelists of ${study}`);
+        // The server runs it, reporting progress and the outcome itself (as for the quick fix that names it).
+        await client.sendRequest(ExecuteCommandRequest.type, { command: UPDATE_CODELISTS, arguments: [vscode.Uri.file(study).toString()] });
     }
 
     async checkWorkspace(): Promise<void> {

@@ -3,6 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
+const http = require('http');
 const os = require('os');
 const path = require('path');
 const { createVscodeStub, installVscodeStub, fakeContext } = require('./support/vscode-stub.cjs');
@@ -46,7 +47,8 @@ test('without Java 17+, activation registers the commands and shows one clear me
 
         assert.deepEqual(
             calls.commands.map(c => c.id).sort(),
-            ['opensafely.checkWorkspace', 'opensafely.restartServer', 'opensafely.showOutput', 'opensafely.showVersion'],
+            ['opensafely.checkWorkspace', 'opensafely.restartServer', 'opensafely.showOutput', 'opensafely.showVersion',
+                'opensafely.updateCodelists'],
         );
         // Every registered command is also declared in package.json, so it shows in the palette.
         const declared = require(path.join(extensionDir, 'package.json')).contributes.commands.map(c => c.command).sort();
@@ -130,6 +132,57 @@ test('with Java and the jar, the server starts and the commands work against it'
     } finally {
         await ext.deactivate();
         restore();
+        fs.rmSync(installed, { recursive: true, force: true });
+        fs.rmSync(study, { recursive: true, force: true });
+    }
+});
+
+test('Download Codelists: the server runs codelists update in the study, from the configured OpenCodelists', { timeout: 60000 }, async () => {
+    const jar = path.resolve(process.env.OPENSAFELY_LSP_JAR ?? path.join(extensionDir, '..', 'server', 'target', 'opensafely-lsp.jar'));
+    assert.ok(fs.existsSync(jar), `The server jar ${jar} is not built`);
+    const installed = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-'));
+    fs.mkdirSync(path.join(installed, 'server'));
+    fs.copyFileSync(jar, path.join(installed, 'server', 'opensafely-lsp.jar'));
+    const study = fs.mkdtempSync(path.join(os.tmpdir(), 'study-'));
+    fs.writeFileSync(path.join(study, 'project.yaml'), 'version: "5.0"\nactions: {}\n');
+    fs.mkdirSync(path.join(study, 'codelists'));
+    fs.writeFileSync(path.join(study, 'codelists', 'codelists.txt'), 'opensafely/asthma-diagnosis/2020-04-15\n');
+    // OpenCodelists on loopback: one codelist.
+    const requests = [];
+    const server = http.createServer((req, res) => {
+        requests.push(req.url);
+        if (req.url === '/codelist/opensafely/asthma-diagnosis/2020-04-15/download.csv') {
+            res.writeHead(200, { 'Content-Type': 'text/csv' });
+            res.end('code,term\nXa1,Asthma\n');
+        } else {
+            res.writeHead(404, { 'Content-Type': 'text/html' });
+            res.end('not found');
+        }
+    });
+    await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${server.address().port}`;
+
+    const { vscode, calls } = createVscodeStub({ 'opensafely.opencodelists.url': url });
+    vscode.workspace.workspaceFolders = [{ uri: { fsPath: study }, name: 'study', index: 0 }];
+    vscode.workspace.findFiles = async () => [{ fsPath: path.join(study, 'project.yaml') }];
+    const { ext, restore } = loadFresh(vscode);
+    try {
+        await ext.activate(fakeContext(installed));
+        const log = () => calls.outputLines.join('\n');
+        assert.equal(calls.statusItems[0].text, '$(check) OpenSAFELY', log());
+        await calls.commands.find(c => c.id === 'opensafely.updateCodelists').fn();
+        assert.deepEqual(requests, ['/codelist/opensafely/asthma-diagnosis/2020-04-15/download.csv']);
+        assert.equal(fs.readFileSync(path.join(study, 'codelists', 'opensafely-asthma-diagnosis.csv'), 'utf8'), 'code,term\nXa1,Asthma\n');
+        assert.ok(fs.existsSync(path.join(study, 'codelists', 'codelists.json')));
+        // The server's own message, shown by the client.
+        for (let i = 0; i < 50 && !calls.infos.some(m => m.startsWith('Updated 1 codelist(s)')); i++) {
+            await new Promise(resolve => setTimeout(resolve, 100));
+        }
+        assert.ok(calls.infos.some(m => m.startsWith('Updated 1 codelist(s)')), JSON.stringify(calls.infos) + log());
+    } finally {
+        await ext.deactivate();
+        restore();
+        server.close();
         fs.rmSync(installed, { recursive: true, force: true });
         fs.rmSync(study, { recursive: true, force: true });
     }
