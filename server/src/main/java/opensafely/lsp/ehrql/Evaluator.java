@@ -297,7 +297,9 @@ final class Evaluator {
                     }
                 } else if (m.equals("ehrql")) {
                     if (EHRQL_EXPORTS.contains(a.name())) v = ehrqlName(a.name());
-                    else if (!a.name().equals("codes") && !a.name().equals("tables") && !a.name().startsWith("_")) {
+                    else if (!a.name().equals("codes") && !a.name().equals("tables") && !a.name().startsWith("_")
+                            && DidYouMean.closest(a.name(), EHRQL_EXPORTS).isPresent()) {
+                        // Only a near miss of an export is surely wrong: other names may be submodules (ehrql.query_language).
                         Optional<String> dym = DidYouMean.closest(a.name(), EHRQL_EXPORTS);
                         report(Rule.EHRQL_UNKNOWN_IMPORT, a.start(), a.end(), "ehrql does not export '" + a.name() + "'." + DidYouMean.suffix(dym),
                                 dym.map(d -> Fix.replace("Change to '" + d + "'", file.range(a.start(), a.end()), d)).stream().toArray(Fix[]::new));
