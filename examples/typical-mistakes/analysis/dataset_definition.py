@@ -41,7 +41,8 @@ asthma_events = clinical_events.where(
 ).where(clinical_events.date.is_on_or_before(INDEX_DATE))
 
 dataset.has_asthma = asthma_events.exists_for_patient()
-dataset.first_asthma_date = asthma_events.sort_by(asthma_events.date).first_for_patient().date
+dataset.first_asthma_date = asthma_events.first_for_patient().date  # MISTAKE: no sort_by, so no "first"
+dataset.asthma_date = asthma_events.date  # MISTAKE: many dates per patient; a column needs one
 dataset.asthma_events_last_year = asthma_events.where(
     asthma_events.date.is_on_or_between(ONE_YEAR_BEFORE, INDEX_DATE)
 ).count_for_patient()

@@ -1000,8 +1000,10 @@ final class Evaluator {
                     return UNKNOWN;
                 }
                 if (!f.sorted()) {
+                    String recv = file.text.substring(a.value().start(), Math.min(a.value().end(), file.text.length()));
+                    if (recv.length() > 40 || !recv.matches("[\\w.]+")) recv = t.name();
                     report(Rule.EHRQL_FIRST_WITHOUT_SORT, a.attrStart(), a.end(), name + "() needs the rows sorted first: call .sort_by(<column>) before it, e.g. "
-                            + ".sort_by(" + t.name() + "." + firstDateColumn(t) + ")." + name + "().");
+                            + recv + ".sort_by(" + recv + "." + firstDateColumn(t) + ")." + name + "().");
                 }
                 return new Method(f, name);
             }

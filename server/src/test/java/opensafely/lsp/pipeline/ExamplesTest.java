@@ -48,6 +48,19 @@ class ExamplesTest {
             new Finding("run-file-missing", 29),
             new Finding("unknown-top-level-key", 36));
 
+    /** What the checker says about the typical-mistakes dataset definition (analysis/dataset_definition.py). */
+    private static final Set<Finding> DATASET_MISTAKES = Set.of(
+            new Finding("ehrql-first-without-sort", 44),
+            new Finding("ehrql-event-level-column", 45));
+
+    /** The findings for one Python file of an example, through the same dispatcher the editor and `check` use. */
+    static List<Diagnostic> checkPython(String study, String file) throws IOException {
+        Path folder = EXAMPLES.resolve(study);
+        Path path = folder.resolve(file);
+        return new opensafely.lsp.features.StudyLanguageService().diagnostics(
+                new opensafely.lsp.workspace.Document(path, Files.readString(path), 1, StudyFolder.at(folder)));
+    }
+
     static List<Diagnostic> check(String study) throws IOException {
         Path folder = EXAMPLES.resolve(study);
         String text = Files.readString(folder.resolve("project.yaml"));
@@ -59,6 +72,26 @@ class ExamplesTest {
         List<Diagnostic> found = check("clean-study");
         assertEquals(List.of(), found.stream().map(ExamplesTest::describe).toList(),
                 "clean-study must check clean: no errors, warnings or hints");
+    }
+
+    @Test
+    void cleanStudyDefinitionsHaveNoFindingsAtAll() throws IOException {
+        for (String file : List.of("analysis/dataset_definition.py", "analysis/measure_definitions.py")) {
+            assertEquals(List.of(), checkPython("clean-study", file).stream().map(ExamplesTest::describe).toList(), file + " must check clean");
+        }
+    }
+
+    @Test
+    void typicalMistakesDatasetDefinitionReportsExactlyTheListedFindings() throws IOException {
+        Set<Finding> found = new TreeSet<>();
+        for (Diagnostic d : checkPython("typical-mistakes", "analysis/dataset_definition.py")) {
+            found.add(new Finding(d.code(), d.range().start().line() + 1));
+        }
+        assertEquals(new TreeSet<>(DATASET_MISTAKES), found);
+        String readme = Files.readString(EXAMPLES.resolve("typical-mistakes/README.md"));
+        for (Finding f : DATASET_MISTAKES) {
+            assertTrue(readme.contains("| " + f.line() + " | `" + f.code() + "` |"), "README.md of typical-mistakes should list " + f);
+        }
     }
 
     @Test
