@@ -396,12 +396,118 @@ final class Interpreter {
             }
             return Value.UNKNOWN;
         }
+        if (e instanceof Py.Compare c) return compare(f, c, env, o);
+        if (e instanceof Py.BoolOp b) {
+            // Python returns the deciding operand: `a or b` is a when a is truthy.
+            Value last = Value.UNKNOWN;
+            for (Py.Expr x : b.values()) {
+                last = eval(f, x, env);
+                Boolean t = Values.truthy(last);
+                if (t == null) return Value.UNKNOWN;
+                if (b.op().equals("or") == t) return last;
+            }
+            return last;
+        }
+        if (e instanceof Py.Not n) {
+            Boolean t = Values.truthy(eval(f, n.operand(), env));
+            return t == null ? Value.UNKNOWN : new Value.Bool(!t, o);
+        }
         if (e instanceof Py.Cond c) {
             Boolean t = Values.truthy(eval(f, c.test(), env));
             if (t == null) return Value.UNKNOWN;
             return eval(f, t ? c.then() : c.otherwise(), env);
         }
         return Value.UNKNOWN;
+    }
+
+    /** {@code a == b}, {@code x in [...]}, chained {@code a < b < c}: known only when every operand is a known literal. */
+    private Value compare(SourceFile f, Py.Compare c, Env env, Origin o) {
+        Value left = eval(f, c.operands().get(0), env);
+        for (int i = 0; i < c.ops().size(); i++) {
+            Value right = eval(f, c.operands().get(i + 1), env);
+            Boolean r = compareOp(c.ops().get(i), left, right);
+            if (r == null) return Value.UNKNOWN;
+            if (!r) return new Value.Bool(false, o);
+            left = right;
+        }
+        return new Value.Bool(true, o);
+    }
+
+    private static Boolean compareOp(String op, Value a, Value b) {
+        switch (op) {
+            case "==": return equal(a, b);
+            case "!=": {
+                Boolean eq = equal(a, b);
+                return eq == null ? null : !eq;
+            }
+            case "in", "not in": {
+                Boolean in = contains(b, a);
+                return in == null ? null : op.equals("in") == in;
+            }
+            case "is", "is not": {
+                // Identity is only clear for the singletons None, True and False.
+                Boolean same = a instanceof Value.None && b instanceof Value.None ? Boolean.TRUE
+                        : a instanceof Value.Bool x && b instanceof Value.Bool y ? x.value() == y.value()
+                        : (a instanceof Value.None || b instanceof Value.None) && Values.known(a) && Values.known(b) ? Boolean.FALSE : null;
+                return same == null ? null : op.equals("is") == same;
+            }
+            case "<", "<=", ">", ">=": {
+                Integer cmp = order(a, b);
+                if (cmp == null) return null;
+                return switch (op) {
+                    case "<" -> cmp < 0;
+                    case "<=" -> cmp <= 0;
+                    case ">" -> cmp > 0;
+                    default -> cmp >= 0;
+                };
+            }
+            default: return null;
+        }
+    }
+
+    private static Double number(Value v) {
+        if (v instanceof Value.Num n) return n.value();
+        if (v instanceof Value.Bool b) return b.value() ? 1.0 : 0.0;
+        return null;
+    }
+
+    /** Python ==, or null when either side is not fully known. */
+    private static Boolean equal(Value a, Value b) {
+        if (a instanceof Value.Str x && b instanceof Value.Str y) return x.value().equals(y.value());
+        Double x = number(a), y = number(b);
+        if (x != null && y != null) return x.doubleValue() == y.doubleValue();
+        if (a instanceof Value.ListV l && b instanceof Value.ListV m) {
+            if (!l.complete || !m.complete || l.tuple != m.tuple) return null;
+            if (l.items.size() != m.items.size()) return false;
+            for (int i = 0; i < l.items.size(); i++) {
+                Boolean e = equal(l.items.get(i), m.items.get(i));
+                if (!Boolean.TRUE.equals(e)) return e;
+            }
+            return true;
+        }
+        if (Values.known(a) && Values.known(b)) return a instanceof Value.None && b instanceof Value.None;
+        return null;
+    }
+
+    private static Boolean contains(Value container, Value x) {
+        if (container instanceof Value.Str s && x instanceof Value.Str t) return s.value().contains(t.value());
+        List<Value> items = container instanceof Value.ListV l && l.complete ? l.items
+                : container instanceof Value.DictV d && d.complete ? d.entries.stream().map(Value.Entry::key).toList() : null;
+        if (items == null) return null;
+        boolean unknown = false;
+        for (Value v : items) {
+            Boolean e = equal(v, x);
+            if (Boolean.TRUE.equals(e)) return true;
+            if (e == null) unknown = true;
+        }
+        return unknown ? null : false;
+    }
+
+    private static Integer order(Value a, Value b) {
+        Double x = number(a), y = number(b);
+        if (x != null && y != null) return Double.compare(x, y);
+        if (a instanceof Value.Str s && b instanceof Value.Str t) return Integer.signum(s.value().compareTo(t.value()));
+        return null;
     }
 
     private static void merge(Value.DictV into, Value v) {

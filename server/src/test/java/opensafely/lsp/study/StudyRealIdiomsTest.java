@@ -337,6 +337,38 @@ class StudyRealIdiomsTest {
                 + ", population=patients.all(), a=patients.registered_as_of(«start»))\n").assertDiagnostics("study-invalid-date");
     }
 
+    /** Helpers that branch on their arguments (==, in, and/or/not) are followed, so the branch taken is checked. */
+    @Test
+    void comparisonsInHelpersAreEvaluated() {
+        StudyFixture f = new StudyFixture(dir);
+        f.study(StudyFixture.HEADER + """
+                def event(kind, when):
+                    if kind in ["gp", "practice"] and not kind == "hospital":
+                        return patients.with_these_clinical_events(codelist(["X"], system="ctv3"), on_or_before=«when»)
+                    elif kind != "hospital" or when is None:
+                        return None
+                    return patients.admitted_to_hospital(with_these_diagnoses=codelist(["U071"], system="icd10"), on_or_before=when)
+
+                measures = []
+                for kind in ["gp", "hospital"]:
+                    if kind == "gp":
+                        measures.append(Measure(id=kind, numerator=kind + "_event", denominator="population", group_by=[«"regoin"»]))
+
+                study = StudyDefinition(
+                    %s,
+                    index_date="2020-01-01",
+                    population=patients.all(),
+                    gp_event=event("gp", "index_dat"),
+                    hospital_event=event("hospital", "index_date"),
+                )
+                """.formatted(StudyFixture.DEFAULTS)).assertDiagnostics("study-invalid-date", "study-measure-unknown-variable");
+        StudyAnalyzer.Analysis a = new StudyAnalyzer().compute(f.root.resolve(f.name), f.text, StudyFolder.at(f.root));
+        assertFalse(a.model().open);
+        assertEquals(List.of("with_these_clinical_events", "admitted_to_hospital", "all"),
+                a.model().variables.stream().map(v -> v.call().function()).toList());
+        assertEquals(1, a.model().measures.size());
+    }
+
     /** What an earlier action writes (output/...) is not read: on the server it is that action's fresh output. */
     @Test
     void jsonFilesUnderOutputAreNotRead() {
