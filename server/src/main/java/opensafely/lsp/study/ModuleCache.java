@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import opensafely.lsp.python.SourceFile;
@@ -65,7 +67,7 @@ final class ModuleCache implements Interpreter.Modules {
         // What earlier actions write (output/...) is not the committed file: on the server it is fresh output.
         if (rel.isEmpty() || rel.startsWith("output/") || rel.startsWith("/")) return null;
         Optional<Path> p = folder.get().resolve(rel);
-        if (p.isEmpty()) return null;
+        if (p.isEmpty() || writtenByAnAction(folder.get(), rel)) return null;
         String text;
         try {
             if (!Files.isRegularFile(p.get()) || Files.size(p.get()) > MAX_DATA) return null;
@@ -75,6 +77,59 @@ final class ModuleCache implements Interpreter.Modules {
         }
         for (Map<Path, String> c : loading.get()) c.put(p.get(), text);
         return text;
+    }
+
+    /** Outputs declared in a project.yaml, by its text (the file is re-read, the patterns parsed once per text). */
+    private record Outputs(String text, List<java.util.regex.Pattern> patterns) {
+    }
+
+    private final Map<Path, Outputs> outputs = new LinkedHashMap<>();
+
+    /**
+     * Whether an action of project.yaml declares this path (or a pattern matching it) as an output: the copy in
+     * the folder is then a local run's (or a placeholder), not what the server's study sees. True when
+     * project.yaml cannot be read, since then nobody can tell.
+     */
+    private boolean writtenByAnAction(StudyFolder folder, String rel) {
+        Optional<Path> yaml = folder.resolve("project.yaml");
+        if (yaml.isEmpty()) return true;
+        String text;
+        try {
+            text = Files.readString(yaml.get(), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+        for (Map<Path, String> c : loading.get()) c.put(yaml.get(), text);
+        Outputs o;
+        synchronized (this) {
+            o = outputs.get(yaml.get());
+        }
+        if (o == null || !o.text.equals(text)) {
+            List<java.util.regex.Pattern> patterns = new ArrayList<>();
+            for (opensafely.lsp.pipeline.Action a : new opensafely.lsp.pipeline.ProjectParser().parse(text).actions()) {
+                for (opensafely.lsp.pipeline.Output out : a.outputs()) {
+                    if (out.path() != null) patterns.add(glob(out.path()));
+                }
+            }
+            o = new Outputs(text, patterns);
+            synchronized (this) {
+                outputs.put(yaml.get(), o);
+            }
+        }
+        for (java.util.regex.Pattern pattern : o.patterns) if (pattern.matcher(rel).matches()) return true;
+        return false;
+    }
+
+    private static java.util.regex.Pattern glob(String pattern) {
+        String p = pattern.strip();
+        while (p.startsWith("./")) p = p.substring(2);
+        StringBuilder re = new StringBuilder();
+        for (char ch : p.toCharArray()) {
+            if (ch == '*') re.append(".*"); // generous: a pattern that might cover the file counts
+            else if (ch == '?') re.append('.');
+            else re.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
+        }
+        return java.util.regex.Pattern.compile(re.toString());
     }
 
     private Interpreter.Loaded loadPath(Path p) {

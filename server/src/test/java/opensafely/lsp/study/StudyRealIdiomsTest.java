@@ -369,6 +369,36 @@ class StudyRealIdiomsTest {
         assertEquals(1, a.model().measures.size());
     }
 
+    /** A config file that an action writes (an R design script, say) is that action's output on the server: not read. */
+    @Test
+    void jsonFilesThatAnActionWritesAreNotRead() {
+        StudyFixture f = new StudyFixture(dir).file("analysis/lib/dates.json", "{\"start\": \"not a date\"}\n")
+                .file("project.yaml", """
+                        version: '3.0'
+                        expectations:
+                          population_size: 100
+                        actions:
+                          design:
+                            run: r:latest analysis/design.R
+                            outputs:
+                              moderately_sensitive:
+                                dates: analysis/lib/*.json
+                          generate_cohort:
+                            run: cohortextractor:latest generate_cohort --study-definition study_definition
+                            needs: [design]
+                            outputs:
+                              highly_sensitive:
+                                cohort: output/input.csv
+                        """)
+                .file("analysis/design.R", "# writes analysis/lib/dates.json\n");
+        f.study(StudyFixture.HEADER + """
+                import json
+                with open("./analysis/lib/dates.json") as f:
+                    dates = json.load(f)
+                study = StudyDefinition(%s, population=patients.all(), a=patients.registered_as_of(dates["start"]))
+                """.formatted(StudyFixture.DEFAULTS)).assertDiagnostics();
+    }
+
     /** What an earlier action writes (output/...) is not read: on the server it is that action's fresh output. */
     @Test
     void jsonFilesUnderOutputAreNotRead() {
