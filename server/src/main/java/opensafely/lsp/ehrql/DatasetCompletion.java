@@ -22,14 +22,28 @@ final class DatasetCompletion {
     private static final Pattern FROM_MODULE = Pattern.compile("^\\s*from\\s+(ehrql[\\w.]*)$");
     private static final Pattern DOT = Pattern.compile("\\.(\\w*)$");
     private static final Pattern WORD = Pattern.compile("(\\w*)$");
+    private static final Pattern CSV_PATH = Pattern.compile("codelist_from_csv\\(\\s*(?:filename\\s*=\\s*)?[\"']([^\"']*)$");
+    private static final Pattern OPEN_IMPORT = Pattern.compile("(?s)\\bfrom\\s+([\\w.]+)\\s+import\\s*\\(([^)]*)$");
 
     List<Completion> complete(Analysis a, Document doc, Position pos) {
         String text = doc.text();
         int offset = a.file().lines.offset(pos);
         String before = text.substring(a.file().lines.lineStart(pos.line()), offset);
         List<Completion> out = new ArrayList<>();
+        Matcher path = CSV_PATH.matcher(before);
+        if (path.find()) {
+            csvPaths(doc, path.group(1), offset, a, out);
+            return out;
+        }
         if (inStringOrComment(before)) return out;
         Schema schema = Schema.get();
+        String open = openImport(text, offset);
+        if (open != null) {
+            Matcher w = WORD.matcher(before);
+            String word = w.find() ? w.group(1) : "";
+            importNames(open, a.file().range(offset - word.length(), offset), out);
+            return out;
+        }
         Matcher m = FROM_IMPORT.matcher(before);
         if (m.find()) {
             Range replace = a.file().range(offset - m.group(2).length(), offset);
@@ -71,6 +85,28 @@ final class DatasetCompletion {
                     (v instanceof Unknown ? "9" : "1") + e.getKey()));
         }
         return out;
+    }
+
+    /** The module of a parenthesised {@code from M import (...} the cursor is inside, or null. */
+    private static String openImport(String text, int offset) {
+        int from = text.lastIndexOf("from ", offset);
+        if (from < 0 || offset - from > 4000) return null;
+        Matcher m = OPEN_IMPORT.matcher(text.substring(from, offset));
+        return m.find() && m.start() == 0 ? m.group(1) : null;
+    }
+
+    /** Paths of CSV files (and folders) while typing the first argument of codelist_from_csv. */
+    private void csvPaths(Document doc, String typed, int offset, Analysis a, List<Completion> out) {
+        int slash = typed.lastIndexOf('/');
+        String dir = slash < 0 ? "" : typed.substring(0, slash + 1);
+        Range replace = a.file().range(offset - (typed.length() - dir.length()), offset);
+        for (String name : doc.folder().list(dir.isEmpty() ? "" : dir.substring(0, dir.length() - 1))) {
+            boolean folder = name.endsWith("/");
+            if (!folder && !(name.endsWith(".csv") || name.endsWith(".csv.gz"))) continue;
+            if (dir.isEmpty() && !folder) continue;
+            out.add(new Completion(name, folder ? Completion.Kind.FOLDER : Completion.Kind.FILE, dir + name, null, name, false, replace,
+                    (folder ? "1" : "0") + name));
+        }
     }
 
     private static boolean inStringOrComment(String before) {

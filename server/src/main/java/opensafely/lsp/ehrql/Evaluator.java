@@ -546,7 +546,8 @@ final class Evaluator {
         }
         if (e instanceof Py.BoolOp b) {
             List<EValue> vs = b.values().stream().map(x -> eval(x, scope)).toList();
-            if (vs.stream().anyMatch(v -> v instanceof Series)) {
+            // Python asks every operand but the last for its truth value (the last is returned as it is).
+            if (vs.subList(0, vs.size() - 1).stream().anyMatch(v -> v instanceof Series)) {
                 String repl = b.op().equals("and") ? "&" : "|";
                 report(Rule.EHRQL_PYTHON_BOOLEAN, b.opStart(), b.opStart() + b.op().length(), "Python's `" + b.op()
                         + "` cannot be used with ehrQL series: use `" + repl + "`, with parentheses around each comparison.",

@@ -141,6 +141,11 @@ class EhrqlRulesTest {
     }
 
     @Test
+    void aSeriesAsTheLastOperandOfOrIsOnlyReturned() {
+        fx(datasetWith("import sys\nchosen = (sys.argv[1:] and None) or patients.exists_for_patient()\ndataset.x = chosen\n")).assertDiagnostics();
+    }
+
+    @Test
     void operatorPrecedence() {
         fx(datasetWith("dataset.mf = case(when(patients.sex == \"male\" «|» patients.sex == \"female\").then(1), otherwise=0)\n"))
                 .assertDiagnostics("ehrql-operator-precedence");

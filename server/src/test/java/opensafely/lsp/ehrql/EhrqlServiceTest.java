@@ -70,6 +70,15 @@ class EhrqlServiceTest {
     }
 
     @Test
+    void tablesInAParenthesisedImportAndCodelistPaths() {
+        List<String> got = labels("from ehrql.tables.tpp import (\n    patients,\n    clin‸\n)\n");
+        assertTrue(got.contains("clinical_events"), got.toString());
+        assertTrue(labels(datasetWith("c = codelist_from_csv(\"‸")).contains("codelists/"));
+        List<String> csvs = labels(datasetWith("c = codelist_from_csv(\"codelists/‸"));
+        assertTrue(csvs.containsAll(List.of("asthma-snomed.csv", "asthma-ctv3.csv")), csvs.toString());
+    }
+
+    @Test
     void columnsAndMethodsOfATableWithTypes() {
         List<Completion> got = completions(datasetWith("dataset.x = clinical_events.‸\n"));
         Completion date = got.stream().filter(c -> c.label().equals("date")).findFirst().orElseThrow();
