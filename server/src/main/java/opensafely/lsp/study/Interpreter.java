@@ -580,7 +580,8 @@ final class Interpreter {
     }
 
     /** The elements of an iterable whose contents are fully known, else null. */
-    private static List<Value> iterate(Value v) {
+    private List<Value> iterate(Value v) {
+        if (v instanceof Value.Codelist cl) return codes(cl, 0);
         if (v instanceof Value.ListV l && l.complete && l.items.size() <= MAX_ITEMS) return l.items;
         if (v instanceof Value.DictV d && d.complete) return d.entries.stream().map(Value.Entry::key).toList();
         if (v instanceof Value.Str s && s.value().length() <= MAX_ITEMS) {
@@ -589,6 +590,65 @@ final class Interpreter {
             return out;
         }
         return null;
+    }
+
+    /**
+     * The elements of a codelist, as iterating it in Python gives them: code strings, or (code, category) tuples.
+     * A CSV codelist is read from the study folder (stripped codes, blank ones skipped, duplicates kept); a
+     * combined one joins its parts keeping the first of each code. Null when anything is not known.
+     */
+    private List<Value> codes(Value.Codelist cl, int nesting) {
+        if (nesting > 8) return null;
+        switch (cl.kind()) {
+            case "literal" -> {
+                return cl.parts();
+            }
+            case "combined" -> {
+                if (cl.parts() == null) return null;
+                List<Value> out = new ArrayList<>();
+                Set<String> seen = new java.util.HashSet<>();
+                for (Value part : cl.parts()) {
+                    List<Value> codes = part instanceof Value.Codelist p ? codes(p, nesting + 1) : null;
+                    if (codes == null) return null;
+                    for (Value code : codes) {
+                        Value key = code instanceof Value.ListV t && t.tuple && !t.items.isEmpty() ? t.items.get(0) : code;
+                        if (!(key instanceof Value.Str k)) return null;
+                        if (seen.add(k.value())) out.add(code);
+                    }
+                }
+                return out.size() <= MAX_ITEMS ? out : null;
+            }
+            case "csv" -> {
+                if (cl.path() == null || cl.column() == null || cl.origin() == null) return null;
+                boolean categorised = Boolean.TRUE.equals(cl.categorised());
+                if (categorised && cl.categoryColumn() == null) return null;
+                String text = modules.readData(cl.origin().file(), cl.path());
+                if (text == null) return null;
+                String[] lines = text.split("\r?\n");
+                if (lines.length == 0) return null;
+                String first = lines[0].startsWith("\uFEFF") ? lines[0].substring(1) : lines[0];
+                List<String> header = CodelistFiles.splitCsv(first);
+                int col = header.indexOf(cl.column());
+                int cat = categorised ? header.indexOf(cl.categoryColumn()) : -1;
+                if (col < 0 || categorised && cat < 0) return null;
+                List<Value> out = new ArrayList<>();
+                for (int i = 1; i < lines.length; i++) {
+                    if (lines[i].isEmpty()) continue;
+                    if (lines[i].chars().filter(ch -> ch == '"').count() % 2 != 0) return null; // a quoted line break
+                    List<String> row = CodelistFiles.splitCsv(lines[i]);
+                    if (row.size() != header.size()) return null;
+                    String code = row.get(col).strip();
+                    if (code.isEmpty()) continue;
+                    Value.Str c = new Value.Str(code, -1, cl.origin());
+                    out.add(categorised ? new Value.ListV(List.of(c, new Value.Str(row.get(cat).strip(), -1, cl.origin())), true, cl.origin()) : c);
+                    if (out.size() > MAX_ITEMS) return null;
+                }
+                return out;
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     private Value comprehension(SourceFile f, Py.Comp c, Env outer) {
@@ -757,7 +817,7 @@ final class Interpreter {
                     categorised = !l.items.isEmpty() && l.items.get(0) instanceof Value.ListV;
                 }
                 return new Value.Codelist("literal", strOf(system), originOf(system), null, null, null, null, null, null,
-                        categorised, count, o);
+                        categorised, count, o, codes instanceof Value.ListV l && l.complete ? List.copyOf(l.items) : null);
             }
             case "combine_codelists" -> {
                 String system = null;
@@ -768,7 +828,9 @@ final class Interpreter {
                         if (categorised == null) categorised = cl.categorised();
                     }
                 }
-                return new Value.Codelist("combined", system, null, null, null, null, null, null, null, categorised, null, o);
+                boolean all = !a.open() && a.positional().stream().allMatch(v -> v instanceof Value.Codelist);
+                return new Value.Codelist("combined", system, null, null, null, null, null, null, null, categorised, null, o,
+                        all ? List.copyOf(a.positional()) : null);
             }
             case "filter_codes_by_category" -> {
                 Value src = argAt(a, 0, "codes");

@@ -152,7 +152,17 @@ interface Value {
      */
     record Codelist(String kind, String system, Origin systemOrigin, String path, Origin pathOrigin, String column,
                     Origin columnOrigin, String categoryColumn, Origin categoryColumnOrigin, Boolean categorised,
-                    Integer codeCount, Origin origin) implements Value {
+                    Integer codeCount, Origin origin, List<Value> parts) implements Value {
+        /**
+         * {@code parts}: what iterating it is made of, when known without reading a file: the codes of a literal
+         * codelist, the codelists a combine_codelists joined. Null otherwise.
+         */
+        Codelist(String kind, String system, Origin systemOrigin, String path, Origin pathOrigin, String column,
+                 Origin columnOrigin, String categoryColumn, Origin categoryColumnOrigin, Boolean categorised,
+                 Integer codeCount, Origin origin) {
+            this(kind, system, systemOrigin, path, pathOrigin, column, columnOrigin, categoryColumn, categoryColumnOrigin, categorised,
+                    codeCount, origin, null);
+        }
     }
 
     /** A function defined in Python, closed over the module it was defined in. */

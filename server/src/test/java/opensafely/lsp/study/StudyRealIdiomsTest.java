@@ -399,6 +399,52 @@ class StudyRealIdiomsTest {
                 """.formatted(StudyFixture.DEFAULTS)).assertDiagnostics();
     }
 
+    /** One variable per code of a codelist: iterating a codelist reads its CSV (and joins combined ones). */
+    @Test
+    void loopsOverTheCodesOfACodelist() {
+        StudyFixture f = new StudyFixture(dir)
+                .file("codelists/first.csv", "code,term\nA1 ,first\n,blank\nB2,second\n")
+                .file("codelists/second.csv", "snomed_id,term\nB2,again\nC3,third\n")
+                .file("analysis/codelists.py", """
+                        from cohortextractor import codelist_from_csv, combine_codelists
+                        first = codelist_from_csv("codelists/first.csv", system="snomed", column="code")
+                        second = codelist_from_csv("codelists/second.csv", system="snomed", column="snomed_id")
+                        both = combine_codelists(first, second)
+                        """);
+        f.study(StudyFixture.HEADER + """
+                from codelists import both
+
+                def one_per_code(codes):
+                    variables = {}
+                    for code in codes:
+                        variables.update({f"code_{code}": patients.with_these_clinical_events(
+                            codelist([code], system="snomed"), on_or_after="index_date")})
+                    return variables
+
+                study = StudyDefinition(
+                    %s,
+                    index_date="2020-01-01",
+                    population=patients.all(),
+                    **one_per_code(both),
+                    any_code=patients.satisfying("code_A1 OR code_B2 OR code_C3 OR «code_D4»"),
+                )
+                """.formatted(StudyFixture.DEFAULTS)).assertDiagnostics("study-expression-unknown-variable");
+        StudyAnalyzer.Analysis a = new StudyAnalyzer().compute(f.root.resolve(f.name), f.text, StudyFolder.at(f.root));
+        assertEquals(List.of("code_A1", "code_B2", "code_C3", "any_code", "population"),
+                a.model().variables.stream().map(StudyModel.Variable::name).toList());
+    }
+
+    /** A codelist CSV that cannot be read leaves the loop, and so the variables, unknown: only the missing file is reported. */
+    @Test
+    void loopsOverAMissingCodelistAreUnknown() {
+        new StudyFixture(dir).study(StudyFixture.HEADER + """
+                codes = codelist_from_csv(«"codelists/missing.csv"», system="snomed", column="code")
+                variables = {f"code_{c}": patients.with_these_clinical_events(codelist([c], system="snomed")) for c in codes}
+                study = StudyDefinition(%s, population=patients.all(), **variables,
+                    any_code=patients.satisfying("code_A1 OR code_Z9"))
+                """.formatted(StudyFixture.DEFAULTS)).assertDiagnostics("study-codelist-file-missing");
+    }
+
     /** What an earlier action writes (output/...) is not read: on the server it is that action's fresh output. */
     @Test
     void jsonFilesUnderOutputAreNotRead() {
