@@ -52,6 +52,11 @@ public final class LineIndex {
         return text;
     }
 
+    /** Whether every character is in the Basic Multilingual Plane, so code points and UTF-16 units agree. */
+    public boolean bmpOnly() {
+        return astralStarts.length == 0;
+    }
+
     public int lineCount() {
         return lineStarts.length;
     }

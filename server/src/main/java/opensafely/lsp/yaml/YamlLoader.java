@@ -49,6 +49,11 @@ public final class YamlLoader {
             .setUseMarks(true)
             .build();
 
+    /** YAML 1.1 timestamps as ruamel reads them; the regex runs only on what starts like a date. */
+    private static boolean looksLikeTimestamp(String v) {
+        return v.length() >= 8 && Character.isDigit(v.charAt(0)) && v.charAt(4) == '-' && TIMESTAMP.matcher(v).matches();
+    }
+
     public YamlDocument load(String text) {
         LineIndex lines = new LineIndex(text);
         List<Diagnostic> problems = new ArrayList<>();
@@ -160,16 +165,19 @@ public final class YamlLoader {
         }
 
         YamlNode convert(Node node, int depth) {
-            YamlNode cached = done.get(node);
+            // Only an anchored node can be reached twice (through an alias), so only those need the
+            // identity maps; the rest, nearly every node of a real file, skip the hashing.
+            boolean anchored = node.getAnchor().isPresent();
+            YamlNode cached = anchored ? done.get(node) : null;
             if (cached != null) {
                 return cached;
             }
             Range range = range(node);
-            if (inProgress.containsKey(node) || depth > MAX_DEPTH) {
+            if ((anchored && inProgress.containsKey(node)) || depth > MAX_DEPTH) {
                 // A recursive alias: keep the analysis finite.
                 return new YamlScalar("", YamlScalar.Type.NULL, true, range);
             }
-            inProgress.put(node, Boolean.TRUE);
+            if (anchored) inProgress.put(node, Boolean.TRUE);
             YamlNode result;
             if (node instanceof ScalarNode s) {
                 result = scalar(s, range);
@@ -184,8 +192,10 @@ public final class YamlLoader {
             } else {
                 result = mapping((MappingNode) node, range, depth);
             }
-            inProgress.remove(node);
-            done.put(node, result);
+            if (anchored) {
+                inProgress.remove(node);
+                done.put(node, result);
+            }
             return result;
         }
 
@@ -269,8 +279,7 @@ public final class YamlLoader {
             } else if (tag.equals(Tag.FLOAT)) {
                 type = YamlScalar.Type.FLOAT;
             } else if (tag.equals(Tag.STR)) {
-                type = plain && TIMESTAMP.matcher(s.getValue()).matches()
-                        ? YamlScalar.Type.TIMESTAMP : YamlScalar.Type.STRING;
+                type = plain && looksLikeTimestamp(s.getValue()) ? YamlScalar.Type.TIMESTAMP : YamlScalar.Type.STRING;
             } else if (tag.getValue().equals("tag:yaml.org,2002:timestamp")) {
                 type = YamlScalar.Type.TIMESTAMP;
             } else {
@@ -280,19 +289,29 @@ public final class YamlLoader {
         }
 
         private Range range(Node node) {
-            Position start = node.getStartMark().map(m -> lines.positionOfCodePoint(m.getIndex())).orElse(new Position(0, 0));
-            Position end = node.getEndMark().map(m -> lines.positionOfCodePoint(m.getIndex())).orElse(start);
-            if (node instanceof ScalarNode) {
-                end = trimTrailing(start, end);
+            Optional<Mark> startMark = node.getStartMark();
+            Optional<Mark> endMark = node.getEndMark();
+            Position start = startMark.map(this::position).orElse(new Position(0, 0));
+            if (endMark.isEmpty()) return new Range(start, start);
+            Position end = position(endMark.get());
+            if (node instanceof ScalarNode && startMark.isPresent()) {
+                end = trimTrailing(lines.utf16Offset(startMark.get().getIndex()), lines.utf16Offset(endMark.get().getIndex()), end);
             }
             return new Range(start, end);
         }
 
+        /**
+         * A mark's line and column are code points on that line; without characters outside the BMP they are
+         * the UTF-16 position already, which spares a search per node.
+         */
+        private Position position(Mark m) {
+            return lines.bmpOnly() ? new Position(m.getLine(), m.getColumn()) : lines.positionOfCodePoint(m.getIndex());
+        }
+
         /** Block scalars end after their line breaks; a diagnostic reads better on the text itself. */
-        private Position trimTrailing(Position start, Position end) {
-            int s = lines.offset(start);
-            int e = lines.offset(end);
+        private Position trimTrailing(int s, int e, Position end) {
             String text = lines.text();
+            if (e <= s || e > text.length() || !Character.isWhitespace(text.charAt(e - 1))) return end;
             while (e > s && Character.isWhitespace(text.charAt(e - 1))) {
                 e--;
             }
