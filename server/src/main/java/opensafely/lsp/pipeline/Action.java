@@ -14,8 +14,30 @@ import opensafely.lsp.yaml.YamlSequence;
  *
  * @param body the action's mapping, or null when the value is not a mapping
  * @param run the parsed run command, when {@code run} is a string
+ * @param needs the needs entries, when {@code needs} is a list
+ * @param outputs every output, levels in the fixed order highly, moderately, minimally, then file order
  */
-public record Action(String name, YamlNode nameNode, YamlNode value, YamlMapping body, RunCommand run) {
+public record Action(String name, YamlNode nameNode, YamlNode value, YamlMapping body, RunCommand run,
+                     List<NeedsEntry> needs, List<Output> outputs) {
+
+    /** An action from its nodes. The needs and outputs are derived once: nearly every rule reads them. */
+    public static Action of(String name, YamlNode nameNode, YamlNode value, YamlMapping body, RunCommand run) {
+        List<NeedsEntry> needs = new ArrayList<>();
+        List<Output> outputs = new ArrayList<>();
+        if (body != null) {
+            if (body.get("needs").orElse(null) instanceof YamlSequence seq) {
+                for (YamlNode item : seq.items()) needs.add(new NeedsEntry(item));
+            }
+            if (body.get("outputs").orElse(null) instanceof YamlMapping levels) {
+                for (PrivacyLevel level : PrivacyLevel.values()) {
+                    if (levels.get(level.key()).orElse(null) instanceof YamlMapping m) {
+                        for (YamlMapping.Entry e : m.entries()) outputs.add(new Output(level, e.keyText(), e.key(), e.value()));
+                    }
+                }
+            }
+        }
+        return new Action(name, nameNode, value, body, run, List.copyOf(needs), List.copyOf(outputs));
+    }
 
     public Optional<YamlMapping.Entry> entry(String key) {
         return body == null ? Optional.empty() : body.entry(key);
@@ -27,15 +49,6 @@ public record Action(String name, YamlNode nameNode, YamlNode value, YamlMapping
 
     public Optional<RunCommand> runCommand() {
         return Optional.ofNullable(run);
-    }
-
-    /** The needs entries, when {@code needs} is a list. */
-    public List<NeedsEntry> needs() {
-        List<NeedsEntry> out = new ArrayList<>();
-        if (get("needs").orElse(null) instanceof YamlSequence seq) {
-            for (YamlNode item : seq.items()) out.add(new NeedsEntry(item));
-        }
-        return out;
     }
 
     /** The names of the actions this one needs (string entries only). */
@@ -54,19 +67,6 @@ public record Action(String name, YamlNode nameNode, YamlNode value, YamlMapping
             return Optional.of(m);
         }
         return Optional.empty();
-    }
-
-    /** Every output, levels in the fixed order highly, moderately, minimally, then file order. */
-    public List<Output> outputs() {
-        List<Output> out = new ArrayList<>();
-        for (PrivacyLevel level : PrivacyLevel.values()) {
-            level(level).ifPresent(m -> {
-                for (YamlMapping.Entry e : m.entries()) {
-                    out.add(new Output(level, e.keyText(), e.key(), e.value()));
-                }
-            });
-        }
-        return out;
     }
 
     public boolean nameIsString() {

@@ -48,7 +48,7 @@ public final class ProjectParser {
         if (body != null && body.get("run").orElse(null) instanceof YamlScalar s && s.isString()) {
             run = runCommand(yaml, s);
         }
-        return new Action(e.keyText(), e.key(), e.value(), body, run);
+        return Action.of(e.keyText(), e.key(), e.value(), body, run);
     }
 
     static RunCommand runCommand(YamlDocument yaml, YamlScalar s) {

@@ -1,8 +1,10 @@
 package opensafely.lsp.pipeline;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import opensafely.lsp.diagnostics.DidYouMean;
 import opensafely.lsp.diagnostics.Diagnostic;
@@ -17,18 +19,34 @@ final class RunFileRules implements PipelineRule {
     @Override
     public void check(Project project, RuleContext ctx) {
         if (!ctx.folder().known()) return;
-        List<Pattern> produced = new ArrayList<>();
-        for (Action a : project.actions()) {
-            for (Output o : a.outputs()) {
-                if (o.path() != null) produced.add(glob(o.path()));
-            }
-        }
+        Produced produced = null;
         for (Action action : project.actions()) {
             for (ScriptReference ref : ScriptReference.of(action.run())) {
                 if (ctx.folder().isFile(ref.path())) continue;
-                if (produced.stream().anyMatch(p -> p.matcher(ref.path()).matches())) continue;
+                if (produced == null) produced = new Produced(project); // only once a file is missing
+                if (produced.matches(ref.path())) continue;
                 report(ctx, action, ref);
             }
+        }
+    }
+
+    /** The paths the project's actions write: plain paths in a set, globs as patterns. */
+    private static final class Produced {
+        private final Set<String> paths = new HashSet<>();
+        private final List<Pattern> globs = new ArrayList<>();
+
+        Produced(Project project) {
+            for (Action a : project.actions()) {
+                for (Output o : a.outputs()) {
+                    if (o.path() == null) continue;
+                    if (o.path().contains("*")) globs.add(glob(o.path()));
+                    else paths.add(o.path());
+                }
+            }
+        }
+
+        boolean matches(String path) {
+            return paths.contains(path) || globs.stream().anyMatch(p -> p.matcher(path).matches());
         }
     }
 
