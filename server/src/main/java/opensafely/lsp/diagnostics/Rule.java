@@ -290,6 +290,8 @@ public enum Rule {
             "The codes in the CSV do not match the code system of the column they are compared with (a CTV3 codelist against snomedct_code, say); ehrQL fails when it converts them. Use the codelist for this column's system."),
     EHRQL_UNKNOWN_CATEGORY("ehrql-unknown-category", WARNING, "Value is not one of the column's categories",
             "The column only ever holds the listed categories, so this comparison is never true. Check the spelling and case."),
+    EHRQL_PERMISSION("ehrql-permission", INFORMATION, "Restricted table",
+            "The table needs a permission: the project must have it on the server, and local runs on dummy data need `claim_permissions(\"<name>\")` in the definition."),
     ;
 
     private static final Map<String, Rule> BY_ID =

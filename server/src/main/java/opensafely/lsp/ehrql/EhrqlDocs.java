@@ -43,6 +43,8 @@ final class EhrqlDocs {
         StringBuilder b = new StringBuilder("**").append(t.name()).append(".").append(column).append("**: `").append(Evaluator.typeName(s)).append("`\n\n");
         b.append(event ? "Many values per patient" : "One value per patient").append(": a ").append(valueType(type)).append(" column of the ")
                 .append(t.name()).append(" table (`").append(t.module()).append("`).");
+        List<String> notes = t.notes().get(column);
+        if (notes != null) b.append(" Values are ").append(String.join("; ", notes)).append(".");
         List<String> cats = t.categories().get(column);
         if (cats != null) b.append("\n\nValues: ").append(String.join(", ", cats.stream().map(c -> "`" + c + "`").toList()));
         if (!t.docsUrl().isEmpty()) b.append("\n\n[Reference](").append(t.docsUrl()).append(".").append(column).append(")");

@@ -66,6 +66,8 @@ final class Evaluator {
     private int conditional;
     /** Depth of if/else branches: findings there are about code that may not run, so they are warnings. */
     private int branches;
+    /** Restricted tables imported by this file: the table and the import alias. */
+    private final List<Object[]> restricted = new ArrayList<>();
     /** Attributes that code set on frame objects, by frame lineage and name. */
     private final Map<String, EValue> extraAttributes = new HashMap<>();
     private int depth;
@@ -83,6 +85,7 @@ final class Evaluator {
 
     Map<String, Binding> run() {
         exec(file.module.body(), globals);
+        atEnd.add(this::permissions);
         for (Runnable r : atEnd) {
             try {
                 r.run();
@@ -91,6 +94,23 @@ final class Evaluator {
             }
         }
         return globals;
+    }
+
+    /** Restricted tables need a permission; for local runs on dummy data it must be claimed. */
+    private void permissions() {
+        if (out.claimsUnknown || restricted.isEmpty() || file != out.doc()) return;
+        // Only for a definition that project.yaml runs, and tables it uses beyond importing them.
+        FileRules.Use use = FileRules.use(file, folder);
+        if (!use.dataset() && !use.measures()) return;
+        for (Object[] r : restricted) {
+            Schema.Table t = (Schema.Table) r[0];
+            Py.Alias a = (Py.Alias) r[1];
+            if (out.claimed.contains(t.permission())) continue;
+            if (!Pattern.compile("\\b" + Pattern.quote(a.bound()) + "\\b").matcher(file.text.substring(Math.min(file.text.length(), a.end()))).find()) continue;
+            out.report(Rule.EHRQL_PERMISSION, file, a.start(), a.end(), "'" + t.name() + "' is a restricted table: the project needs the '"
+                    + t.permission() + "' permission on the server, and a local run on dummy data stops with a permission error unless the definition calls "
+                    + "claim_permissions(\"" + t.permission() + "\") (from ehrql).");
+        }
     }
 
     // -------------------------------------------------------------------------------- reporting
@@ -286,8 +306,10 @@ final class Evaluator {
                 EValue v = UNKNOWN;
                 if (tables != null) {
                     Schema.Table t = tables.get(a.name());
-                    if (t != null) v = tableFrame(t);
-                    else if (EHRQL_EXPORTS.contains(a.name())) v = ehrqlName(a.name()); // table modules import these for their helpers
+                    if (t != null) {
+                        v = tableFrame(t);
+                        if (t.permission() != null) restricted.add(new Object[] {t, a});
+                    } else if (EHRQL_EXPORTS.contains(a.name())) v = ehrqlName(a.name()); // table modules import these for their helpers
                     else if (MODULE_LEVEL_NAMES.contains(a.name()) || Character.isUpperCase(a.name().charAt(0)) || a.name().startsWith("_")) v = UNKNOWN;
                     else {
                         Optional<String> dym = DidYouMean.closest(a.name(), tables.keySet());
@@ -1763,7 +1785,14 @@ final class Evaluator {
             case "date.today", "date.fromisoformat" -> {
                 return new Lit(LitKind.DATE, null, origin(c));
             }
-            case "claim_permissions", "show", "builtin.print" -> {
+            case "claim_permissions" -> {
+                for (ArgV a : args) {
+                    if (a.arg().kind() == Py.ArgKind.POSITIONAL && a.value() instanceof Lit l && l.value() instanceof String p) out.claimed.add(p);
+                    else out.claimsUnknown = true;
+                }
+                return new Lit(LitKind.NONE, null, origin(c));
+            }
+            case "show", "builtin.print" -> {
                 return new Lit(LitKind.NONE, null, origin(c));
             }
             case "builtin.abs" -> {

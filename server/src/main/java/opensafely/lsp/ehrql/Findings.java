@@ -19,6 +19,10 @@ final class Findings {
     private final SourceFile doc;
     private final Map<String, Diagnostic> found = new LinkedHashMap<>();
     private int muted;
+    /** Permissions claimed with claim_permissions(...) anywhere in the analysis (this file or a module it imports). */
+    final java.util.Set<String> claimed = new java.util.HashSet<>();
+    /** claim_permissions was called with something other than literal names. */
+    boolean claimsUnknown;
 
     Findings(SourceFile doc) {
         this.doc = doc;

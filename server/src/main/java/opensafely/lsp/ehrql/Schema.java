@@ -27,7 +27,7 @@ final class Schema {
 
     record Table(String qualified, String name, String module, boolean event, String summary, String docsUrl,
                  String permission, Map<String, String> columns, Map<String, List<String>> categories,
-                 Map<String, Helper> helpers) {
+                 Map<String, Helper> helpers, Map<String, List<String>> notes) {
         /** "tpp", "core", "raw.tpp"... */
         String schema() {
             return module.substring("ehrql.tables.".length());
@@ -94,6 +94,19 @@ final class Schema {
                     cats.put(c.getKey(), vals);
                 }
             });
+            Map<String, List<String>> notes = new LinkedHashMap<>();
+            t.path("column_constraints").fields().forEachRemaining(c -> {
+                List<String> ns = new ArrayList<>();
+                JsonNode k = c.getValue();
+                if (k.path("not_null").asBoolean(false)) ns.add("never NULL");
+                if (k.path("first_of_month").asBoolean(false)) ns.add("always the 1st of a month");
+                if (k.path("closed_range").isArray() && k.path("closed_range").size() >= 2) {
+                    ns.add("from " + k.path("closed_range").get(0).asText() + " to " + k.path("closed_range").get(1).asText()
+                            + (k.path("closed_range").size() > 2 && k.path("closed_range").get(2).asInt(1) != 1 ? " in steps of " + k.path("closed_range").get(2).asText() : ""));
+                }
+                if (k.path("regex").isTextual()) ns.add("matches `" + k.path("regex").asText() + "`");
+                if (!ns.isEmpty()) notes.put(c.getKey(), ns);
+            });
             Map<String, Helper> helpers = new LinkedHashMap<>();
             t.path("methods").fields().forEachRemaining(m -> {
                 List<String> params = new ArrayList<>();
@@ -103,7 +116,7 @@ final class Schema {
             });
             String perm = t.path("required_permission").isTextual() ? t.path("required_permission").asText() : null;
             Table table = new Table(e.getKey(), name, module, t.path("kind").asText().equals("event_frame"),
-                    t.path("summary").asText(""), t.path("docs_url").asText(""), perm, columns, cats, helpers);
+                    t.path("summary").asText(""), t.path("docs_url").asText(""), perm, columns, cats, helpers, notes);
             modules.computeIfAbsent(module, k -> new LinkedHashMap<>()).put(name, table);
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("series_methods").fields(); it.hasNext(); ) {

@@ -32,7 +32,7 @@ class EhrqlRulesTest {
     void everyEhrqlRuleIsDeclaredWithItsPrefix() {
         long n = java.util.Arrays.stream(Rule.values()).filter(r -> r.name().startsWith("EHRQL_")).peek(r ->
                 assertTrue(r.id().startsWith("ehrql-"), r.id())).count();
-        assertEquals(31, n);
+        assertEquals(32, n);
     }
 
     @Test
@@ -303,6 +303,13 @@ class EhrqlRulesTest {
         List<Diagnostic> ds = fx(datasetWith("dataset.male = patients.sex == «\"Male\"»\n")).assertDiagnostics("ehrql-unknown-category");
         assertEquals(Severity.WARNING, ds.get(0).severity());
         assertEquals("\"male\"", ds.get(0).fixes().get(0).edits().get(0).newText());
+    }
+
+    @Test
+    void restrictedTableWithoutClaim() {
+        fx("from ehrql import create_dataset\nfrom ehrql.tables.tpp import «appointments», patients, ukrr\nfrom ehrql import claim_permissions\n"
+                + "claim_permissions(\"ukrr\")\ndataset = create_dataset()\ndataset.define_population(patients.exists_for_patient())\n"
+                + "dataset.n = appointments.count_for_patient() + ukrr.count_for_patient()\n").assertDiagnostics("ehrql-permission");
     }
 
     @Test
