@@ -313,6 +313,28 @@ class EhrqlRulesTest {
     }
 
     @Test
+    void valuesAreFollowedThroughSiblingModulesAndHelperFunctions() {
+        new EhrqlFixture(dir)
+                .file("analysis/codelists.py", "from ehrql import codelist_from_csv\nctv3 = codelist_from_csv(\"codelists/asthma-ctv3.csv\", column=\"code\")\n")
+                .file("analysis/helpers.py", "from ehrql.tables.tpp import clinical_events\n\ndef events(codes):\n"
+                        + "    return clinical_events.where(clinical_events.ctv3_code.is_in(codes))\n\n"
+                        + "broken = clinical_events.no_such_column\n")
+                .definition(datasetWith("from codelists import *\nfrom helpers import events\n"
+                        + "dataset.a = clinical_events.where(clinical_events.snomedct_code.is_in(«ctv3»)).exists_for_patient()\n"
+                        + "dataset.b = «events(ctv3).date»\n"))
+                .assertDiagnostics("ehrql-codelist-system", "ehrql-event-level-column");
+    }
+
+    @Test
+    void definitionsForEhrqlV0GetSyntaxChecksOnly() {
+        new EhrqlFixture(dir).file("project.yaml", "version: '4.0'\nactions:\n  generate_dataset:\n"
+                        + "    run: ehrql:v0 generate-dataset analysis/dataset_definition.py --output output/dataset.csv\n"
+                        + "    outputs:\n      highly_sensitive:\n        dataset: output/dataset.csv\n")
+                .definition(HEADER + "dataset = create_dataset()\ndataset.configure_dummy_dataset(population_size=10)\ndataset.d = clinical_events.date\n")
+                .assertDiagnostics();
+    }
+
+    @Test
     void findingsInAnIfBranchAreWarnings() {
         List<Diagnostic> ds = fx(datasetWith("import sys\nif len(sys.argv) > 1:\n    dataset.d = «clinical_events.date»\n"))
                 .assertDiagnostics("ehrql-event-level-column");
