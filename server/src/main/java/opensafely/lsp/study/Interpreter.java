@@ -97,7 +97,13 @@ final class Interpreter {
     /** Runs a module's statements and returns its names. */
     Env run(SourceFile file) {
         Env env = new Env(null);
-        exec(file, file.module.body(), env);
+        try {
+            exec(file, file.module.body(), env);
+        } catch (ReturnSignal r) {
+            // A `return` outside any function: while a `def` is half typed, error recovery can leave its
+            // body at module level. Python rejects the file (a syntax error is reported); the names bound
+            // so far are still the best model.
+        }
         return env;
     }
 
