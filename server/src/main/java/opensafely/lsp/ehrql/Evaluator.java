@@ -1323,7 +1323,44 @@ final class Evaluator {
 
     // ----------------------------------------------------------------------------- series calls
 
+    /**
+     * A series method call: the arguments are checked by name, and the result is the schema's overload for the
+     * receiver (its value type and level: same, patient, or the widest of receiver and arguments).
+     */
     private EValue seriesCall(Series s, String name, List<ArgV> args, Py.Call c) {
+        EValue checked = seriesCallChecked(s, name, args, c);
+        String fam = family(s);
+        if (fam == null || fam.equals("Unknown")) return checked;
+        List<Schema.Overload> os = schema.overloads(name, fam, s.event());
+        if (os.isEmpty()) return checked;
+        Schema.Overload o = os.get(0);
+        String type = switch (o.returns()) {
+            case "Self" -> s.type();
+            case "Bool" -> "bool";
+            case "Int" -> "int";
+            case "Float" -> "float";
+            case "Date" -> "date";
+            case "Str" -> "str";
+            default -> null;
+        };
+        if (type == null) return checked; // the type of a mapping's values: worked out by the checks
+        if (checked instanceof Unknown && CHECKED_METHODS.contains(name)) return checked; // reported, or not known
+        Series r = switch (o.resultDim()) {
+            case "patient" -> Series.patient(type);
+            case "widest" -> {
+                Series w = s.with(type, s.event());
+                for (ArgV a : args) w = widest(w, a.value(), type);
+                yield w;
+            }
+            default -> s.with(type, s.event());
+        };
+        return r;
+    }
+
+    /** The series methods whose arguments seriesCallChecked checks (an unknown result from them means "not known"). */
+    private static final Set<String> CHECKED_METHODS = Set.of("absolute", "as_float", "as_int", "contains", "contains_any_of", "count_distinct_for_patient", "count_episodes_for_patient", "is_after", "is_before", "is_between_but_not_on", "is_during", "is_in", "is_not_in", "is_not_null", "is_null", "is_on_or_after", "is_on_or_before", "is_on_or_between", "map_values", "maximum_for_patient", "mean_for_patient", "minimum_for_patient", "sum_for_patient", "to_category", "to_first_of_month", "to_first_of_year", "when_null_then");
+
+    private EValue seriesCallChecked(Series s, String name, List<ArgV> args, Py.Call c) {
         String fam = family(s);
         List<ArgV> pos = positional(args);
         ArgV a0 = pos.isEmpty() ? null : pos.get(0);
