@@ -25,6 +25,7 @@ final class StudyShapeRules implements StudyRule {
         StudyModel m = ctx.model;
         Value.Call study = m.study;
         if (study == null) return;
+        missingStudyName(ctx, study);
         if (!study.open() && study.keyword("population") == null && study.positional().isEmpty()) {
             ctx.report(Rule.STUDY_MISSING_POPULATION, study.nameOrigin(), null, "StudyDefinition needs a population= variable.");
         }
@@ -44,6 +45,24 @@ final class StudyShapeRules implements StudyRule {
             }
         }
         measures(ctx);
+    }
+
+    /**
+     * generate_cohort reads the module attribute {@code study}. A StudyDefinition bound only to another name
+     * fails with AttributeError; said only when nothing else can bind {@code study} (a star import of an
+     * unread module could).
+     */
+    private static void missingStudyName(StudyContext ctx, Value.Call study) {
+        Interpreter.Env env = ctx.model.env;
+        if (env.names.containsKey("study") || env.openStarImport || !ctx.doc.syntaxErrors.isEmpty()) return;
+        for (Map.Entry<String, Interpreter.Binding> b : env.names.entrySet()) {
+            Origin where = b.getValue().defined();
+            if (b.getValue().value() == study && where != null && where.file() == ctx.doc) {
+                ctx.report(Rule.STUDY_MISSING_STUDY, where, null, "The StudyDefinition is assigned to '" + b.getKey()
+                        + "', but generate_cohort reads the name `study` (AttributeError otherwise): write `study = StudyDefinition(...)`.");
+                return;
+            }
+        }
     }
 
     private static void measures(StudyContext ctx) {

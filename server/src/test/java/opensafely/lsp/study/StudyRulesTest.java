@@ -41,6 +41,17 @@ class StudyRulesTest {
     }
 
     @Test
+    void studyDefinitionUnderAnotherName() {
+        fx(StudyFixture.HEADER + "«cohort» = StudyDefinition(" + StudyFixture.DEFAULTS + ", population=patients.all())\n")
+                .assertDiagnostics("study-missing-study");
+        // Bound to `study` too, or perhaps by a star import of a module we cannot read: nothing to say.
+        fx(StudyFixture.HEADER + "cohort = StudyDefinition(" + StudyFixture.DEFAULTS + ", population=patients.all())\nstudy = cohort\n")
+                .assertDiagnostics();
+        fx(StudyFixture.HEADER + "from somewhere_else import *\ncohort = StudyDefinition(" + StudyFixture.DEFAULTS
+                + ", population=patients.all())\n").assertDiagnostics();
+    }
+
+    @Test
     void missingPopulation() {
         fx(StudyFixture.HEADER + "study = «StudyDefinition»(" + StudyFixture.DEFAULTS + ", age=patients.age_as_of(\"2020-01-01\"))\n")
                 .assertDiagnostics("study-missing-population");
