@@ -66,6 +66,8 @@ final class Evaluator {
     private int conditional;
     /** Depth of if/else branches: findings there are about code that may not run, so they are warnings. */
     private int branches;
+    /** The expression a module-level name was last set to by a plain assignment (for the population's NULL test). */
+    private final Map<String, Py.Expr> definedBy = new HashMap<>();
     /** Restricted tables imported by this file: the table and the import alias. */
     private final List<Object[]> restricted = new ArrayList<>();
     /** Attributes that code set on frame objects, by frame lineage and name. */
@@ -392,6 +394,8 @@ final class Evaluator {
     private void assign(Py.Expr target, EValue v, Py.Expr valueNode, Map<String, Binding> scope) {
         if (target instanceof Py.Name n) {
             scope.put(n.id(), new Binding(v, origin(n)));
+            if (scope == globals && conditional == 0 && depth == 0 && valueNode != null) definedBy.put(n.id(), valueNode);
+            else definedBy.remove(n.id());
         } else if (target instanceof Py.Attribute a) {
             EValue obj = eval(a.value(), scope);
             if (obj instanceof Dataset d) {
@@ -2036,6 +2040,12 @@ final class Evaluator {
             case "define_population" -> {
                 ArgV a = !pos.isEmpty() ? pos.get(0) : keyword(args, "population_condition");
                 if (a != null) checkPopulation(a.value(), a.node(), "The population");
+                if (a != null && a.value() instanceof Series ps && "bool".equals(ps.type()) && !ps.event()
+                        && new EmptyPatient(definedBy, types).value(a.arg().value(), 0) == EmptyPatient.V.TRUE) {
+                    report(Rule.EHRQL_INVALID_POPULATION, a.node(), "This population is true for a patient with no records at all (every value NULL, "
+                            + "nothing exists), which ehrQL rejects. Combine it with a condition that needs a record, e.g. "
+                            + "`practice_registrations.for_patient_on(date).exists_for_patient() & ...`.");
+                }
                 if (conditional > 0) d.populationMaybe = true;
                 else {
                     d.populations++;

@@ -221,6 +221,16 @@ class EhrqlRulesTest {
     }
 
     @Test
+    void populationTrueForAPatientWithNoRecords() {
+        fx(HEADER + "from ehrql.tables.tpp import ons_deaths\ndataset = create_dataset()\nnot_dead = ~ons_deaths.exists_for_patient()\n"
+                + "dataset.define_population(«not_dead»)\n").assertDiagnostics("ehrql-invalid-population");
+        fx(HEADER + "dataset = create_dataset()\ndataset.define_population(«patients.is_alive_on(\"2024-01-01\") | (patients.age_on(\"2024-01-01\") > 18)»)\n")
+                .assertDiagnostics("ehrql-invalid-population");
+        fx(HEADER + "dataset = create_dataset()\nregistered = practice_registrations.for_patient_on(\"2024-01-01\").exists_for_patient()\n"
+                + "dataset.define_population(registered & patients.is_alive_on(\"2024-01-01\") & patients.date_of_death.is_null())\n").assertDiagnostics();
+    }
+
+    @Test
     void dummyDataArguments() {
         fx(datasetWith("dataset.configure_dummy_data(«population»=1000)\ndataset.configure_dummy_data(«1000»)\n"
                 + "dataset.configure_dummy_data(population_size=«\"1000\"»)\n"
