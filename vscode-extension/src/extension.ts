@@ -7,7 +7,7 @@ import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOpt
 import { CheckDiagnostic, CheckOutputError, diagnosticsByFile, parseCheckReport, studyFolderArgs, summarise } from './check';
 import { describeRejections, findJava, FoundJava, javaCandidates } from './java';
 import { nodeJavaProbe, runProcess } from './process';
-import { BUNDLED_JAR, DOCUMENT_FILTERS, isStudyFile, javaArgs, parseServerVersion } from './server';
+import { BUNDLED_JAR, DEFAULT_JVM_OPTIONS, DOCUMENT_FILTERS, isStudyFile, javaArgs, parseServerVersion } from './server';
 
 const CLIENT_ID = 'opensafely'; // the client reads `opensafely.trace.server` from this id
 
@@ -251,8 +251,8 @@ class Session {
             void vscode.window.showErrorMessage(message);
             return undefined;
         }
-        const jvmOptions = config.get<string[]>('java.options') ?? [];
-        return { java: lookup.java, jar, jvmOptions: Array.isArray(jvmOptions) ? jvmOptions.map(String) : [] };
+        const jvmOptions = config.get<string[]>('java.options') ?? DEFAULT_JVM_OPTIONS;
+        return { java: lookup.java, jar, jvmOptions: Array.isArray(jvmOptions) ? jvmOptions.map(String) : [...DEFAULT_JVM_OPTIONS] };
     }
 
     /** The jar packaged in the .vsix; when run from a checkout, the one Maven built next door. */

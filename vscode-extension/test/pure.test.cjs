@@ -90,6 +90,11 @@ test('the real probe finds the Java that runs these tests', async () => {
     assert.ok(result.java.version >= 17);
 });
 
+test('the default JVM options are the ones package.json declares for opensafely.java.options', () => {
+    const declared = require(path.join(__dirname, '..', 'package.json')).contributes.configuration.properties['opensafely.java.options'].default;
+    assert.deepEqual([...core.DEFAULT_JVM_OPTIONS], declared);
+});
+
 test('javaArgs puts JVM options before -jar and the command after the jar', () => {
     assert.deepEqual(core.javaArgs(['-Xmx512m', ' '], '/x/s.jar'), ['-Xmx512m', '-jar', '/x/s.jar']);
     assert.deepEqual(core.javaArgs([], 's.jar', ['check', '--format', 'json']), ['-jar', 's.jar', 'check', '--format', 'json']);
