@@ -62,7 +62,7 @@ public final class DatasetDefinitionService implements LanguageService {
                 for (Py.Alias al : i.names()) {
                     if (al.start() <= offset && offset <= al.end()) {
                         Binding b = a.globals().get(al.bound());
-                        String md = b == null ? null : hoverText(b.value(), al.bound());
+                        String md = b == null ? null : hoverText(b.value(), al.bound(), doc);
                         if (md != null) return Optional.of(new HoverInfo(md, a.file().range(al.start(), al.end())));
                     }
                 }
@@ -80,10 +80,23 @@ public final class DatasetDefinitionService implements LanguageService {
         }
         if (node instanceof Py.Name n) {
             EValue v = a.types().get(n);
-            String md = v == null ? null : hoverText(v, n.id());
+            String md = v == null ? null : hoverText(v, n.id(), doc);
             if (md != null) return Optional.of(new HoverInfo(md, a.file().range(n.start(), n.end())));
         }
         return Optional.empty();
+    }
+
+    private String hoverText(EValue v, String name, Document doc) {
+        if (v instanceof Codelist c && c.path() != null) {
+            StringBuilder b = new StringBuilder("**").append(name).append("**: ").append(EhrqlDocs.value(c));
+            doc.folder().resolve(c.path()).flatMap(p -> analyzer.csvs().read(p)).ifPresentOrElse(csv -> {
+                List<String> codes = c.column() == null ? null : csv.column(c.column());
+                b.append("\n\n").append(codes == null ? csv.rows().size() + " rows" : codes.size() + " codes").append("; columns ")
+                        .append(String.join(", ", csv.header()));
+            }, () -> b.append("\n\n(file not found)"));
+            return b.toString();
+        }
+        return hoverText(v, name);
     }
 
     private static String hoverText(EValue v, String name) {
@@ -104,6 +117,20 @@ public final class DatasetDefinitionService implements LanguageService {
             return null;
         }
         if (recv instanceof Series s && Schema.get().seriesMethods.containsKey(name)) return EhrqlDocs.seriesMethod(name, s);
+        if (recv instanceof Dataset d) {
+            Column c = d.columns.get(name);
+            if (c != null) {
+                String v = EhrqlDocs.value(c.value());
+                return "**dataset." + name + "**" + (v == null ? "" : ": " + v) + (c.nameOrigin() != null
+                        ? "\n\nSet at " + c.nameOrigin().file().where(c.nameOrigin().start()) : "");
+            }
+            return switch (name) {
+                case "define_population" -> "**define_population(condition)** — the patients in the dataset: a boolean patient series; call once.";
+                case "add_column" -> "**add_column(name, series)** — adds a column, as `dataset.<name> = series` does.";
+                case "configure_dummy_data" -> "**configure_dummy_data(population_size=10, legacy=False, timeout=60, additional_population_constraint=None)** — dummy data only.";
+                default -> null;
+            };
+        }
         if (recv instanceof Module m && Schema.get().tables(m.name()) != null) {
             Schema.Table t = Schema.get().tables(m.name()).get(name);
             return t == null ? null : EhrqlDocs.table(t);

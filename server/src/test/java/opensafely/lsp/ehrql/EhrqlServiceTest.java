@@ -152,6 +152,15 @@ class EhrqlServiceTest {
     }
 
     @Test
+    void hoverOnDatasetColumnsAndCodelists() {
+        HoverInfo col = hover(datasetWith("dataset.ag‸e = patients.age_on(\"2024-01-01\")\n")).orElseThrow();
+        assertTrue(col.markdown().contains("IntPatientSeries"), col.markdown());
+        HoverInfo cl = hover(datasetWith("codes = codelist_from_csv(\"codelists/asthma-snomed.csv\", column=\"code\")\n"
+                + "dataset.a = clinical_events.where(clinical_events.snomedct_code.is_in(co‸des)).exists_for_patient()\n")).orElseThrow();
+        assertTrue(cl.markdown().contains("2 codes") && cl.markdown().contains("codelists/asthma-snomed.csv"), cl.markdown());
+    }
+
+    @Test
     void definitionOfLocalNamesCodelistFilesAndColumns() {
         EhrqlFixture f = new EhrqlFixture(dir).file("analysis/codelists.py", "from ehrql import codelist_from_csv\n\nasthma = codelist_from_csv(\"codelists/asthma-snomed.csv\", column=\"code\")\n")
                 .definition(datasetWith("from codelists import asthma\nfrom ehrql import codelist_from_csv\n"
