@@ -76,6 +76,7 @@ final class DatasetCompletion {
         Matcher w = WORD.matcher(before);
         String word = w.find() ? w.group(1) : "";
         Range replace = a.file().range(offset - word.length(), offset);
+        keywords(a, doc, offset - word.length(), replace, out);
         for (Map.Entry<String, Binding> e : a.globals().entrySet()) {
             EValue v = e.getValue().value();
             String detail = EhrqlDocs.value(v);
@@ -85,6 +86,48 @@ final class DatasetCompletion {
                     (v instanceof Unknown ? "9" : "1") + e.getKey()));
         }
         return out;
+    }
+
+    /** Keyword arguments of the ehrQL call whose argument list the cursor starts a new argument in. */
+    private void keywords(Analysis a, Document doc, int wordStart, Range replace, List<Completion> out) {
+        String text = doc.text();
+        int i = wordStart;
+        while (i > 0 && Character.isWhitespace(text.charAt(i - 1))) i--;
+        if (i == 0 || (text.charAt(i - 1) != '(' && text.charAt(i - 1) != ',')) return;
+        // find the call's opening parenthesis
+        int depth = 0, j = i - 1;
+        for (; j >= 0; j--) {
+            char c = text.charAt(j);
+            if (c == ')' || c == ']' || c == '}') depth++;
+            else if (c == '(' || c == '[' || c == '{') {
+                if (depth == 0) break;
+                depth--;
+            }
+        }
+        if (j <= 0 || text.charAt(j) != '(') return;
+        EValue callee = receiver(a, doc, j);
+        List<String[]> kws = new ArrayList<>();
+        if (callee instanceof Method m && m.name().equals("configure_dummy_data")) {
+            Schema.get().dummyDataOptions.forEach((k, v) -> kws.add(new String[] {k, v}));
+        } else if (callee instanceof Method m && m.receiver() instanceof Measures && (m.name().equals("define_measure") || m.name().equals("define_defaults"))) {
+            for (String k : Evaluator.MEASURE_KEYS) {
+                if (k.equals("name") && m.name().equals("define_defaults")) continue;
+                kws.add(new String[] {k, switch (k) {
+                    case "name" -> "str: the measure's name";
+                    case "numerator", "denominator" -> "boolean or integer patient series";
+                    case "group_by" -> "dict of name -> patient series";
+                    default -> "intervals, e.g. months(12).starting_on(\"2024-01-01\")";
+                }});
+            }
+        } else if (callee instanceof Func f && f.name().equals("codelist_from_csv")) {
+            kws.add(new String[] {"column", "str: the CSV column with the codes"});
+            kws.add(new String[] {"category_column", "str: a column of categories (makes a dict)"});
+        } else if (callee instanceof Func f && f.name().equals("case")) {
+            kws.add(new String[] {"otherwise", "the value when no condition is true"});
+        }
+        for (String[] k : kws) {
+            out.add(new Completion(k[0] + "=", Completion.Kind.PROPERTY, k[1], null, k[0] + "=", false, replace, "0" + k[0]));
+        }
     }
 
     /** The module of a parenthesised {@code from M import (...} the cursor is inside, or null. */

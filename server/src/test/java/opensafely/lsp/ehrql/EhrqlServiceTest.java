@@ -116,6 +116,14 @@ class EhrqlServiceTest {
     }
 
     @Test
+    void keywordArgumentsOfEhrqlCalls() {
+        assertTrue(labels(datasetWith("dataset.configure_dummy_data(‸)\n")).containsAll(List.of("population_size=", "legacy=", "timeout=")));
+        assertTrue(labels(datasetWith("codes = codelist_from_csv(\"codelists/asthma-snomed.csv\", ‸)\n")).contains("column="));
+        List<String> m = labels(EhrqlFixture.HEADER + "measures = create_measures()\nmeasures.define_measure(name=\"x\", num‸)\n");
+        assertTrue(m.containsAll(List.of("numerator=", "denominator=", "intervals=", "group_by=")), m.toString());
+    }
+
+    @Test
     void namesInScopeIncludeTablesAndCodelists() {
         List<Completion> got = completions(datasetWith("codes = codelist_from_csv(\"codelists/asthma-snomed.csv\", column=\"code\")\ndataset.x = ‸\n"));
         assertTrue(got.stream().anyMatch(c -> c.label().equals("codes") && c.detail().contains("codelists/asthma-snomed.csv")), got.toString());
