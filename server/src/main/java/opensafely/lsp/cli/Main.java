@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Language server and checker for OpenSAFELY studies.",
-        subcommands = {CheckCommand.class, LspCommand.class, CodelistsCommand.class})
+        subcommands = {CheckCommand.class, LspCommand.class, CodelistsCommand.class, DummyDataCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {
