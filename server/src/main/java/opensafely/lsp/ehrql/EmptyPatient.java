@@ -15,10 +15,10 @@ final class EmptyPatient {
     private static final Set<String> NULL_VALUES = Set.of("minimum_for_patient", "maximum_for_patient", "sum_for_patient",
             "mean_for_patient", "age_on", "first_for_patient", "last_for_patient", "for_patient_on");
 
-    private final Map<String, Py.Expr> definedBy;
+    private final java.util.function.Function<String, Py.Expr> definedBy;
     private final Map<Py.Node, EValue> types;
 
-    EmptyPatient(Map<String, Py.Expr> definedBy, Map<Py.Node, EValue> types) {
+    EmptyPatient(java.util.function.Function<String, Py.Expr> definedBy, Map<Py.Node, EValue> types) {
         this.definedBy = definedBy;
         this.types = types;
     }
@@ -26,7 +26,7 @@ final class EmptyPatient {
     V value(Py.Expr e, int depth) {
         if (e == null || depth > 30) return V.UNKNOWN;
         if (e instanceof Py.Name n) {
-            Py.Expr d = definedBy.get(n.id());
+            Py.Expr d = definedBy.apply(n.id());
             return d == null ? V.UNKNOWN : value(d, depth + 1);
         }
         if (e instanceof Py.Const c) {
@@ -80,7 +80,7 @@ final class EmptyPatient {
     private boolean isNull(Py.Expr e, int depth) {
         if (depth > 30) return false;
         if (e instanceof Py.Name n) {
-            Py.Expr d = definedBy.get(n.id());
+            Py.Expr d = definedBy.apply(n.id());
             return d != null && isNull(d, depth + 1);
         }
         if (e instanceof Py.Attribute a) {

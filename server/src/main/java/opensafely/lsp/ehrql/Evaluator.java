@@ -67,7 +67,17 @@ final class Evaluator {
     /** Depth of if/else branches: findings there are about code that may not run, so they are warnings. */
     private int branches;
     /** The expression a module-level name was last set to by a plain assignment (for the population's NULL test). */
-    private final Map<String, Py.Expr> definedBy = new HashMap<>();
+    private final Map<String, Defined> definedBy = new HashMap<>();
+
+    /** A plain module-level assignment: the binding it made and the expression. */
+    private record Defined(Binding binding, Py.Expr expr) {
+    }
+
+    /** The expression a module-level name holds now, if a plain assignment set it and nothing has rebound it since. */
+    private Py.Expr definition(String name) {
+        Defined d = definedBy.get(name);
+        return d != null && globals.get(name) == d.binding() ? d.expr() : null;
+    }
     /** Restricted tables imported by this file: the table and the import alias. */
     private final List<Object[]> restricted = new ArrayList<>();
     /** Attributes that code set on frame objects, by frame lineage and name. */
@@ -393,9 +403,9 @@ final class Evaluator {
 
     private void assign(Py.Expr target, EValue v, Py.Expr valueNode, Map<String, Binding> scope) {
         if (target instanceof Py.Name n) {
-            scope.put(n.id(), new Binding(v, origin(n)));
-            if (scope == globals && conditional == 0 && depth == 0 && valueNode != null) definedBy.put(n.id(), valueNode);
-            else definedBy.remove(n.id());
+            Binding b = new Binding(v, origin(n));
+            scope.put(n.id(), b);
+            if (scope == globals && conditional == 0 && depth == 0 && valueNode != null) definedBy.put(n.id(), new Defined(b, valueNode));
         } else if (target instanceof Py.Attribute a) {
             EValue obj = eval(a.value(), scope);
             if (obj instanceof Dataset d) {
@@ -418,7 +428,7 @@ final class Evaluator {
     }
 
     private void setColumn(Dataset d, String name, int nameStart, int nameEnd, EValue v, Py.Node valueNode) {
-        if (name.isEmpty()) return;
+        if (name.isEmpty() || name.startsWith("__")) return;
         boolean cond = conditional > 0;
         if (name.equals("population")) {
             report(Rule.EHRQL_RESERVED_COLUMN_NAME, nameStart, nameEnd,
@@ -885,6 +895,7 @@ final class Evaluator {
     EValue attribute(EValue obj, Py.Attribute a, boolean called) {
         String name = a.attr();
         if (name.isEmpty() || obj instanceof Unknown || name.startsWith("__")) return UNKNOWN;
+        if (name.startsWith("_") && !(obj instanceof Module)) return UNKNOWN; // private parts of ehrQL objects: not followed
         if (obj instanceof Module m) return moduleAttr(m, a);
         if (obj instanceof Frame f) return frameAttr(f, a);
         if (obj instanceof Series s) return seriesAttr(s, a);
@@ -931,6 +942,7 @@ final class Evaluator {
         }
         if (obj instanceof IntervalPlaceholder) {
             if (name.equals("start_date") || name.equals("end_date")) return Series.patient("date");
+            if (name.equals("count") || name.equals("index")) return UNKNOWN; // it is a tuple too
             unknownAttr(a, "INTERVAL", List.of("start_date", "end_date"));
             return UNKNOWN;
         }
@@ -1787,7 +1799,8 @@ final class Evaluator {
                 if (first == null) return UNKNOWN;
                 Series r = first;
                 for (ArgV a : pos) {
-                    if (a.value() != first) checkOperand(first, a.value(), a.node(), name + "()");
+                    // literals are cast to the first series' type; only other series are checked
+                    if (a.value() != first && a.value() instanceof Series) checkOperand(first, a.value(), a.node(), name + "()");
                     r = widest(r, a.value(), first.type());
                 }
                 return r;
@@ -2041,7 +2054,7 @@ final class Evaluator {
                 ArgV a = !pos.isEmpty() ? pos.get(0) : keyword(args, "population_condition");
                 if (a != null) checkPopulation(a.value(), a.node(), "The population");
                 if (a != null && a.value() instanceof Series ps && "bool".equals(ps.type()) && !ps.event()
-                        && new EmptyPatient(definedBy, types).value(a.arg().value(), 0) == EmptyPatient.V.TRUE) {
+                        && new EmptyPatient(this::definition, types).value(a.arg().value(), 0) == EmptyPatient.V.TRUE) {
                     report(Rule.EHRQL_INVALID_POPULATION, a.node(), "This population is true for a patient with no records at all (every value NULL, "
                             + "nothing exists), which ehrQL rejects. Combine it with a condition that needs a record, e.g. "
                             + "`practice_registrations.for_patient_on(date).exists_for_patient() & ...`.");
