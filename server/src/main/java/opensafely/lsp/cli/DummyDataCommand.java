@@ -1,25 +1,17 @@
 package opensafely.lsp.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPOutputStream;
-import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.study.DummyData;
+import opensafely.lsp.study.DummyDataFile;
 import opensafely.lsp.study.StudyDefinitionService;
-import opensafely.lsp.workspace.AtomicWrite;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.StudyFolder;
-import opensafely.lsp.yaml.YamlMapping;
-import opensafely.lsp.yaml.YamlScalar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -77,81 +69,27 @@ public final class DummyDataCommand implements Callable<Integer> {
                     + " dummy data itself: opensafely exec ehrql:v1 generate-dataset " + definition);
             return 2;
         }
-        int n = population != null ? population : populationSize(folder).orElse(1000);
+        int n = population != null ? population : DummyDataFile.populationSize(folder);
         DummyData.Outcome outcome = new DummyData(clock).generate(doc, n, seed != null ? seed : System.nanoTime());
         if (!outcome.ok()) {
             err.println("No dummy data for " + definition + ":");
             outcome.problems().forEach(p -> err.println("  " + p));
             return 1;
         }
-        byte[] csv = csv(outcome.columns(), outcome.rows());
         try {
             if ("-".equals(output)) {
                 OutputStream out = stdout != null ? stdout : System.out;
-                out.write(csv);
+                out.write(DummyDataFile.csv(outcome.columns(), outcome.rows()));
                 out.flush();
                 return 0;
             }
-            Path target = output != null ? cwd.resolve(output) : defaultOutput(file, folder);
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            AtomicWrite.write(target, target.toString().endsWith(".gz") ? gzip(csv) : csv);
+            Path target = output != null ? cwd.resolve(output) : DummyDataFile.defaultOutput(file, folder);
+            DummyDataFile.write(target, outcome);
             err.println("Wrote " + outcome.rows().size() + " dummy patients to " + target);
             return 0;
         } catch (IOException e) {
             err.println("opensafely-lsp: cannot write the dummy data: " + e.getMessage());
             return 2;
         }
-    }
-
-    /** output/input.csv, or output/input_x.csv for study_definition_x.py, in the study folder. */
-    private static Path defaultOutput(Path file, StudyFolder folder) {
-        String stem = file.getFileName().toString().replaceFirst("\\.py$", "");
-        String suffix = stem.startsWith("study_definition") ? stem.substring("study_definition".length()) : "_" + stem;
-        Path base = folder.root().orElse(file.getParent());
-        return base.resolve("output").resolve("input" + suffix + ".csv");
-    }
-
-    private static Optional<Integer> populationSize(StudyFolder folder) {
-        Optional<Path> yaml = folder.resolve("project.yaml");
-        if (yaml.isEmpty()) return Optional.empty();
-        try {
-            var project = new ProjectParser().parse(Files.readString(yaml.get(), StandardCharsets.UTF_8));
-            if (project.root() != null && project.root().get("expectations").orElse(null) instanceof YamlMapping ex
-                    && ex.get("population_size").orElse(null) instanceof YamlScalar s && s.value().matches("\\d+")) {
-                return Optional.of(Integer.parseInt(s.value()));
-            }
-        } catch (IOException | RuntimeException e) {
-            // no usable project.yaml: the default applies
-        }
-        return Optional.empty();
-    }
-
-    /** CSV with minimal quoting, as pandas writes it. */
-    static byte[] csv(List<String> columns, List<List<String>> rows) {
-        StringBuilder b = new StringBuilder();
-        line(b, columns);
-        for (List<String> row : rows) line(b, row);
-        return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void line(StringBuilder b, List<String> fields) {
-        for (int i = 0; i < fields.size(); i++) {
-            if (i > 0) b.append(',');
-            String f = fields.get(i);
-            if (f.contains(",") || f.contains("\"") || f.contains("\n") || f.contains("\r")) {
-                b.append('"').append(f.replace("\"", "\"\"")).append('"');
-            } else {
-                b.append(f);
-            }
-        }
-        b.append('\n');
-    }
-
-    private static byte[] gzip(byte[] data) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(data);
-        }
-        return out.toByteArray();
     }
 }

@@ -14,6 +14,9 @@ public record Fix(String title, List<TextEdit> edits, Command command) {
     /** The command that downloads a study's codelists; its argument names the study folder. */
     public static final String UPDATE_CODELISTS = "opensafely.codelists.update";
 
+    /** The command that writes dummy data for a study definition; its argument names the file. */
+    public static final String GENERATE_DUMMY_DATA = "opensafely.dummyData.generate";
+
     public Fix(String title, List<TextEdit> edits) {
         this(title, edits, null);
     }

@@ -49,6 +49,11 @@ public interface LanguageService {
         return List.of();
     }
 
+    /** Actions on the whole file, offered wherever the cursor is (generate dummy data, say): commands to run. */
+    default List<Fix> sourceActions(Document doc) {
+        return List.of();
+    }
+
     /** Quick fixes for the diagnostics that overlap a range: those the rules attached to them. */
     default List<Fix> fixes(Document doc, Range range) {
         return QuickFixes.fixes(diagnostics(doc), range);

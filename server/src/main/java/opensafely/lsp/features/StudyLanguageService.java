@@ -89,6 +89,11 @@ public final class StudyLanguageService implements LanguageService {
     }
 
     @Override
+    public List<Fix> sourceActions(Document doc) {
+        return safely("source actions", doc, s -> s.sourceActions(doc), List.of());
+    }
+
+    @Override
     public List<Fix> fixes(Document doc, Range range) {
         return safely("code actions", doc, s -> s.fixes(doc, range), List.of());
     }

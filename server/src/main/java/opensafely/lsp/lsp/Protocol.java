@@ -111,6 +111,14 @@ final class Protocol {
         return action;
     }
 
+    /** A whole-file action that runs a server command (kind source). */
+    static CodeAction sourceAction(Fix fix) {
+        CodeAction action = new CodeAction(fix.title());
+        action.setKind(CodeActionKind.Source);
+        action.setCommand(new org.eclipse.lsp4j.Command(fix.title(), fix.command().id(), List.copyOf(fix.command().arguments())));
+        return action;
+    }
+
     static CompletionItem completion(Completion c) {
         CompletionItem item = new CompletionItem(c.label());
         if (c.kind() != null) item.setKind(completionKind(c.kind()));

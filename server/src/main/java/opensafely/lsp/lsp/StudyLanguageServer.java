@@ -74,7 +74,7 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         this.diagnostics = new DiagnosticsPublisher(service, documents, () -> client, log, debounce);
         this.textDocuments = new StudyTextDocumentService(service, documents, diagnostics, workers, log);
         var codelists = new CodelistsCommand(() -> client, this::clientShowsProgress, () -> openCodelistsUrl, diagnostics, workers, version);
-        this.workspace = new StudyWorkspaceService(documents, diagnostics, codelists);
+        this.workspace = new StudyWorkspaceService(documents, diagnostics, codelists, new DummyDataAction(() -> client, documents, workers));
     }
 
     @Override
@@ -145,7 +145,7 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         caps.setDefinitionProvider(true);
         caps.setReferencesProvider(true);
         caps.setDocumentSymbolProvider(true);
-        caps.setCodeActionProvider(new CodeActionOptions(List.of(CodeActionKind.QuickFix)));
+        caps.setCodeActionProvider(new CodeActionOptions(List.of(CodeActionKind.QuickFix, CodeActionKind.Source)));
         caps.setExecuteCommandProvider(new ExecuteCommandOptions(StudyWorkspaceService.COMMANDS));
         // prepareProvider may only be announced to clients that said they support prepareRename.
         boolean prepare = clientCapabilities != null && clientCapabilities.getTextDocument() != null

@@ -193,19 +193,26 @@ final class StudyTextDocumentService implements TextDocumentService {
     }
 
     /**
-     * Quick fixes. A fix that comes with a diagnostic is offered with that diagnostic attached (so the
-     * editor shows it as its fix); fixes the language service offers for the range besides are added once.
+     * Source actions on the whole file, then quick fixes. A fix that comes with a diagnostic is offered with
+     * that diagnostic attached (so the editor shows it as its fix); fixes the language service offers for the
+     * range besides are added once.
      */
     @Override
     public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams params) {
         String uri = params.getTextDocument().getUri();
         Range range = Protocol.range(params.getRange());
         List<String> only = params.getContext() == null ? null : params.getContext().getOnly();
-        if (only != null && only.stream().noneMatch(k -> CodeActionKind.QuickFix.startsWith(k))) {
+        boolean quickFixes = only == null || only.stream().anyMatch(k -> CodeActionKind.QuickFix.startsWith(k));
+        boolean sourceActions = only == null || only.stream().anyMatch(k -> CodeActionKind.Source.startsWith(k));
+        if (!quickFixes && !sourceActions) {
             return CompletableFuture.completedFuture(List.of()); // the client asked for other kinds only
         }
         return compute("codeAction", params.getTextDocument(), List.of(), (doc, cancel) -> {
             List<Either<Command, CodeAction>> out = new ArrayList<>();
+            if (sourceActions) {
+                for (Fix f : service.sourceActions(doc)) out.add(Either.forRight(Protocol.sourceAction(f)));
+            }
+            if (!quickFixes) return out;
             Set<Fix> offered = new LinkedHashSet<>();
             for (Diagnostic d : diagnostics.diagnostics(uri, doc)) {
                 if (d.fixes().isEmpty() || !overlaps(d.range(), range)) continue;

@@ -22,19 +22,23 @@ final class StudyWorkspaceService implements WorkspaceService {
     private final OpenDocuments documents;
     private final DiagnosticsPublisher diagnostics;
     private final CodelistsCommand codelists;
+    private final DummyDataAction dummyData;
 
-    StudyWorkspaceService(OpenDocuments documents, DiagnosticsPublisher diagnostics, CodelistsCommand codelists) {
+    StudyWorkspaceService(OpenDocuments documents, DiagnosticsPublisher diagnostics, CodelistsCommand codelists,
+                          DummyDataAction dummyData) {
         this.documents = documents;
         this.diagnostics = diagnostics;
         this.codelists = codelists;
+        this.dummyData = dummyData;
     }
 
     /** The commands editors can run (code actions and the command palette name them). */
-    static final List<String> COMMANDS = List.of(CodelistsCommand.ID);
+    static final List<String> COMMANDS = List.of(CodelistsCommand.ID, DummyDataAction.ID);
 
     @Override
     public CompletableFuture<Object> executeCommand(ExecuteCommandParams params) {
         if (CodelistsCommand.ID.equals(params.getCommand())) return codelists.execute(params.getArguments());
+        if (DummyDataAction.ID.equals(params.getCommand())) return dummyData.execute(params.getArguments());
         return CompletableFuture.failedFuture(new ResponseErrorException(new ResponseError(
                 ResponseErrorCode.InvalidParams, "unknown command " + params.getCommand() + "; known: " + COMMANDS, null)));
     }

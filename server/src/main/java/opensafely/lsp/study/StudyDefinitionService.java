@@ -43,6 +43,16 @@ public final class StudyDefinitionService implements LanguageService {
         return analyzer.refresh(doc).diagnostics();
     }
 
+    /** Dummy data can be made when the study and its variables are known (the file need not be saved). */
+    @Override
+    public List<Fix> sourceActions(Document doc) {
+        Analysis a = analyzer.analyse(doc);
+        if (doc.path() == null || a.model().study == null || a.model().open) return List.of();
+        Path out = DummyDataFile.defaultOutput(doc.path(), doc.folder());
+        String shown = doc.folder().root().map(r -> r.relativize(out).toString()).orElse(out.toString());
+        return List.of(Fix.run("Generate dummy data (" + shown + ")", Fix.GENERATE_DUMMY_DATA, List.of(doc.path().toUri().toString())));
+    }
+
     /** Code actions follow the diagnostics of the same version: reuse that analysis. */
     @Override
     public List<Fix> fixes(Document doc, Range range) {

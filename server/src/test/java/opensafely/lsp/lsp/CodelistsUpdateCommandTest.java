@@ -77,7 +77,7 @@ class CodelistsUpdateCommandTest {
         caps.setWindow(window);
         // As the VS Code extension does with its opensafely.opencodelists.url setting.
         var init = lsp.initialize(caps, Map.of("opencodelistsUrl", openCodelists.baseUrl()));
-        assertEquals(List.of("opensafely.codelists.update"), init.getCapabilities().getExecuteCommandProvider().getCommands());
+        assertEquals(List.of("opensafely.codelists.update", "opensafely.dummyData.generate"), init.getCapabilities().getExecuteCommandProvider().getCommands());
     }
 
     @AfterEach
@@ -95,7 +95,7 @@ class CodelistsUpdateCommandTest {
         // The finding's quick fix is the download, a command with the study folder as its argument.
         var actions = lsp.remote.getTextDocumentService().codeAction(new CodeActionParams(new TextDocumentIdentifier(uri),
                 before.get(0).getRange(), new CodeActionContext(before))).get(10, TimeUnit.SECONDS);
-        var fix = actions.get(0).getRight();
+        var fix = actions.stream().map(a -> a.getRight()).filter(a -> a.getKind().equals("quickfix")).findFirst().orElseThrow();
         assertEquals("Download the codelists (codelists update)", fix.getTitle());
         assertEquals("opensafely.codelists.update", fix.getCommand().getCommand());
         assertEquals(study.toUri().toString(), String.valueOf(fix.getCommand().getArguments().get(0)).replace("\"", ""));

@@ -25,6 +25,11 @@ class DelegatingService implements LanguageService {
     }
 
     @Override
+    public List<Fix> sourceActions(Document doc) {
+        return real.sourceActions(doc);
+    }
+
+    @Override
     public List<Completion> complete(Document doc, Position pos) {
         return real.complete(doc, pos);
     }

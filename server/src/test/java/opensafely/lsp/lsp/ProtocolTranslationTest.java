@@ -196,7 +196,7 @@ class ProtocolTranslationTest {
         assertTrue(server.getReferencesProvider().getLeft());
         assertTrue(server.getDocumentSymbolProvider().getLeft());
         assertTrue(server.getRenameProvider().getRight().getPrepareProvider());
-        assertEquals(List.of("quickfix"), server.getCodeActionProvider().getRight().getCodeActionKinds());
+        assertEquals(List.of("quickfix", "source"), server.getCodeActionProvider().getRight().getCodeActionKinds());
 
         // The client lets servers register watchers: we ask to hear about created and deleted files.
         long deadline = System.currentTimeMillis() + 4000;
