@@ -21,6 +21,8 @@ let session: Session | undefined;
 
 /** The server's command that downloads a study's codelists. */
 const UPDATE_CODELISTS = 'opensafely.codelists.update';
+/** The server's command that writes dummy data for a study definition. */
+const GENERATE_DUMMY_DATA = 'opensafely.dummyData.generate';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
     const output = vscode.window.createOutputChannel('OpenSAFELY', { log: true });
@@ -36,6 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         vscode.commands.registerCommand('opensafely.checkWorkspace', () => s.checkWorkspace()),
         vscode.commands.registerCommand('opensafely.showVersion', () => s.showVersion()),
         vscode.commands.registerCommand('opensafely.updateCodelists', () => s.updateCodelists()),
+        vscode.commands.registerCommand('opensafely.generateDummyData', (uri?: vscode.Uri) => s.generateDummyData(uri)),
         vscode.commands.registerCommand('opensafely.showOutput', () => output.show()),
         vscode.workspace.onDidChangeConfiguration(e => {
             if (e.affectsConfiguration('opensafely.java')) void s.restart();
@@ -161,6 +164,21 @@ class Session {
         this.output.info(`Updating the codelists of ${study}`);
         // The server runs it, reporting progress and the outcome itself (as for the quick fix that names it).
         await client.sendRequest(ExecuteCommandRequest.type, { command: UPDATE_CODELISTS, arguments: [vscode.Uri.file(study).toString()] });
+    }
+
+    /** Dummy data for a study definition (the active editor's, unless a file is given): the server writes it. */
+    async generateDummyData(uri?: vscode.Uri): Promise<void> {
+        const client = this.client;
+        if (!client || client.state !== State.Running) {
+            void vscode.window.showErrorMessage('OpenSAFELY: the language server is not running; see the log.');
+            return;
+        }
+        const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+        if (!target || !target.fsPath.endsWith('.py')) {
+            void vscode.window.showInformationMessage('OpenSAFELY: open a study definition (analysis/study_definition*.py) first.');
+            return;
+        }
+        await client.sendRequest(ExecuteCommandRequest.type, { command: GENERATE_DUMMY_DATA, arguments: [target.toString()] });
     }
 
     async checkWorkspace(): Promise<void> {

@@ -47,8 +47,8 @@ test('without Java 17+, activation registers the commands and shows one clear me
 
         assert.deepEqual(
             calls.commands.map(c => c.id).sort(),
-            ['opensafely.checkWorkspace', 'opensafely.restartServer', 'opensafely.showOutput', 'opensafely.showVersion',
-                'opensafely.updateCodelists'],
+            ['opensafely.checkWorkspace', 'opensafely.generateDummyData', 'opensafely.restartServer', 'opensafely.showOutput',
+                'opensafely.showVersion', 'opensafely.updateCodelists'],
         );
         // Every registered command is also declared in package.json, so it shows in the palette.
         const declared = require(path.join(extensionDir, 'package.json')).contributes.commands.map(c => c.command).sort();
@@ -137,7 +137,7 @@ test('with Java and the jar, the server starts and the commands work against it'
     }
 });
 
-test('Download Codelists: the server runs codelists update in the study, from the configured OpenCodelists', { timeout: 60000 }, async () => {
+test('Download Codelists and Generate Dummy Data: the server does the work in the study', { timeout: 60000 }, async () => {
     const jar = path.resolve(process.env.OPENSAFELY_LSP_JAR ?? path.join(extensionDir, '..', 'server', 'target', 'opensafely-lsp.jar'));
     assert.ok(fs.existsSync(jar), `The server jar ${jar} is not built`);
     const installed = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-'));
@@ -179,6 +179,24 @@ test('Download Codelists: the server runs codelists update in the study, from th
             await new Promise(resolve => setTimeout(resolve, 100));
         }
         assert.ok(calls.infos.some(m => m.startsWith('Updated 1 codelist(s)')), JSON.stringify(calls.infos) + log());
+
+        // Dummy data for a study definition given as the command's argument (as the explorer's context menu does).
+        const definition = path.join(study, 'analysis', 'study_definition.py');
+        fs.mkdirSync(path.join(study, 'analysis'));
+        fs.writeFileSync(definition, [
+            'from cohortextractor import StudyDefinition, patients',
+            'study = StudyDefinition(',
+            '    default_expectations={"date": {"earliest": "2020-01-01", "latest": "today"}, "rate": "uniform", "incidence": 0.5},',
+            '    population=patients.registered_as_of("2020-01-01"),',
+            '    died=patients.died_from_any_cause(on_or_before="2020-01-01", returning="binary_flag"),',
+            ')',
+            '',
+        ].join('\n'));
+        await calls.commands.find(c => c.id === 'opensafely.generateDummyData').fn(
+            { fsPath: definition, toString: () => `file://${definition}` });
+        const csv = fs.readFileSync(path.join(study, 'output', 'input.csv'), 'utf8').trim().split('\n');
+        assert.equal(csv[0], 'died,patient_id');
+        assert.equal(csv.length, 1001, 'no population_size in this project.yaml: 1000 patients');
     } finally {
         await ext.deactivate();
         restore();
