@@ -56,17 +56,7 @@ class CodelistsUpdateCommandTest {
         Files.createDirectories(study.resolve("analysis"));
         Files.createDirectories(study.resolve("codelists"));
         Files.writeString(study.resolve("codelists/codelists.txt"), "opensafely/asthma-diagnosis/2020-04-15\n");
-        Files.writeString(study.resolve("project.yaml"), """
-                version: '3.0'
-                expectations:
-                  population_size: 1000
-                actions:
-                  generate_cohort:
-                    run: cohortextractor:latest generate_cohort --study-definition study_definition
-                    outputs:
-                      highly_sensitive:
-                        cohort: output/input.csv
-                """);
+        Files.writeString(study.resolve("project.yaml"), CohortProjects.withPopulation(1000));
         Path file = study.resolve("analysis/study_definition.py");
         Files.writeString(file, STUDY);
         uri = file.toUri().toString();

@@ -33,17 +33,7 @@ class DummyDataActionTest {
     @Test
     void theSourceActionWritesWhereGenerateCohortWouldFromTheUnsavedText() throws Exception {
         Files.createDirectories(study.resolve("analysis"));
-        Files.writeString(study.resolve("project.yaml"), """
-                version: '3.0'
-                expectations:
-                  population_size: 40
-                actions:
-                  generate_cohort:
-                    run: cohortextractor:latest generate_cohort --study-definition study_definition
-                    outputs:
-                      highly_sensitive:
-                        cohort: output/input.csv
-                """);
+        Files.writeString(study.resolve("project.yaml"), CohortProjects.withPopulation(40));
         Path file = study.resolve("analysis/study_definition.py");
         Files.writeString(file, "# not saved yet\n");
         String uri = file.toUri().toString();

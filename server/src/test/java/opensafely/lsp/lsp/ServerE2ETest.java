@@ -203,17 +203,7 @@ class ServerE2ETest {
      */
     @Test
     void studyDefinitionSessionAcrossModules() throws Exception {
-        Files.writeString(projectYaml, """
-                version: '3.0'
-                expectations:
-                  population_size: 1000
-                actions:
-                  generate_cohort:
-                    run: cohortextractor:latest generate_cohort --study-definition study_definition
-                    outputs:
-                      highly_sensitive:
-                        cohort: output/input.csv
-                """);
+        Files.writeString(projectYaml, CohortProjects.withPopulation(1000));
         Files.writeString(study.resolve("analysis/common_variables.py"), """
                 from cohortextractor import patients
 
@@ -249,7 +239,7 @@ class ServerE2ETest {
         assertEquals(range(6, 24, 6, 39), d.getRange());
 
         var id = new TextDocumentIdentifier(studyUri);
-        var actions = docs.codeAction(new CodeActionParams(id, d.getRange(), new CodeActionContext(p.getDiagnostics())))
+        var actions = docs.codeAction(new CodeActionParams(id, d.getRange(), new CodeActionContext(p.getDiagnostics(), List.of("quickfix"))))
                 .get(5, TimeUnit.SECONDS);
         var fix = actions.get(0).getRight();
         assertEquals("registered_as_of", fix.getEdit().getChanges().get(studyUri).get(0).getNewText());

@@ -25,17 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JSON-RPC like those of project.yaml, and editing a file it reads (a codelist CSV) re-checks it.
  */
 class StudyDefinitionSessionTest {
-    private static final String PROJECT = """
-            version: '3.0'
-            expectations:
-              population_size: 1000
-            actions:
-              generate_cohort:
-                run: cohortextractor:latest generate_cohort --study-definition study_definition
-                outputs:
-                  highly_sensitive:
-                    cohort: output/input.csv
-            """;
+    private static final String PROJECT = CohortProjects.withPopulation(1000);
 
     // Line 7 (0-based) names column "ctv3_code", which the CSV below lacks until the test fixes the file.
     private static final String STUDY = """
