@@ -341,6 +341,15 @@ final class Evaluator {
                 } else if (m.equals("ehrql.codes")) {
                     if (schema.codeSystems.containsKey(a.name())) v = new CodeClass(a.name());
                     else if (a.name().equals("codelist_from_csv")) v = new Func("codelist_from_csv");
+                    else {
+                        List<String> codeNames = new ArrayList<>(schema.codeSystems.keySet());
+                        codeNames.add("codelist_from_csv");
+                        Optional<String> dym = DidYouMean.closest(a.name(), codeNames);
+                        if (dym.isPresent()) {
+                            report(Rule.EHRQL_UNKNOWN_IMPORT, a.start(), a.end(), "ehrql.codes has no '" + a.name() + "'." + DidYouMean.suffix(dym),
+                                    Fix.replace("Change to '" + dym.get() + "'", file.range(a.start(), a.end()), dym.get()));
+                        }
+                    }
                 } else if (m.equals("ehrql.tables")) {
                     if (schema.isTableModule("ehrql.tables." + a.name())) v = new Module("ehrql.tables." + a.name(), null);
                 }
@@ -575,7 +584,10 @@ final class Evaluator {
         if (e instanceof Py.Not n) {
             EValue v = eval(n.operand(), scope);
             if (v instanceof Series) {
-                report(Rule.EHRQL_PYTHON_BOOLEAN, n.start(), n.start() + 3, "Python's `not` cannot be used with an ehrQL series: use `~` instead.");
+                int after = n.start() + 3;
+                while (after < n.end() && Character.isWhitespace(file.text.charAt(after))) after++;
+                report(Rule.EHRQL_PYTHON_BOOLEAN, n.start(), n.start() + 3, "Python's `not` cannot be used with an ehrQL series: use `~` instead.",
+                        Fix.replace("Change to '~'", file.range(n.start(), after), "~"));
                 return UNKNOWN;
             }
             return v instanceof Unknown ? UNKNOWN : new Lit(LitKind.BOOL, null, origin(n));
@@ -699,8 +711,14 @@ final class Evaluator {
         if (l.kind() != LitKind.STR || l.value() == null || l.origin() == null) return true;
         String v = (String) l.value();
         if (!ISO_DATE.matcher(v).matches()) {
+            java.util.regex.Matcher ymd = Pattern.compile("(\\d{4})[/.](\\d{1,2})[/.](\\d{1,2})").matcher(v);
+            Fix[] fix = new Fix[0];
+            if (ymd.matches() && l.origin().file() == file) {
+                String iso = ymd.group(1) + "-" + (ymd.group(2).length() == 1 ? "0" : "") + ymd.group(2) + "-" + (ymd.group(3).length() == 1 ? "0" : "") + ymd.group(3);
+                fix = new Fix[] {Fix.replace("Change to \"" + iso + "\"", file.range(l.origin().start(), l.origin().end()), "\"" + iso + "\"")};
+            }
             reportIn(Rule.EHRQL_INVALID_DATE, l.origin().file(), l.origin().start(), l.origin().end(),
-                    "Dates must be written YYYY-MM-DD (e.g. \"2024-01-31\"), not \"" + v + "\".");
+                    "Dates must be written YYYY-MM-DD (e.g. \"2024-01-31\"), not \"" + v + "\".", fix);
             return false;
         }
         try {
@@ -1041,8 +1059,10 @@ final class Evaluator {
                 if (!f.sorted()) {
                     String recv = file.text.substring(a.value().start(), Math.min(a.value().end(), file.text.length()));
                     if (recv.length() > 40 || !recv.matches("[\\w.]+")) recv = t.name();
+                    String insert = "sort_by(" + recv + "." + firstDateColumn(t) + ").";
                     report(Rule.EHRQL_FIRST_WITHOUT_SORT, a.attrStart(), a.end(), name + "() needs the rows sorted first: call .sort_by(<column>) before it, e.g. "
-                            + recv + ".sort_by(" + recv + "." + firstDateColumn(t) + ")." + name + "().");
+                            + recv + "." + insert + name + "().",
+                            Fix.replace("Sort by " + recv + "." + firstDateColumn(t) + " first", file.range(a.attrStart(), a.attrStart()), insert));
                 }
                 return new Method(f, name);
             }

@@ -126,6 +126,19 @@ class EhrqlRulesTest {
     void firstWithoutSort() {
         fx(datasetWith("dataset.d = clinical_events.where(clinical_events.numeric_value > 3).«first_for_patient»().date\n"))
                 .assertDiagnostics("ehrql-first-without-sort");
+        List<Diagnostic> ds = fx(datasetWith("coded = clinical_events.where(clinical_events.numeric_value > 3)\ndataset.d = coded.«last_for_patient»().date\n"))
+                .assertDiagnostics("ehrql-first-without-sort");
+        assertEquals("sort_by(coded.date).", ds.get(0).fixes().get(0).edits().get(0).newText());
+    }
+
+    @Test
+    void quickFixesForDatesCodeImportsAndNot() {
+        assertEquals("\"2024-01-05\"", fx(datasetWith("dataset.age = patients.age_on(«\"2024/1/5\"»)\n")).assertDiagnostics("ehrql-invalid-date")
+                .get(0).fixes().get(0).edits().get(0).newText());
+        assertEquals("SNOMEDCTCode", fx("from ehrql.codes import «SNOMEDCode»\n").assertDiagnostics("ehrql-unknown-import")
+                .get(0).fixes().get(0).edits().get(0).newText());
+        assertEquals("~", fx(datasetWith("dataset.x = «not» patients.exists_for_patient()\n")).assertDiagnostics("ehrql-python-boolean-operator")
+                .get(0).fixes().get(0).edits().get(0).newText());
     }
 
     @Test
