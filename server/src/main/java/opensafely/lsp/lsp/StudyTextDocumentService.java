@@ -121,9 +121,10 @@ final class StudyTextDocumentService implements TextDocumentService {
         return compute("completion", params.getTextDocument(), Either.forLeft(List.of()), (doc, cancel) -> {
             var found = service.complete(doc, Protocol.position(params.getPosition()));
             cancel.checkCanceled();
-            List<CompletionItem> items = new ArrayList<>(found.size());
-            for (var c : found) items.add(Protocol.completion(c));
-            return Either.forRight(new CompletionList(false, items));
+            var limited = CompletionBudget.limit(found, doc.text());
+            List<CompletionItem> items = new ArrayList<>(limited.items().size());
+            for (var c : limited.items()) items.add(Protocol.completion(c));
+            return Either.forRight(new CompletionList(limited.incomplete(), items));
         });
     }
 
