@@ -101,6 +101,15 @@ class RulesDocumentationTest {
                         outputs:
                           highly_sensitive:
                             cohort: output/input.csv
+                    """),
+            new PythonFamily("ehrql-", "analysis/dataset_definition.py", """
+                    version: '4.0'
+                    actions:
+                      generate_dataset:
+                        run: ehrql:v1 generate-dataset {path} --output output/dataset.csv.gz
+                        outputs:
+                          highly_sensitive:
+                            dataset: output/dataset.csv.gz
                     """));
 
     /**
