@@ -1712,14 +1712,14 @@ final class Evaluator {
         // a == 1 | b == 2 parses as a == (1 | b) == 2: say so once, rather than what follows from it.
         for (int i = 1; i < c.operands().size(); i++) {
             Py.Expr operand = c.operands().get(i);
-            if (isOrAnd(operand) && (c.ops().size() > 1 || i < c.operands().size() - 1 || true)) {
+            if (isOrAnd(operand) && !parenthesised(operand)) {
                 EValue l = evalMuted(c.operands().get(0), scope);
                 EValue mid = evalMuted(operand, scope);
                 boolean series = l instanceof Series || mid instanceof Series;
                 if (!series) {
                     for (Py.Expr x : c.operands()) if (evalMuted(x, scope) instanceof Series) series = true;
                 }
-                if (series && c.ops().size() > 1) {
+                if (series) {
                     int opAt = operand instanceof Py.BinOp b ? opOffset(b.left().end(), b.right().start(), "|") : ((Py.BitOp) operand).opStart();
                     String op = operand instanceof Py.BinOp ? "|" : "&";
                     report(Rule.EHRQL_OPERATOR_PRECEDENCE, opAt, opAt + 1, "`" + op + "` binds more tightly than comparisons, so this reads as "
@@ -1778,6 +1778,13 @@ final class Evaluator {
         }
         checkOperand(s, other, otherNode, "`" + op + "`");
         return widest(s, other, "bool");
+    }
+
+    /** Whether the source has an opening parenthesis just before an expression (the tree keeps no parentheses). */
+    private boolean parenthesised(Py.Expr e) {
+        int i = e.start() - 1;
+        while (i >= 0 && Character.isWhitespace(file.text.charAt(i))) i--;
+        return i >= 0 && file.text.charAt(i) == '(';
     }
 
     private int opOffset(int from, int to, String op) {

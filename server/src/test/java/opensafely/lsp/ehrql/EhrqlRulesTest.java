@@ -160,8 +160,10 @@ class EhrqlRulesTest {
 
     @Test
     void operatorPrecedence() {
-        fx(datasetWith("dataset.mf = case(when(patients.sex == \"male\" «|» patients.sex == \"female\").then(1), otherwise=0)\n"))
-                .assertDiagnostics("ehrql-operator-precedence");
+        fx(datasetWith("dataset.mf = case(when(patients.sex == \"male\" «|» patients.sex == \"female\").then(1), otherwise=0)\n"
+                + "dataset.a = patients.exists_for_patient() == (patients.sex.is_null() | patients.date_of_birth.is_null())\n"
+                + "dataset.b = patients.sex == \"male\" «&» patients.exists_for_patient()\n"))
+                .assertDiagnostics("ehrql-operator-precedence", "ehrql-operator-precedence");
     }
 
     @Test
