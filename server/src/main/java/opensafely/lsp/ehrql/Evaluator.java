@@ -2047,7 +2047,8 @@ final class Evaluator {
         if (p != null && folder != null && folder.known()) {
             Optional<java.nio.file.Path> resolved = folder.resolve(p);
             if (resolved.isPresent() && !java.nio.file.Files.isRegularFile(resolved.get())) {
-                if (!p.contains("\\") || true) {
+                // A file another action writes (output/..., or named in project.yaml) is there when the job runs.
+                if (!p.startsWith("output/") && !FileRules.projectYamlMentions(folder, p)) {
                     String hint = p.contains("\\") ? " Use forward slashes in the path." : " Paths are relative to the study folder (where project.yaml is); run `opensafely codelists update` if it should be downloaded.";
                     report(Rule.EHRQL_CODELIST_FILE_MISSING, path.node(), "No codelist file at '" + p + "'." + hint);
                 }

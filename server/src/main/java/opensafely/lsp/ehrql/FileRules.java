@@ -59,6 +59,17 @@ final class FileRules {
         return new Use(dataset, measures, legacy);
     }
 
+    /** Whether the study's project.yaml names a path (as an output of some action, say). */
+    static boolean projectYamlMentions(StudyFolder folder, String path) {
+        Optional<Path> root = folder.root();
+        if (root.isEmpty()) return false;
+        try {
+            return Files.readString(root.get().resolve("project.yaml"), StandardCharsets.UTF_8).contains(path);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static boolean containsPath(String line, String rel) {
         int i = line.indexOf(rel);
         while (i >= 0) {

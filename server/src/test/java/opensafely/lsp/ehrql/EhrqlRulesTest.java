@@ -307,6 +307,11 @@ class EhrqlRulesTest {
     }
 
     @Test
+    void aCodelistAnotherActionWritesIsNotMissing() {
+        fx(datasetWith("codes = codelist_from_csv(\"output/derived_codes.csv\", column=\"code\")\n")).assertDiagnostics();
+    }
+
+    @Test
     void codelistColumnMissing() {
         List<Diagnostic> ds = fx(datasetWith("codes = codelist_from_csv(\"codelists/asthma-snomed.csv\", column=«\"cod\"»)\n"
                 + "more = «codelist_from_csv»(\"codelists/asthma-snomed.csv\")\n")).assertDiagnostics("ehrql-codelist-column-missing", "ehrql-codelist-column-missing");
