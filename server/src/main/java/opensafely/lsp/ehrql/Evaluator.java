@@ -1,5 +1,7 @@
 package opensafely.lsp.ehrql;
 
+import static opensafely.lsp.ehrql.EValue.UNKNOWN;
+
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -19,7 +21,6 @@ import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.diagnostics.Severity;
 import opensafely.lsp.ehrql.EValue.*;
 import opensafely.lsp.ehrql.EValue.Module;
-import static opensafely.lsp.ehrql.EValue.UNKNOWN;
 import opensafely.lsp.python.Py;
 import opensafely.lsp.python.PyTreeBuilder;
 import opensafely.lsp.python.SourceFile;
@@ -628,10 +629,7 @@ final class Evaluator {
             }
             return UNKNOWN;
         }
-        if (e instanceof Py.Comp c) {
-            return UNKNOWN;
-        }
-        return UNKNOWN;
+        return UNKNOWN; // comprehensions, lambdas...
     }
 
     // ---------------------------------------------------------------------------------- helpers
