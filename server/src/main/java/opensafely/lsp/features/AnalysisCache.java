@@ -9,6 +9,7 @@ import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.workspace.Document;
+import opensafely.lsp.workspace.VersionCache;
 
 /**
  * Parsed projects of the last few document versions, so completion, hover and code actions on the same
@@ -43,16 +44,8 @@ final class AnalysisCache {
         }
     }
 
-    private record Key(Path path, int version, String text) {
-    }
-
     private final ProjectParser parser;
-    private final Map<Key, Entry> recent = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
-            return size() > SIZE;
-        }
-    };
+    private final VersionCache<Entry> recent = new VersionCache<>(SIZE);
     private final Map<Path, Entry> lastParsed = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, Entry> eldest) {
@@ -65,23 +58,20 @@ final class AnalysisCache {
     }
 
     Entry get(Document doc) {
-        Key key = new Key(doc.path(), doc.version(), doc.text());
-        synchronized (this) {
-            Entry e = recent.get(key);
-            if (e != null) return e;
-        }
-        // Parse outside the lock: a big file takes a while and other documents need not wait.
-        Entry e = new Entry(parser.parse(doc.text()));
-        synchronized (this) {
-            recent.put(key, e);
-            if (e.project().parsed() && doc.path() != null) lastParsed.put(doc.path(), e);
-        }
-        return e;
+        return recent.get(doc, d -> {
+            Entry e = new Entry(parser.parse(d.text()));
+            if (e.project().parsed() && d.path() != null) {
+                synchronized (this) {
+                    lastParsed.put(d.path(), e);
+                }
+            }
+            return e;
+        });
     }
 
     /** The analysis of exactly this document version if it has been made already, else null. */
-    synchronized Entry peek(Document doc) {
-        return recent.get(new Key(doc.path(), doc.version(), doc.text()));
+    Entry peek(Document doc) {
+        return recent.peek(doc);
     }
 
     /** The analysis of the last version of this file that parsed, or null. */

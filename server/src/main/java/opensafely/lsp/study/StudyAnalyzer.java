@@ -3,13 +3,12 @@ package opensafely.lsp.study;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.python.SourceFile;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.StudyFolder;
+import opensafely.lsp.workspace.VersionCache;
 
 /** Parses, evaluates and checks a study definition; the last few document versions are cached. */
 final class StudyAnalyzer {
@@ -17,19 +16,11 @@ final class StudyAnalyzer {
     record Analysis(SourceFile file, StudyModel model, List<Diagnostic> diagnostics) {
     }
 
-    private record Key(Path path, int version, String text) {
-    }
-
     private final ModuleCache modules = new ModuleCache();
     private final CodelistFiles codelists = new CodelistFiles();
     private final List<StudyRule> rules = List.of(new StudyShapeRules(), new CallRules(), new ExpectationRules(), new CodelistRules(),
             new ProjectLinkRule());
-    private final Map<Key, Analysis> recent = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Analysis> eldest) {
-            return size() > 8;
-        }
-    };
+    private final VersionCache<Analysis> recent = new VersionCache<>(8);
 
     CodelistFiles codelists() {
         return codelists;
@@ -37,11 +28,7 @@ final class StudyAnalyzer {
 
     /** The analysis of this document version: computed once, then shared by completion, hover and code actions. */
     Analysis analyse(Document doc) {
-        synchronized (this) {
-            Analysis a = recent.get(key(doc));
-            if (a != null) return a;
-        }
-        return refresh(doc);
+        return recent.get(doc, this::compute);
     }
 
     /**
@@ -49,15 +36,11 @@ final class StudyAnalyzer {
      * (helper modules, codelist CSVs, project.yaml), which may have changed while the text did not.
      */
     Analysis refresh(Document doc) {
-        Analysis a = compute(doc.path(), doc.text(), doc.folder());
-        synchronized (this) {
-            recent.put(key(doc), a);
-        }
-        return a;
+        return recent.refresh(doc, this::compute);
     }
 
-    private static Key key(Document doc) {
-        return new Key(doc.path(), doc.version(), doc.text());
+    private Analysis compute(Document doc) {
+        return compute(doc.path(), doc.text(), doc.folder());
     }
 
     Analysis compute(Path path, String text, StudyFolder folder) {
