@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import opensafely.lsp.MarkedText;
 import opensafely.lsp.diagnostics.Diagnostic;
-import opensafely.lsp.text.LineIndex;
 import opensafely.lsp.text.Range;
 import opensafely.lsp.workspace.StudyFolder;
 
@@ -24,23 +24,8 @@ final class Fixture {
     }
 
     static Fixture of(String marked) {
-        StringBuilder plain = new StringBuilder();
-        List<int[]> spans = new ArrayList<>();
-        List<Integer> open = new ArrayList<>();
-        for (int i = 0; i < marked.length(); i++) {
-            char c = marked.charAt(i);
-            if (c == '«') {
-                open.add(plain.length());
-            } else if (c == '»') {
-                spans.add(new int[] {open.remove(open.size() - 1), plain.length()});
-            } else {
-                plain.append(c);
-            }
-        }
-        LineIndex lines = new LineIndex(plain.toString());
-        List<Range> ranges = spans.stream().sorted((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]))
-                .map(s -> lines.range(s[0], s[1])).toList();
-        return new Fixture(plain.toString(), ranges);
+        MarkedText m = MarkedText.parse(marked);
+        return new Fixture(m.text(), m.ranges());
     }
 
     /** An expected diagnostic: the code of the i-th marked range. */
