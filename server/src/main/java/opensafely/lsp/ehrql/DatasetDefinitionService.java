@@ -37,9 +37,10 @@ public final class DatasetDefinitionService implements LanguageService {
         return SHARED;
     }
 
-    /** Whether a Python document uses ehrQL: it imports from the ehrql package. */
+    /** Whether a Python document uses ehrQL: it imports from the ehrql package, or builds a dataset or measures. */
     public static boolean isDatasetDefinition(Document doc) {
-        return EHRQL_IMPORT.matcher(doc.text()).find();
+        String t = doc.text();
+        return EHRQL_IMPORT.matcher(t).find() || t.contains("create_dataset()") || t.contains("create_measures()");
     }
 
     @Override

@@ -45,6 +45,7 @@ class EhrqlServiceTest {
         assertTrue(DatasetDefinitionService.isDatasetDefinition(doc("from ehrql import create_dataset\n")));
         assertTrue(DatasetDefinitionService.isDatasetDefinition(doc("import ehrql\n")));
         assertTrue(DatasetDefinitionService.isDatasetDefinition(doc("x = 1\nfrom ehrql.tables.tpp import patients\n")));
+        assertTrue(DatasetDefinitionService.isDatasetDefinition(doc("from common import *\ndataset = create_dataset()\n")));
         assertFalse(DatasetDefinitionService.isDatasetDefinition(doc("from cohortextractor import patients\n")));
         assertFalse(DatasetDefinitionService.isDatasetDefinition(doc("import pandas\n# from ehrql import x\n")));
     }
