@@ -20,14 +20,12 @@ import opensafely.lsp.python.Py;
 import opensafely.lsp.python.SourceFile;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.StudyFolder;
+import opensafely.lsp.workspace.VersionCache;
 
 /** Parses, evaluates and checks a dataset or measures definition; the last few document versions are cached. */
 final class DatasetAnalyzer {
     /** One analysed version of a document: its parse, what each expression holds, the module's names, the findings. */
     record Analysis(SourceFile file, Map<Py.Node, EValue> types, Map<String, Binding> globals, List<Diagnostic> diagnostics) {
-    }
-
-    private record Key(Path path, int version, String text) {
     }
 
     private final CodelistCsv csvs = new CodelistCsv();
@@ -38,28 +36,23 @@ final class DatasetAnalyzer {
             return size() > 64;
         }
     };
-    private final Map<Key, Analysis> recent = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Analysis> eldest) {
-            return size() > 8;
-        }
-    };
+    private final VersionCache<Analysis> recent = new VersionCache<>(8);
 
     CodelistCsv csvs() {
         return csvs;
     }
 
+    /** The analysis of this document version: computed once, then shared by completion, hover and symbols. */
     Analysis analyse(Document doc) {
-        Key key = new Key(doc.path(), doc.version(), doc.text());
-        synchronized (this) {
-            Analysis a = recent.get(key);
-            if (a != null) return a;
-        }
-        Analysis a = compute(doc.path(), doc.text(), doc.folder());
-        synchronized (this) {
-            recent.put(key, a);
-        }
-        return a;
+        return recent.get(doc, d -> compute(d.path(), d.text(), d.folder()));
+    }
+
+    /**
+     * Analyses the document afresh, whatever is cached: the findings also depend on files read from disk
+     * (sibling modules, codelist CSVs, project.yaml), which may have changed while the text did not.
+     */
+    Analysis refresh(Document doc) {
+        return recent.refresh(doc, d -> compute(d.path(), d.text(), d.folder()));
     }
 
     Analysis compute(Path path, String text, StudyFolder folder) {

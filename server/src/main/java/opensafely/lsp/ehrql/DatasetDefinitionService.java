@@ -45,7 +45,7 @@ public final class DatasetDefinitionService implements LanguageService {
 
     @Override
     public List<Diagnostic> diagnostics(Document doc) {
-        return analyzer.analyse(doc).diagnostics();
+        return analyzer.refresh(doc).diagnostics();
     }
 
     @Override

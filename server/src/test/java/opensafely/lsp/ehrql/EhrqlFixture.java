@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import opensafely.lsp.MarkedText;
 import opensafely.lsp.diagnostics.Diagnostic;
-import opensafely.lsp.text.LineIndex;
 import opensafely.lsp.text.Position;
 import opensafely.lsp.text.Range;
 import opensafely.lsp.workspace.Document;
@@ -22,7 +22,7 @@ import opensafely.lsp.workspace.StudyFolder;
  * A study folder on disk for ehrQL tests: a project.yaml that runs analysis/dataset_definition.py with
  * generate-dataset and analysis/measures.py with generate-measures, codelists and helper modules. The
  * definition's text may carry markers: {@code «} and {@code »} enclose expected ranges, {@code ‸} marks a
- * cursor. Markers are removed before the file is written.
+ * cursor ({@link MarkedText}). Markers are removed before the file is written.
  */
 final class EhrqlFixture {
     static final String HEADER = "from ehrql import INTERVAL, case, codelist_from_csv, create_dataset, create_measures, days, months, when, years\n"
@@ -60,22 +60,10 @@ final class EhrqlFixture {
 
     /** The definition, with markers. */
     EhrqlFixture definition(String marked) {
-        StringBuilder plain = new StringBuilder();
-        List<int[]> spans = new ArrayList<>();
-        List<Integer> open = new ArrayList<>();
-        int cursorAt = -1;
-        for (int i = 0; i < marked.length(); i++) {
-            char c = marked.charAt(i);
-            if (c == '«') open.add(plain.length());
-            else if (c == '»') spans.add(new int[] {open.remove(open.size() - 1), plain.length()});
-            else if (c == '‸') cursorAt = plain.length();
-            else plain.append(c);
-        }
-        text = plain.toString();
-        LineIndex lines = new LineIndex(text);
-        ranges = spans.stream().sorted((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]))
-                .map(s -> lines.range(s[0], s[1])).toList();
-        cursor = cursorAt < 0 ? null : lines.position(cursorAt);
+        MarkedText m = MarkedText.parse(marked);
+        text = m.text();
+        ranges = m.ranges();
+        cursor = m.cursor();
         files.put(name, text);
         return this;
     }

@@ -51,6 +51,16 @@ class EhrqlServiceTest {
     }
 
     @Test
+    void diagnosticsFollowASiblingModuleChangedOnDisk() throws java.io.IOException {
+        EhrqlFixture f = new EhrqlFixture(dir).file("analysis/variables.py", "from ehrql.tables.tpp import clinical_events\nwhen = clinical_events.date\n")
+                .definition(datasetWith("from variables import when\ndataset.d = when\n"));
+        Document d = f.write();
+        assertEquals(List.of("ehrql-event-level-column"), service.diagnostics(d).stream().map(x -> x.code()).toList());
+        java.nio.file.Files.writeString(dir.resolve("analysis/variables.py"), "from ehrql.tables.tpp import clinical_events\nwhen = clinical_events.date.maximum_for_patient()\n");
+        assertEquals(List.of(), service.diagnostics(d).stream().map(x -> x.code()).toList(), "same document version, new module on disk");
+    }
+
+    @Test
     void theDispatcherSendsEhrqlFilesHere() {
         EhrqlFixture f = new EhrqlFixture(dir).definition(datasetWith("dataset.d = clinical_events.date\n"));
         assertEquals(List.of("ehrql-event-level-column"), new StudyLanguageService().diagnostics(f.write()).stream().map(d -> d.code()).toList());
