@@ -62,6 +62,8 @@ final class Evaluator {
     /** Value of each expression of the checked document (for hover and completion). */
     final Map<Py.Node, EValue> types;
     final Map<String, Binding> globals = new LinkedHashMap<>();
+    /** Bodies of the module's functions, checked once the module has run. */
+    private final List<Runnable> bodies = new ArrayList<>();
     /** Measures calls whose missing arguments can only be judged at the end (after define_defaults). */
     final List<Runnable> atEnd = new ArrayList<>();
     private int conditional;
@@ -98,6 +100,13 @@ final class Evaluator {
 
     Map<String, Binding> run() {
         exec(file.module.body(), globals);
+        for (Runnable body : bodies) {
+            try {
+                body.run();
+            } catch (RuntimeException | StackOverflowError e) {
+                // one odd function must not stop the rest
+            }
+        }
         atEnd.add(this::permissions);
         for (Runnable r : atEnd) {
             try {
@@ -188,21 +197,25 @@ final class Evaluator {
             eval(e.value(), scope);
         } else if (s instanceof Py.FuncDef f) {
             scope.put(f.name(), new Binding(new LocalFunc(f, file, globalsOf(scope)), new Origin(file, f.nameStart(), f.nameEnd())));
-            // The body is checked once with unknown parameters: what it says regardless of them is still said.
+            // The body is checked once with unknown parameters: what it says regardless of them is still said. It
+            // runs after the module, with the names the module ends with (as a call later in the file would see).
             if (depth == 0 && !out.muted()) {
-                Map<String, Binding> local = new Scope(globalsOf(scope));
-                for (Py.Param p : f.params()) local.put(p.name(), new Binding(UNKNOWN, null));
-                conditional++;
-                depth++;
-                List<EValue> saved = returns;
-                returns = new ArrayList<>();
-                try {
-                    exec(f.body(), local);
-                } finally {
-                    returns = saved;
-                    depth--;
-                    conditional--;
-                }
+                Map<String, Binding> globalScope = globalsOf(scope);
+                bodies.add(() -> {
+                    Map<String, Binding> local = new Scope(globalScope);
+                    for (Py.Param p : f.params()) local.put(p.name(), new Binding(UNKNOWN, null));
+                    conditional++;
+                    depth++;
+                    List<EValue> saved = returns;
+                    returns = new ArrayList<>();
+                    try {
+                        exec(f.body(), local);
+                    } finally {
+                        returns = saved;
+                        depth--;
+                        conditional--;
+                    }
+                });
             }
         } else if (s instanceof Py.For f) {
             eval(f.iter(), scope);

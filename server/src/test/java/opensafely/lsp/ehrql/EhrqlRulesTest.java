@@ -356,6 +356,13 @@ class EhrqlRulesTest {
     }
 
     @Test
+    void functionBodiesSeeTheNamesTheModuleEndsWith() {
+        fx(datasetWith("events = medications\n\ndef coded(codes):\n    return events.where(events.snomedct_code.is_in(codes))\n\n"
+                + "events = clinical_events\ndataset.n = coded([\"195967001\"]).count_for_patient()\n"
+                + "def broken():\n    return events.«snomed_code»\n")).assertDiagnostics("ehrql-unknown-column");
+    }
+
+    @Test
     void definitionsForEhrqlV0GetSyntaxChecksOnly() {
         new EhrqlFixture(dir).file("project.yaml", "version: '4.0'\nactions:\n  generate_dataset:\n"
                         + "    run: ehrql:v0 generate-dataset analysis/dataset_definition.py --output output/dataset.csv\n"
