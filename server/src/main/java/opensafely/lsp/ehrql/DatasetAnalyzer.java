@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.ehrql.EValue.Binding;
@@ -28,7 +29,7 @@ final class DatasetAnalyzer {
     record Analysis(SourceFile file, Map<Py.Node, EValue> types, Map<String, Binding> globals, List<Diagnostic> diagnostics) {
     }
 
-    private final CodelistCsv csvs = new CodelistCsv();
+    private final CodelistCsvFiles csvs = new CodelistCsvFiles();
     /** Parsed sibling modules by path and text (parsing is the costly part; evaluation is per analysis). */
     private final Map<Path, SourceFile> parsed = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -38,7 +39,7 @@ final class DatasetAnalyzer {
     };
     private final VersionCache<Analysis> recent = new VersionCache<>(8);
 
-    CodelistCsv csvs() {
+    CodelistCsvFiles csvs() {
         return csvs;
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.ehrql.DatasetAnalyzer.Analysis;
 import opensafely.lsp.ehrql.EValue.*;
 import opensafely.lsp.ehrql.EValue.Module;
@@ -220,7 +221,7 @@ final class DatasetCompletion {
         if (e == null) return EValue.UNKNOWN;
         Findings quiet = new Findings(a.file());
         quiet.mute();
-        Evaluator ev = new Evaluator(a.file(), quiet, (f, mod, level) -> null, doc.folder(), new CodelistCsv(), new IdentityHashMap<>());
+        Evaluator ev = new Evaluator(a.file(), quiet, (f, mod, level) -> null, doc.folder(), new CodelistCsvFiles(), new IdentityHashMap<>());
         ev.globals.putAll(a.globals());
         return ev.eval(e, ev.globals);
     }

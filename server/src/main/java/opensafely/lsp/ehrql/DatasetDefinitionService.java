@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.ehrql.DatasetAnalyzer.Analysis;
 import opensafely.lsp.ehrql.EValue.*;

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.diagnostics.DidYouMean;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.Rule;
@@ -58,7 +59,7 @@ final class Evaluator {
     final Findings out;
     final Modules modules;
     final StudyFolder folder;
-    final CodelistCsv csvs;
+    final CodelistCsvFiles csvs;
     /** Value of each expression of the checked document (for hover and completion). */
     final Map<Py.Node, EValue> types;
     final Map<String, Binding> globals = new LinkedHashMap<>();
@@ -89,7 +90,7 @@ final class Evaluator {
     /** The return values seen while a helper function is run for one call. */
     private List<EValue> returns;
 
-    Evaluator(SourceFile file, Findings out, Modules modules, StudyFolder folder, CodelistCsv csvs, Map<Py.Node, EValue> types) {
+    Evaluator(SourceFile file, Findings out, Modules modules, StudyFolder folder, CodelistCsvFiles csvs, Map<Py.Node, EValue> types) {
         this.file = file;
         this.out = out;
         this.modules = modules;
@@ -901,7 +902,7 @@ final class Evaluator {
         if (cl.path() == null || cl.column() == null || folder == null || !folder.known()) return;
         Schema.CodeSystem cs = schema.codeSystems.get(system);
         if (cs == null) return;
-        Optional<CodelistCsv.Csv> csv = folder.resolve(cl.path()).flatMap(csvs::read);
+        Optional<CodelistCsvFiles.Csv> csv = folder.resolve(cl.path()).flatMap(csvs::read);
         if (csv.isEmpty()) return;
         List<String> codes = csv.get().column(cl.column());
         if (codes == null || codes.isEmpty()) return;
@@ -2064,7 +2065,7 @@ final class Evaluator {
                     report(Rule.EHRQL_CODELIST_FILE_MISSING, path.node(), "No codelist file at '" + p + "'." + hint);
                 }
             } else if (resolved.isPresent()) {
-                Optional<CodelistCsv.Csv> csv = csvs.read(resolved.get());
+                Optional<CodelistCsvFiles.Csv> csv = csvs.read(resolved.get());
                 if (csv.isPresent() && !csv.get().header().isEmpty()) {
                     List<String> header = csv.get().header();
                     if (col != null && !header.contains(col)) {

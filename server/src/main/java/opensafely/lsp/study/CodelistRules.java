@@ -1,11 +1,13 @@
 package opensafely.lsp.study;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.codelists.CodelistDownloads;
 import opensafely.lsp.diagnostics.DidYouMean;
 import opensafely.lsp.diagnostics.Fix;
@@ -50,9 +52,8 @@ final class CodelistRules implements StudyRule {
         if (!cl.kind().equals("csv") || cl.path() == null) return;
         Optional<Path> p = ctx.folder.resolve(cl.path());
         if (p.isEmpty()) return;
-        Optional<CodelistFiles.CsvInfo> info = ctx.codelists.read(p.get());
         Origin at = cl.pathOrigin() != null ? cl.pathOrigin() : cl.origin();
-        if (info.isEmpty()) {
+        if (!Files.isRegularFile(p.get())) {
             String dir = cl.path().contains("/") ? cl.path().substring(0, cl.path().lastIndexOf('/')) : "";
             String name = cl.path().substring(cl.path().lastIndexOf('/') + 1);
             Optional<String> s = DidYouMean.closest(name, ctx.folder.list(dir));
@@ -63,6 +64,9 @@ final class CodelistRules implements StudyRule {
                     download.stream().toArray(Fix[]::new));
             return;
         }
+        // A file that cannot be read as CSV here (gzipped, say) is not judged further.
+        Optional<CodelistCsvFiles.Csv> info = ctx.codelists.read(p.get());
+        if (info.isEmpty()) return;
         List<String> header = info.get().header();
         if (cl.column() != null && !header.contains(cl.column())) {
             ctx.report(Rule.STUDY_CODELIST_COLUMN_MISSING, cl.columnOrigin() != null ? cl.columnOrigin() : at, usedAt,

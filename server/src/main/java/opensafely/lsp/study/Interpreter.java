@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.python.Py;
 import opensafely.lsp.python.PyTreeBuilder;
 import opensafely.lsp.python.SourceFile;
@@ -633,7 +634,7 @@ final class Interpreter {
                 String[] lines = text.split("\r?\n");
                 if (lines.length == 0) return null;
                 String first = lines[0].startsWith("\uFEFF") ? lines[0].substring(1) : lines[0];
-                List<String> header = CodelistFiles.splitCsv(first);
+                List<String> header = CodelistCsvFiles.split(first);
                 int col = header.indexOf(cl.column());
                 int cat = categorised ? header.indexOf(cl.categoryColumn()) : -1;
                 if (col < 0 || categorised && cat < 0) return null;
@@ -641,7 +642,7 @@ final class Interpreter {
                 for (int i = 1; i < lines.length; i++) {
                     if (lines[i].isEmpty()) continue;
                     if (lines[i].chars().filter(ch -> ch == '"').count() % 2 != 0) return null; // a quoted line break
-                    List<String> row = CodelistFiles.splitCsv(lines[i]);
+                    List<String> row = CodelistCsvFiles.split(lines[i]);
                     if (row.size() != header.size()) return null;
                     String code = row.get(col).strip();
                     if (code.isEmpty()) continue;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.python.SourceFile;
 import opensafely.lsp.workspace.Document;
@@ -17,12 +18,12 @@ final class StudyAnalyzer {
     }
 
     private final ModuleCache modules = new ModuleCache();
-    private final CodelistFiles codelists = new CodelistFiles();
+    private final CodelistCsvFiles codelists = new CodelistCsvFiles();
     private final List<StudyRule> rules = List.of(new StudyShapeRules(), new CallRules(), new ExpectationRules(), new CodelistRules(),
             new ProjectLinkRule());
     private final VersionCache<Analysis> recent = new VersionCache<>(8);
 
-    CodelistFiles codelists() {
+    CodelistCsvFiles codelists() {
         return codelists;
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.Rule;
@@ -23,11 +24,11 @@ final class StudyContext {
     final SourceFile doc;
     final StudyFolder folder;
     final Catalog catalog = Catalog.get();
-    final CodelistFiles codelists;
+    final CodelistCsvFiles codelists;
     private final Map<String, Diagnostic> found = new LinkedHashMap<>();
     private StudyPipeline pipeline;
 
-    StudyContext(StudyModel model, StudyFolder folder, CodelistFiles codelists) {
+    StudyContext(StudyModel model, StudyFolder folder, CodelistCsvFiles codelists) {
         this.model = model;
         this.doc = model.file;
         this.folder = folder;

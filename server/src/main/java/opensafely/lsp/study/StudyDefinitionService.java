@@ -214,7 +214,7 @@ public final class StudyDefinitionService implements LanguageService {
         if (cl.path() != null) {
             b.append("File: `").append(cl.path()).append("`");
             doc.folder().resolve(cl.path()).flatMap(p -> analyzer.codelists().read(p)).ifPresentOrElse(
-                    info -> b.append(" — ").append(info.rows()).append(" codes; columns ").append(String.join(", ", info.header())),
+                    info -> b.append(" — ").append(info.rows().size()).append(" codes; columns ").append(String.join(", ", info.header())),
                     () -> b.append(" (not found)"));
             b.append("\n");
             if (cl.column() != null) b.append("\nCode column: `").append(cl.column()).append("`");

@@ -1,4 +1,4 @@
-package opensafely.lsp.ehrql;
+package opensafely.lsp.codelists;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,13 +13,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Codelist CSV files as codelist_from_csv reads them: the header, and the rows split into cells (values
- * stripped). Read lazily and cached by modification time and size, so typing does not re-read them.
+ * Codelist CSV files as codelist_from_csv (cohort-extractor's and ehrQL's) reads them: the header, and the
+ * rows split into cells. Read lazily and cached by modification time and size, so typing does not re-read
+ * them; one instance per analyser, shared by its rules and editor features.
  */
-final class CodelistCsv {
-    record Csv(Path path, List<String> header, List<List<String>> rows) {
+public final class CodelistCsvFiles {
+    /** A CSV's header (names stripped) and its non-blank rows. */
+    public record Csv(Path path, List<String> header, List<List<String>> rows) {
         /** The stripped, non-blank values of a column (as codelist_from_csv keeps them), or null if there is no such column. */
-        List<String> column(String name) {
+        public List<String> column(String name) {
             int i = header.indexOf(name);
             if (i < 0) return null;
             List<String> out = new ArrayList<>();
@@ -42,7 +44,7 @@ final class CodelistCsv {
         }
     };
 
-    synchronized Optional<Csv> read(Path p) {
+    public synchronized Optional<Csv> read(Path p) {
         try {
             if (!Files.isRegularFile(p) || p.toString().endsWith(".gz")) return Optional.empty();
             FileTime m = Files.getLastModifiedTime(p);
@@ -70,7 +72,8 @@ final class CodelistCsv {
         }
     }
 
-    static List<String> split(String line) {
+    /** One CSV line's cells (quotes and doubled quotes as Python's csv module reads them). */
+    public static List<String> split(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;
