@@ -17,7 +17,12 @@ import opensafely.lsp.workspace.VersionCache;
  * the YAML is often broken, and the action names of a moment ago are still the best guess.
  */
 final class AnalysisCache {
-    private static final int SIZE = 8;
+    /**
+     * Requests come for the version being edited; one more covers a request still in flight for the one
+     * before. Each entry of the 1,211-action project holds some 7 MB of tree, so keeping 8 of them made
+     * old-generation collections, not analysis, the slowest part of an edit with a bounded heap.
+     */
+    private static final int SIZE = 2;
 
     /** One document version's analysis; the index and diagnostics are built on first use. */
     static final class Entry {
