@@ -48,7 +48,16 @@ final class GeneratedStudy {
         for (String d : g.datasetDefinitions) {
             Path p = study.resolve(d);
             Files.createDirectories(p.getParent());
-            Files.writeString(p, "from ehrql import create_dataset\n\ndataset = create_dataset()\n");
+            // A complete (if tiny) dataset definition, so that the study still checks clean now that check
+            // also analyses the Python under analysis/.
+            Files.writeString(p, """
+                    from ehrql import create_dataset
+                    from ehrql.tables.core import patients
+
+                    dataset = create_dataset()
+                    dataset.define_population(patients.date_of_birth.is_not_null())
+                    dataset.sex = patients.sex
+                    """);
         }
         System.err.println("generated study " + study.toAbsolutePath() + ": " + g.actions + " actions, "
                 + g.yaml.toString().lines().count() + " lines, " + (g.scripts.size() + g.datasetDefinitions.size()) + " scripts");
