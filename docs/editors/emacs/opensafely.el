@@ -23,7 +23,7 @@
   "The java (17 or newer) that runs the server.")
 
 (defvar opensafely-jvm-options '("-XX:+UseSerialGC" "-Xmx192m")
-  "JVM options for the server; the default keeps it near 260 MB resident on the largest studies.")
+  "JVM options for the server; the default keeps it under 300 MB resident on the largest studies.")
 
 (defun opensafely-study-file-p (file)
   "Non-nil if FILE is a study's project.yaml or a Python file under its analysis/ folder."

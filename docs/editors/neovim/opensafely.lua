@@ -44,7 +44,7 @@ local function attach(args)
   if not id or not vim.lsp.get_client_by_id(id) then
     id = vim.lsp.start_client({
       name = 'opensafely',
-      -- A bounded heap keeps the server near 260 MB resident on the largest studies (see docs/editors/README.md).
+      -- A bounded heap keeps the server under 300 MB resident on the largest studies (see docs/editors/README.md).
       cmd = { java, '-XX:+UseSerialGC', '-Xmx192m', '-jar', jar },
       root_dir = root,
       workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
