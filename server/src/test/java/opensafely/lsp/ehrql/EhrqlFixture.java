@@ -1,16 +1,10 @@
 package opensafely.lsp.ehrql;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import opensafely.lsp.DiagnosticAssertions;
 import opensafely.lsp.MarkedText;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.text.Position;
@@ -69,15 +63,7 @@ final class EhrqlFixture {
     }
 
     Document write() {
-        try {
-            for (Map.Entry<String, String> e : files.entrySet()) {
-                Path p = root.resolve(e.getKey());
-                Files.createDirectories(p.getParent());
-                Files.writeString(p, e.getValue());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        DiagnosticAssertions.writeFiles(root, files);
         return new Document(root.resolve(name), text, 1, StudyFolder.at(root));
     }
 
@@ -88,13 +74,7 @@ final class EhrqlFixture {
     /** Asserts the diagnostics are exactly the marked ranges with these codes. */
     List<Diagnostic> assertDiagnostics(String... codes) {
         List<Diagnostic> actual = diagnostics();
-        assertEquals(ranges.size(), codes.length, "fixture has " + ranges.size() + " markers for " + codes.length + " codes");
-        List<String> expected = new ArrayList<>();
-        for (int i = 0; i < codes.length; i++) expected.add(codes[i] + "@" + ranges.get(i));
-        List<String> got = actual.stream().map(d -> d.code() + "@" + d.range()).collect(Collectors.toList());
-        assertEquals(expected.stream().sorted().toList(), got.stream().sorted().toList(),
-                () -> "messages:\n" + actual.stream().map(d -> d.code() + "@" + d.range() + " " + d.severity() + " " + d.message())
-                        .collect(Collectors.joining("\n")));
+        DiagnosticAssertions.assertDiagnostics(actual, ranges, codes);
         return actual;
     }
 

@@ -1,10 +1,7 @@
 package opensafely.lsp.pipeline;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
+import opensafely.lsp.DiagnosticAssertions;
 import opensafely.lsp.MarkedText;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.text.Range;
@@ -44,15 +41,6 @@ final class Fixture {
 
     static void assertDiagnostics(String marked, StudyFolder folder, String... codes) {
         Fixture f = of(marked);
-        List<Diagnostic> actual = analyse(f.text, folder);
-        assertEquals(f.ranges.size(), codes.length, "fixture has " + f.ranges.size() + " markers for " + codes.length + " codes");
-        List<String> expected = new ArrayList<>();
-        for (int i = 0; i < codes.length; i++) {
-            expected.add(codes[i] + "@" + f.ranges.get(i));
-        }
-        List<String> got = actual.stream().map(d -> d.code() + "@" + d.range()).collect(Collectors.toList());
-        assertEquals(expected.stream().sorted().toList(), got.stream().sorted().toList(),
-                () -> "messages:\n" + actual.stream().map(d -> d.code() + "@" + d.range() + " " + d.message())
-                        .collect(Collectors.joining("\n")));
+        DiagnosticAssertions.assertDiagnostics(analyse(f.text, folder), f.ranges, codes);
     }
 }
