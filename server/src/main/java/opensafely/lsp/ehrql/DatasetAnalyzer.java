@@ -16,7 +16,6 @@ import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.ehrql.EValue.Binding;
-import opensafely.lsp.grammar.SyntaxError;
 import opensafely.lsp.python.Py;
 import opensafely.lsp.python.SourceFile;
 import opensafely.lsp.workspace.Document;
@@ -59,13 +58,7 @@ final class DatasetAnalyzer {
     Analysis compute(Path path, String text, StudyFolder folder) {
         SourceFile file = SourceFile.parse(path, text);
         Findings out = new Findings(file);
-        int shown = 0;
-        for (SyntaxError e : file.syntaxErrors) {
-            if (shown++ == 5) break;
-            int start = file.lines.lineStart(e.line() - 1) + e.column();
-            int end = Math.min(file.lines.lineEnd(e.line() - 1), start + Math.max(1, e.length()));
-            out.report(Rule.EHRQL_SYNTAX, file, start, Math.max(start, end), "Syntax error: " + e.message());
-        }
+        for (SourceFile.ErrorSpan e : file.syntaxErrorSpans(5)) out.report(Rule.EHRQL_SYNTAX, file, e.start(), e.end(), e.message());
         Map<Py.Node, EValue> types = new IdentityHashMap<>();
         Loader loader = new Loader(folder, out);
         Evaluator ev = new Evaluator(file, out, loader, folder, csvs, types);

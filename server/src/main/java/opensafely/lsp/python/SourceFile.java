@@ -1,6 +1,7 @@
 package opensafely.lsp.python;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import opensafely.lsp.grammar.ParsedPython;
 import opensafely.lsp.grammar.PythonSource;
@@ -33,6 +34,25 @@ public final class SourceFile {
             module = new Py.Module(List.of());
         }
         return new SourceFile(path, text, module, parsed.errors());
+    }
+
+    /** A syntax error's place in the text (UTF-16 offsets, at least one character where the line has one). */
+    public record ErrorSpan(int start, int end, String message) {
+    }
+
+    /**
+     * The first few syntax errors as spans: past the first ones, error recovery mostly reports the
+     * consequences of the first mistake.
+     */
+    public List<ErrorSpan> syntaxErrorSpans(int max) {
+        List<ErrorSpan> out = new ArrayList<>();
+        for (SyntaxError e : syntaxErrors) {
+            if (out.size() == max) break;
+            int start = lines.lineStart(e.line() - 1) + e.column();
+            int end = Math.min(lines.lineEnd(e.line() - 1), start + Math.max(1, e.length()));
+            out.add(new ErrorSpan(start, Math.max(start, end), "Syntax error: " + e.message()));
+        }
+        return out;
     }
 
     public Range range(int start, int end) {

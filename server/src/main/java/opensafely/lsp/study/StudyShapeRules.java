@@ -6,7 +6,6 @@ import java.util.Map;
 import opensafely.lsp.diagnostics.DidYouMean;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.diagnostics.Severity;
-import opensafely.lsp.grammar.SyntaxError;
 import opensafely.lsp.python.SourceFile;
 import opensafely.lsp.study.Value.Origin;
 
@@ -15,12 +14,8 @@ final class StudyShapeRules implements StudyRule {
     @Override
     public void check(StudyContext ctx) {
         SourceFile doc = ctx.doc;
-        int shown = 0;
-        for (SyntaxError e : doc.syntaxErrors) {
-            if (shown++ == 5) break;
-            int start = doc.lines.lineStart(e.line() - 1) + e.column();
-            int end = Math.min(doc.lines.lineEnd(e.line() - 1), start + Math.max(1, e.length()));
-            ctx.report(Rule.STUDY_SYNTAX, new Origin(doc, start, Math.max(start, end)), null, "Syntax error: " + e.message());
+        for (SourceFile.ErrorSpan e : doc.syntaxErrorSpans(5)) {
+            ctx.report(Rule.STUDY_SYNTAX, new Origin(doc, e.start(), e.end()), null, e.message());
         }
         StudyModel m = ctx.model;
         Value.Call study = m.study;
