@@ -91,15 +91,7 @@ final class EhrqlDocs {
     }
 
     static String resultName(Schema.Overload o, Series s) {
-        String t = switch (o.returns()) {
-            case "Self" -> s.type();
-            case "Bool" -> "bool";
-            case "Int" -> "int";
-            case "Float" -> "float";
-            case "Date" -> "date";
-            case "Str" -> "str";
-            default -> null;
-        };
+        String t = o.resultType(s.type());
         if (o.returns().equals("DateDifference")) return "DateDifference";
         boolean event = switch (o.resultDim()) {
             case "patient" -> false;

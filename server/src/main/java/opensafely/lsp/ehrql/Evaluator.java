@@ -1382,15 +1382,7 @@ final class Evaluator {
         List<Schema.Overload> os = schema.overloads(name, fam, s.event());
         if (os.isEmpty()) return checked;
         Schema.Overload o = os.get(0);
-        String type = switch (o.returns()) {
-            case "Self" -> s.type();
-            case "Bool" -> "bool";
-            case "Int" -> "int";
-            case "Float" -> "float";
-            case "Date" -> "date";
-            case "Str" -> "str";
-            default -> null;
-        };
+        String type = o.resultType(s.type());
         if (type == null) return checked; // the type of a mapping's values: worked out by the checks
         if (checked instanceof Unknown && CHECKED_METHODS.contains(name)) return checked; // reported, or not known
         Series r = switch (o.resultDim()) {

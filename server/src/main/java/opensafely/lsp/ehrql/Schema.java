@@ -37,6 +37,18 @@ final class Schema {
     /** One overload of a series method; receivers are families (Bool, Int, Code...), dims "patient"/"event". */
     record Overload(String name, Set<String> receivers, Set<String> dims, List<String> args, String returns,
                     String resultDim, String operator, boolean property, String notes) {
+        /** The value type of the result for a series of {@code selfType}, or null when it is not a plain type. */
+        String resultType(String selfType) {
+            return switch (returns) {
+                case "Self" -> selfType;
+                case "Bool" -> "bool";
+                case "Int" -> "int";
+                case "Float" -> "float";
+                case "Date" -> "date";
+                case "Str" -> "str";
+                default -> null;
+            };
+        }
     }
 
     record CodeSystem(String name, String label, Pattern pattern, boolean multi) {
