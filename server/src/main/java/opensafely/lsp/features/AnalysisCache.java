@@ -2,10 +2,7 @@ package opensafely.lsp.features;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.workspace.Document;
@@ -24,11 +21,10 @@ final class AnalysisCache {
      */
     private static final int SIZE = 2;
 
-    /** One document version's analysis; the index and diagnostics are built on first use. */
+    /** One document version's analysis; the index is built on first use. */
     static final class Entry {
         private final Project project;
         private ProjectIndex index;
-        private List<Diagnostic> diagnostics;
 
         Entry(Project project) {
             this.project = project;
@@ -41,11 +37,6 @@ final class AnalysisCache {
         synchronized ProjectIndex index() {
             if (index == null) index = new ProjectIndex(project);
             return index;
-        }
-
-        synchronized List<Diagnostic> diagnostics(Function<Project, List<Diagnostic>> compute) {
-            if (diagnostics == null) diagnostics = List.copyOf(compute.apply(project));
-            return diagnostics;
         }
     }
 

@@ -3,7 +3,6 @@ package opensafely.lsp.features;
 import java.util.List;
 import java.util.Optional;
 import opensafely.lsp.diagnostics.Diagnostic;
-import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.TextEdit;
 import opensafely.lsp.pipeline.PipelineChecker;
 import opensafely.lsp.pipeline.Project;
@@ -68,11 +67,5 @@ final class ProjectYamlService implements LanguageService {
     @Override
     public List<Symbol> symbols(Document doc) {
         return symbols.symbols(project(doc));
-    }
-
-    /** Code actions come right after diagnostics of the same version: reuse that check. */
-    @Override
-    public List<Fix> fixes(Document doc, Range range) {
-        return QuickFixes.fixes(cache.get(doc).diagnostics(p -> checker.check(p, doc.folder())), range);
     }
 }

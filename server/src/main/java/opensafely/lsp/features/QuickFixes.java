@@ -25,7 +25,7 @@ public final class QuickFixes {
         return out;
     }
 
-    static boolean overlaps(Range a, Range b) {
+    public static boolean overlaps(Range a, Range b) {
         return a.start().compareTo(b.end()) <= 0 && b.start().compareTo(a.end()) <= 0;
     }
 }

@@ -13,6 +13,7 @@ import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.TextEdit;
 import opensafely.lsp.features.LanguageService;
+import opensafely.lsp.features.QuickFixes;
 import opensafely.lsp.text.LineIndex;
 import opensafely.lsp.text.Range;
 import opensafely.lsp.workspace.Document;
@@ -194,9 +195,8 @@ final class StudyTextDocumentService implements TextDocumentService {
     }
 
     /**
-     * Source actions on the whole file, then quick fixes. A fix that comes with a diagnostic is offered with
-     * that diagnostic attached (so the editor shows it as its fix); fixes the language service offers for the
-     * range besides are added once.
+     * Source actions on the whole file, then the quick fixes of the diagnostics that overlap the range, each
+     * offered with its diagnostic attached (so the editor shows it as that diagnostic's fix), once.
      */
     @Override
     public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams params) {
@@ -215,23 +215,16 @@ final class StudyTextDocumentService implements TextDocumentService {
             }
             if (!quickFixes) return out;
             Set<Fix> offered = new LinkedHashSet<>();
+            // The published diagnostics of this version carry the rules' fixes: no second analysis.
             for (Diagnostic d : diagnostics.diagnostics(uri, doc)) {
-                if (d.fixes().isEmpty() || !overlaps(d.range(), range)) continue;
+                if (d.fixes().isEmpty() || !QuickFixes.overlaps(d.range(), range)) continue;
                 var lspDiagnostic = Protocol.diagnostic(d, uri);
                 for (Fix f : d.fixes()) {
                     if (offered.add(f)) out.add(Either.forRight(Protocol.quickFix(f, uri, List.of(lspDiagnostic))));
                 }
             }
-            cancel.checkCanceled();
-            for (Fix f : service.fixes(doc, range)) {
-                if (offered.add(f)) out.add(Either.forRight(Protocol.quickFix(f, uri, List.of())));
-            }
             return out;
         });
-    }
-
-    private static boolean overlaps(Range a, Range b) {
-        return a.start().compareTo(b.end()) <= 0 && b.start().compareTo(a.end()) <= 0;
     }
 
     /**

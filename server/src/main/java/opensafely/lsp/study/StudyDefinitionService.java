@@ -10,7 +10,6 @@ import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.features.Completion;
 import opensafely.lsp.features.HoverInfo;
 import opensafely.lsp.features.LanguageService;
-import opensafely.lsp.features.QuickFixes;
 import opensafely.lsp.features.Symbol;
 import opensafely.lsp.python.Py;
 import opensafely.lsp.python.PyFind;
@@ -51,12 +50,6 @@ public final class StudyDefinitionService implements LanguageService {
         Path out = DummyDataFile.defaultOutput(doc.path(), doc.folder());
         String shown = doc.folder().root().map(r -> r.relativize(out).toString()).orElse(out.toString());
         return List.of(Fix.run("Generate dummy data (" + shown + ")", Fix.GENERATE_DUMMY_DATA, List.of(doc.path().toUri().toString())));
-    }
-
-    /** Code actions follow the diagnostics of the same version: reuse that analysis. */
-    @Override
-    public List<Fix> fixes(Document doc, Range range) {
-        return QuickFixes.fixes(analyzer.analyse(doc).diagnostics(), range);
     }
 
     @Override
