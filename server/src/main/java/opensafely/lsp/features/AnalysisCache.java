@@ -55,7 +55,9 @@ final class AnalysisCache {
 
     Entry get(Document doc) {
         return recent.get(doc, d -> {
-            Entry e = new Entry(parser.parse(d.text()));
+            // From the last version that parsed, an edit re-reads only the action it lies in.
+            Entry base = lastParsed(d.path());
+            Entry e = new Entry(base != null ? parser.reparse(base.project(), d.text()) : parser.parse(d.text()));
             if (e.project().parsed() && d.path() != null) {
                 synchronized (this) {
                     lastParsed.put(d.path(), e);

@@ -1,7 +1,9 @@
 package opensafely.lsp.pipeline;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import opensafely.lsp.text.Range;
 import opensafely.lsp.yaml.ScalarSpans;
@@ -16,19 +18,41 @@ public final class ProjectParser {
     private final YamlLoader loader = new YamlLoader();
 
     public Project parse(String text) {
-        YamlDocument yaml = loader.load(text);
+        return project(loader.load(text), null);
+    }
+
+    /**
+     * The project after an edit of {@code previous}'s text. The YAML is re-read only where the edit lies
+     * when that gives the same tree ({@link YamlLoader#reload}); actions whose nodes are the very nodes
+     * of {@code previous} are taken over, since an action is built from its nodes alone.
+     */
+    public Project reparse(Project previous, String text) {
+        return project(loader.reload(previous.yaml(), text), previous);
+    }
+
+    private static Project project(YamlDocument yaml, Project previous) {
         YamlMapping root = yaml.root().orElse(null) instanceof YamlMapping m ? m : null;
         ProjectVersion version = ProjectVersion.assumedLatest();
         List<Action> actions = new ArrayList<>();
         if (root != null) {
             version = version(root);
             if (root.get("actions").orElse(null) instanceof YamlMapping actionMap) {
+                Map<YamlNode, Action> reusable = reusableActions(previous);
                 for (YamlMapping.Entry e : actionMap.entries()) {
-                    actions.add(action(yaml, e));
+                    Action old = reusable.get(e.value());
+                    actions.add(old != null && old.nameNode() == e.key() ? old : action(yaml, e));
                 }
             }
         }
         return new Project(yaml, root, version, actions);
+    }
+
+    /** The previous actions by the identity of their value node (nodes are records: equal is not enough). */
+    private static Map<YamlNode, Action> reusableActions(Project previous) {
+        if (previous == null) return Map.of();
+        Map<YamlNode, Action> out = new IdentityHashMap<>(previous.actions().size() * 2);
+        for (Action a : previous.actions()) out.put(a.value(), a);
+        return out;
     }
 
     private static ProjectVersion version(YamlMapping root) {

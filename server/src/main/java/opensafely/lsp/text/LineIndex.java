@@ -48,6 +48,49 @@ public final class LineIndex {
         this.astralStarts = Arrays.copyOf(astral, astralCount);
     }
 
+    /**
+     * The index of {@code newText}, made from this text by replacing {@code [start, oldEnd)} with
+     * {@code newText[start, newEnd)}: only line breaks in the replaced part are looked for, the rest are
+     * shifted. Whether an offset starts a line depends on the character before it and, for CR LF, on the
+     * one at it, so starts up to the one before {@code start} are kept and those past {@code oldEnd} moved.
+     */
+    public LineIndex edited(String newText, int start, int oldEnd, int newEnd) {
+        if (!bmpOnly() || start < 0 || oldEnd > text.length() || newEnd > newText.length()
+                || newText.length() - newEnd != text.length() - oldEnd) {
+            return new LineIndex(newText);
+        }
+        for (int i = start; i < newEnd; i++) {
+            if (Character.isSurrogate(newText.charAt(i))) return new LineIndex(newText);
+        }
+        int delta = newEnd - oldEnd;
+        int keep = 1; // line 0 starts at 0 whatever the edit
+        while (keep < lineStarts.length && lineStarts[keep] < start) keep++;
+        int after = keep;
+        while (after < lineStarts.length && lineStarts[after] <= oldEnd) after++;
+        int[] starts = new int[keep + (newEnd - start + 2) + (lineStarts.length - after)];
+        System.arraycopy(lineStarts, 0, starts, 0, keep);
+        int n = keep;
+        for (int x = Math.max(start, 1); x <= newEnd; x++) {
+            if (startsLine(newText, x)) starts[n++] = x;
+        }
+        for (int i = after; i < lineStarts.length; i++) {
+            starts[n++] = lineStarts[i] + delta;
+        }
+        return new LineIndex(newText, Arrays.copyOf(starts, n), new int[0]);
+    }
+
+    private static boolean startsLine(String t, int x) {
+        if (x <= 0 || x > t.length()) return false;
+        char before = t.charAt(x - 1);
+        return before == '\n' || (before == '\r' && (x == t.length() || t.charAt(x) != '\n'));
+    }
+
+    private LineIndex(String text, int[] lineStarts, int[] astralStarts) {
+        this.text = text;
+        this.lineStarts = lineStarts;
+        this.astralStarts = astralStarts;
+    }
+
     public String text() {
         return text;
     }

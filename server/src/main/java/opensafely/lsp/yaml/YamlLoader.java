@@ -61,29 +61,71 @@ public final class YamlLoader {
         if (depth > MAX_DEPTH) {
             problems.add(Diagnostic.of(Rule.YAML_TOO_DEEP, Range.at(new Position(0, 0)),
                     "Collections are nested " + depth + " levels deep; this analysis stops at " + MAX_DEPTH + "."));
-            return new YamlDocument(lines, Optional.empty(), problems);
+            return new YamlDocument(lines, Optional.empty(), problems, false);
         }
         Optional<Node> composed;
         try {
             composed = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             problems.add(syntaxError(lines, e));
-            return new YamlDocument(lines, Optional.empty(), problems);
+            return new YamlDocument(lines, Optional.empty(), problems, false);
         } catch (YamlEngineException e) {
             // e.g. ReaderException for NUL and other characters YAML forbids; it carries no Mark.
             problems.add(Diagnostic.of(Rule.YAML_SYNTAX, readerErrorRange(lines, text), cleanMessage(e.getMessage())));
-            return new YamlDocument(lines, Optional.empty(), problems);
+            return new YamlDocument(lines, Optional.empty(), problems, false);
         } catch (StackOverflowError e) {
             problems.add(Diagnostic.of(Rule.YAML_TOO_DEEP, Range.at(new Position(0, 0)),
                     "The file is nested too deeply to analyse."));
-            return new YamlDocument(lines, Optional.empty(), problems);
+            return new YamlDocument(lines, Optional.empty(), problems, false);
         }
         if (composed.isEmpty()) {
-            return new YamlDocument(lines, Optional.empty(), problems);
+            return new YamlDocument(lines, Optional.empty(), problems, false);
         }
-        Converter converter = new Converter(lines, problems);
+        Converter converter = new Converter(lines, problems, 0, 0);
         YamlNode root = converter.convert(composed.get(), 0);
-        return new YamlDocument(lines, Optional.of(root), problems);
+        boolean spliceable = problems.isEmpty() && !converter.crossReferences && lines.bmpOnly()
+                && text.indexOf('\t') < 0 && !hasDirectivesOrMarkers(lines);
+        return new YamlDocument(lines, Optional.of(root), problems, spliceable);
+    }
+
+    /**
+     * The document after an edit: re-reads only the block the edit lies in when that is sure to give the
+     * same tree as reading the whole text (see {@link YamlSplice}), else the whole text.
+     */
+    public YamlDocument reload(YamlDocument previous, String text) {
+        return YamlSplice.apply(this, previous, text).orElseGet(() -> load(text));
+    }
+
+    /**
+     * One block of a bigger text read on its own, its ranges placed at {@code lineOffset} and
+     * {@code charOffset} of {@code lines} (whole lines, so columns need no shift). Empty unless it reads
+     * cleanly and holds nothing whose meaning reaches outside it.
+     */
+    Optional<YamlNode> loadBlock(String block, LineIndex lines, int lineOffset, int charOffset) {
+        if (nestingDepth(block) > MAX_DEPTH) return Optional.empty();
+        Optional<Node> composed;
+        try {
+            composed = new Compose(settings).composeString(block);
+        } catch (YamlEngineException | StackOverflowError e) {
+            return Optional.empty();
+        }
+        if (composed.isEmpty()) return Optional.empty();
+        List<Diagnostic> problems = new ArrayList<>();
+        Converter converter = new Converter(lines, problems, lineOffset, charOffset);
+        YamlNode root = converter.convert(composed.get(), 0);
+        return problems.isEmpty() && !converter.crossReferences ? Optional.of(root) : Optional.empty();
+    }
+
+    /** `%` directives and `---` / `...` markers act on the whole stream, so a text with them is never spliced. */
+    private static boolean hasDirectivesOrMarkers(LineIndex lines) {
+        String text = lines.text();
+        for (int i = 0; i < lines.lineCount(); i++) {
+            int s = lines.lineStart(i);
+            if (s < text.length() && (text.charAt(s) == '%' || text.startsWith("---", s) || text.startsWith("...", s))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -158,16 +200,23 @@ public final class YamlLoader {
         private final List<Diagnostic> problems;
         private final Map<Node, YamlNode> done = new IdentityHashMap<>();
         private final Map<Node, Boolean> inProgress = new IdentityHashMap<>();
+        private final int lineOffset;
+        private final int charOffset;
+        /** Whether an anchor, a merge key or a custom tag was met: their meaning can reach across blocks. */
+        boolean crossReferences;
 
-        Converter(LineIndex lines, List<Diagnostic> problems) {
+        Converter(LineIndex lines, List<Diagnostic> problems, int lineOffset, int charOffset) {
             this.lines = lines;
             this.problems = problems;
+            this.lineOffset = lineOffset;
+            this.charOffset = charOffset;
         }
 
         YamlNode convert(Node node, int depth) {
             // Only an anchored node can be reached twice (through an alias), so only those need the
             // identity maps; the rest, nearly every node of a real file, skip the hashing.
             boolean anchored = node.getAnchor().isPresent();
+            crossReferences |= anchored;
             YamlNode cached = anchored ? done.get(node) : null;
             if (cached != null) {
                 return cached;
@@ -206,6 +255,7 @@ public final class YamlLoader {
             for (NodeTuple t : m.getValue()) {
                 YamlNode key = convert(t.getKeyNode(), depth + 1);
                 if (isMergeKey(t.getKeyNode())) {
+                    crossReferences = true;
                     YamlNode v = convert(t.getValueNode(), depth + 1);
                     if (v instanceof YamlMapping vm) {
                         merges.add(vm);
@@ -284,6 +334,7 @@ public final class YamlLoader {
                 type = YamlScalar.Type.TIMESTAMP;
             } else {
                 type = YamlScalar.Type.CUSTOM_TAG;
+                crossReferences = true;
             }
             return new YamlScalar(s.getValue(), type, plain, range);
         }
@@ -295,7 +346,8 @@ public final class YamlLoader {
             if (endMark.isEmpty()) return new Range(start, start);
             Position end = position(endMark.get());
             if (node instanceof ScalarNode && startMark.isPresent()) {
-                end = trimTrailing(lines.utf16Offset(startMark.get().getIndex()), lines.utf16Offset(endMark.get().getIndex()), end);
+                end = trimTrailing(lines.utf16Offset(charOffset + startMark.get().getIndex()),
+                        lines.utf16Offset(charOffset + endMark.get().getIndex()), end);
             }
             return new Range(start, end);
         }
@@ -305,7 +357,8 @@ public final class YamlLoader {
          * the UTF-16 position already, which spares a search per node.
          */
         private Position position(Mark m) {
-            return lines.bmpOnly() ? new Position(m.getLine(), m.getColumn()) : lines.positionOfCodePoint(m.getIndex());
+            return lines.bmpOnly() ? new Position(lineOffset + m.getLine(), m.getColumn())
+                    : lines.positionOfCodePoint(charOffset + m.getIndex());
         }
 
         /** Block scalars end after their line breaks; a diagnostic reads better on the text itself. */
