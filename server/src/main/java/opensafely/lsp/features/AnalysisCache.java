@@ -57,14 +57,31 @@ final class AnalysisCache {
         return recent.get(doc, d -> {
             // From the last version that parsed, an edit re-reads only the action it lies in.
             Entry base = lastParsed(d.path());
-            Entry e = new Entry(base != null ? parser.reparse(base.project(), d.text()) : parser.parse(d.text()));
-            if (e.project().parsed() && d.path() != null) {
-                synchronized (this) {
-                    lastParsed.put(d.path(), e);
-                }
-            }
-            return e;
+            return remember(d, new Entry(base != null ? parser.reparse(base.project(), d.text()) : parser.parse(d.text())));
         });
+    }
+
+    /**
+     * This version's analysis if it is made already or can be made by re-reading the one block an edit
+     * lies in (milliseconds even for a megabyte), else null: for requests that must answer at once.
+     */
+    Entry quick(Document doc) {
+        Entry cached = peek(doc);
+        if (cached != null) return cached;
+        Entry base = lastParsed(doc.path());
+        if (base == null) return null;
+        return parser.reparseBlock(base.project(), doc.text())
+                .map(p -> recent.refresh(doc, d -> remember(d, new Entry(p))))
+                .orElse(null);
+    }
+
+    private Entry remember(Document doc, Entry e) {
+        if (e.project().parsed() && doc.path() != null) {
+            synchronized (this) {
+                lastParsed.put(doc.path(), e);
+            }
+        }
+        return e;
     }
 
     /** The analysis of exactly this document version if it has been made already, else null. */

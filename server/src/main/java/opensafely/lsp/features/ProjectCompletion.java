@@ -27,9 +27,10 @@ final class ProjectCompletion {
             "--test-data-file");
 
     /**
-     * Above this size a parse takes longer than a completion may (tens of milliseconds), so right after
-     * an edit completion reads the text alone and borrows action names and needs from the last version
-     * that parsed, rather than waiting for a parse of its own.
+     * Above this size a full parse takes longer than a completion may (tens of milliseconds). An edit
+     * inside one action re-reads only that action ({@link AnalysisCache#quick}); when that cannot be done
+     * (the YAML is broken mid-typing), completion reads the text alone and borrows action names and
+     * needs from the last version that parsed, rather than waiting for a parse of its own.
      */
     static final int LARGE_TEXT = 50_000;
 
@@ -40,7 +41,7 @@ final class ProjectCompletion {
     }
 
     List<Completion> complete(Document doc, Position pos) {
-        AnalysisCache.Entry entry = cache.peek(doc);
+        AnalysisCache.Entry entry = cache.quick(doc);
         if (entry == null && (doc.text().length() <= LARGE_TEXT || cache.lastParsed(doc.path()) == null)) {
             entry = cache.get(doc);
         }

@@ -23,9 +23,8 @@ final class CompletionBudget {
     private CompletionBudget() {
     }
 
-    static Limited limit(List<Completion> found, String text) {
+    static Limited limit(List<Completion> found, LineIndex lines) {
         if (found.size() <= MAX_ITEMS) return new Limited(found, false);
-        LineIndex lines = new LineIndex(text);
         List<Completion> matching = new ArrayList<>();
         for (Completion c : found) {
             if (c.replace() == null || matches(c.label(), typed(c, lines))) matching.add(c);

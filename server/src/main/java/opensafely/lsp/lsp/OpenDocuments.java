@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import opensafely.lsp.text.LineIndex;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
 import opensafely.lsp.workspace.StudyFolder;
@@ -19,6 +20,8 @@ import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
  */
 final class OpenDocuments {
     private final Map<String, Document> byUri = new ConcurrentHashMap<>();
+    /** The line table of each document's latest text, kept up to date edit by edit (see TextChanges). */
+    private final Map<String, LineIndex> lines = new ConcurrentHashMap<>();
     private final List<Path> workspaceRoots = new CopyOnWriteArrayList<>();
 
     void setWorkspaceRoots(List<Path> roots) {
@@ -37,12 +40,25 @@ final class OpenDocuments {
     Optional<Document> change(String uri, int version, List<TextDocumentContentChangeEvent> changes) {
         Document old = byUri.get(uri);
         if (old == null) return Optional.empty();
-        Document doc = new Document(old.path(), TextChanges.apply(old.text(), changes), version, old.folder());
+        LineIndex index = lines.get(uri);
+        // Identity, not equals: the table must be of this very text, and comparing a megabyte would cost
+        // what the table saves.
+        if (index == null || index.text() != old.text()) index = new LineIndex(old.text());
+        TextChanges.Edited edited = TextChanges.apply(index, changes);
+        Document doc = new Document(old.path(), edited.text(), version, old.folder());
         byUri.put(uri, doc);
+        lines.put(uri, edited.lines());
         return Optional.of(doc);
     }
 
+    /** The line table of a document's text: the one kept up to date by edits when it is that text. */
+    LineIndex lines(String uri, Document doc) {
+        LineIndex index = lines.get(uri);
+        return index != null && index.text() == doc.text() ? index : new LineIndex(doc.text());
+    }
+
     Optional<Document> close(String uri) {
+        lines.remove(uri);
         return Optional.ofNullable(byUri.remove(uri));
     }
 

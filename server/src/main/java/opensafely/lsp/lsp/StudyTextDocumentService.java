@@ -122,7 +122,7 @@ final class StudyTextDocumentService implements TextDocumentService {
         return compute("completion", params.getTextDocument(), Either.forLeft(List.of()), (doc, cancel) -> {
             var found = service.complete(doc, Protocol.position(params.getPosition()));
             cancel.checkCanceled();
-            var limited = CompletionBudget.limit(found, doc.text());
+            var limited = CompletionBudget.limit(found, documents.lines(params.getTextDocument().getUri(), doc));
             List<CompletionItem> items = new ArrayList<>(limited.items().size());
             for (var c : limited.items()) items.add(Protocol.completion(c));
             return Either.forRight(new CompletionList(limited.incomplete(), items));

@@ -13,16 +13,30 @@ final class TextChanges {
     private TextChanges() {
     }
 
+    /** A text after edits, with its line table. */
+    record Edited(String text, LineIndex lines) {
+    }
+
     static String apply(String text, List<TextDocumentContentChangeEvent> changes) {
+        return apply(new LineIndex(text), changes).text();
+    }
+
+    /**
+     * Applies the edits to the text of {@code lines}. The line table is updated edit by edit rather than
+     * built afresh: this runs on the protocol thread for every keystroke, and a megabyte's table took
+     * milliseconds that completion requests queued behind.
+     */
+    static Edited apply(LineIndex lines, List<TextDocumentContentChangeEvent> changes) {
+        String text = lines.text();
         for (TextDocumentContentChangeEvent change : changes) {
             String newText = change.getText() == null ? "" : change.getText();
             if (change.getRange() == null) {
                 text = newText; // a full-text change is allowed even with incremental sync
+                lines = new LineIndex(text);
                 continue;
             }
-            LineIndex index = new LineIndex(text);
-            int start = index.offset(Protocol.position(change.getRange().getStart()));
-            int end = index.offset(Protocol.position(change.getRange().getEnd()));
+            int start = lines.offset(Protocol.position(change.getRange().getStart()));
+            int end = lines.offset(Protocol.position(change.getRange().getEnd()));
             if (end < start) {
                 int t = start;
                 start = end;
@@ -30,7 +44,8 @@ final class TextChanges {
             }
             text = new StringBuilder(text.length() - (end - start) + newText.length())
                     .append(text, 0, start).append(newText).append(text, end, text.length()).toString();
+            lines = lines.edited(text, start, end, start + newText.length());
         }
-        return text;
+        return new Edited(text, lines);
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import opensafely.lsp.text.Range;
 import opensafely.lsp.yaml.ScalarSpans;
@@ -28,6 +29,11 @@ public final class ProjectParser {
      */
     public Project reparse(Project previous, String text) {
         return project(loader.reload(previous.yaml(), text), previous);
+    }
+
+    /** The project after an edit if it can be had by re-reading one block (milliseconds), else empty. */
+    public Optional<Project> reparseBlock(Project previous, String text) {
+        return loader.splice(previous.yaml(), text).map(yaml -> project(yaml, previous));
     }
 
     private static Project project(YamlDocument yaml, Project previous) {

@@ -93,7 +93,12 @@ public final class YamlLoader {
      * same tree as reading the whole text (see {@link YamlSplice}), else the whole text.
      */
     public YamlDocument reload(YamlDocument previous, String text) {
-        return YamlSplice.apply(this, previous, text).orElseGet(() -> load(text));
+        return splice(previous, text).orElseGet(() -> load(text));
+    }
+
+    /** The document after an edit if re-reading one block gives it (cheap), else empty. */
+    public Optional<YamlDocument> splice(YamlDocument previous, String text) {
+        return YamlSplice.apply(this, previous, text);
     }
 
     /**

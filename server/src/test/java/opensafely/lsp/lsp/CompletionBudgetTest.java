@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import opensafely.lsp.features.Completion;
+import opensafely.lsp.text.LineIndex;
 import opensafely.lsp.text.Range;
 import org.eclipse.lsp4j.CompletionParams;
 import org.eclipse.lsp4j.TextDocumentIdentifier;
@@ -18,7 +19,7 @@ class CompletionBudgetTest {
     @Test
     void smallListsPassUntouched() {
         List<Completion> few = List.of(item("a", 0), item("b", 1));
-        assertEquals(new CompletionBudget.Limited(few, false), CompletionBudget.limit(few, "x"));
+        assertEquals(new CompletionBudget.Limited(few, false), CompletionBudget.limit(few, new LineIndex("x")));
     }
 
     @Test
