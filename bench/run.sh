@@ -122,6 +122,26 @@ if [ "$ONLY" = all ] || [ "$ONLY" = check ]; then
     fi
     java -jar "$HARNESS" check-row "$label" "${FLAGNAMES[$k]}" "$json" "$load" | tee -a "$OUT"
   }
+  # The floor: what the JVM and the chosen libraries cost on their own, cold (bench/src/.../StartupFloor.java).
+  time_floor() { # row-label args...
+    local label="$1"; shift
+    wait_idle
+    local load json cmd
+    load="$(loadavg)"
+    json="$WORK/floor-${label//[^A-Za-z0-9]/_}.json"
+    cmd="java -cp $HARNESS opensafely.lsp.bench.StartupFloor $*"
+    log "timing: $cmd"
+    if command -v hyperfine >/dev/null; then
+      (cd "$WORK" && hyperfine -N -i --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" "$cmd" >/dev/null)
+    else
+      # shellcheck disable=SC2086
+      (cd "$WORK" && java -jar "$HARNESS" time "$RUNS" "$WARMUP" "$json" -- $cmd)
+    fi
+    java -jar "$HARNESS" check-row "floor: $label" "(default)" "$json" "$load" | tee -a "$OUT"
+  }
+  time_floor "JVM start, empty main" empty
+  time_floor "picocli, one trivial command" picocli --format text corpus
+  time_floor "snakeyaml-engine events of corpus/project.yaml" yaml-events corpus/project.yaml
   for input in "${INPUTS[@]}"; do
     for k in "${!FLAGSETS[@]}"; do
       time_check "$input/project.yaml" "$input/project.yaml" "$k"
