@@ -16,6 +16,19 @@ public final class LineIndex {
 
     public LineIndex(String text) {
         this.text = text;
+        // Most texts have neither CR nor characters outside the BMP: find the LFs with indexOf, which the
+        // JVM runs as one vector loop even before it has compiled this code (check's cold start).
+        if (text.indexOf('\r') < 0 && text.codePointCount(0, text.length()) == text.length()) {
+            int[] starts = new int[Math.max(16, text.length() / 32)];
+            int lines = 1;
+            for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+                if (lines == starts.length) starts = Arrays.copyOf(starts, lines * 2);
+                starts[lines++] = i + 1;
+            }
+            this.lineStarts = Arrays.copyOf(starts, lines);
+            this.astralStarts = new int[0];
+            return;
+        }
         int[] starts = new int[16];
         int lines = 1;
         int[] astral = new int[0];

@@ -139,8 +139,11 @@ public final class YamlLoader {
      * parser's own recursion is still guarded by catching StackOverflowError.
      */
     private static int nestingDepth(String text) {
+        int bracket = text.indexOf('['), brace = text.indexOf('{');
+        if (bracket < 0 && brace < 0) return 0; // no flow collection at all: skip the character loop
+        int first = bracket < 0 ? brace : brace < 0 ? bracket : Math.min(bracket, brace);
         int depth = 0, max = 0;
-        for (int i = 0; i < text.length(); i++) {
+        for (int i = first; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '[' || c == '{') {
                 max = Math.max(max, ++depth);
