@@ -260,7 +260,7 @@ final class DatasetCompletion {
         if (recv instanceof Frame f) {
             Schema.Table t = f.table();
             t.columns().forEach((c, type) -> out.add(new Completion(c, Completion.Kind.PROPERTY,
-                    Evaluator.typeName(new Series(type, f.event(), null, null, null)), EhrqlDocs.column(t, c, f.event()), c, false, replace, "0" + c)));
+                    Descriptions.typeName(new Series(type, f.event(), null, null, null)), EhrqlDocs.column(t, c, f.event()), c, false, replace, "0" + c)));
             for (Schema.Helper h : t.helpers().values()) {
                 if (!h.property() && !f.tableMethods()) continue;
                 out.add(new Completion(h.name(), h.property() ? Completion.Kind.PROPERTY : Completion.Kind.FUNCTION, "→ " + h.returns(),

@@ -182,7 +182,7 @@ public final class DatasetDefinitionService implements LanguageService {
             for (Column c : d.columns.values()) {
                 if (c.nameOrigin() == null || c.nameOrigin().file() != a.file()) continue;
                 Range r = a.file().range(c.nameOrigin().start(), c.nameOrigin().end());
-                String detail = c.value() instanceof Series s ? Evaluator.typeName(s) : "";
+                String detail = c.value() instanceof Series s ? Descriptions.typeName(s) : "";
                 out.add(new Symbol(c.name(), detail, Symbol.Kind.VARIABLE, r, r, List.of()));
             }
         }

@@ -40,7 +40,7 @@ final class EhrqlDocs {
     static String column(Schema.Table t, String column, boolean event) {
         String type = t.columns().get(column);
         Series s = new Series(type, event, null, null, null);
-        StringBuilder b = new StringBuilder("**").append(t.name()).append(".").append(column).append("**: `").append(Evaluator.typeName(s)).append("`\n\n");
+        StringBuilder b = new StringBuilder("**").append(t.name()).append(".").append(column).append("**: `").append(Descriptions.typeName(s)).append("`\n\n");
         b.append(event ? "Many values per patient" : "One value per patient").append(": a ").append(valueType(type)).append(" column of the ")
                 .append(t.name()).append(" table (`").append(t.module()).append("`).");
         List<String> notes = t.notes().get(column);
@@ -97,12 +97,12 @@ final class EhrqlDocs {
             case "patient" -> false;
             default -> s.event();
         };
-        return t == null ? o.returns() : Evaluator.typeName(new Series(t, event, null, null, null));
+        return t == null ? o.returns() : Descriptions.typeName(new Series(t, event, null, null, null));
     }
 
     /** A one-line description of what a value is. */
     static String value(EValue v) {
-        if (v instanceof Series s) return "`" + Evaluator.typeName(s) + "`" + (s.type() != null ? " — " + (s.event() ? "many values per patient" : "one value per patient")
+        if (v instanceof Series s) return "`" + Descriptions.typeName(s) + "`" + (s.type() != null ? " — " + (s.event() ? "many values per patient" : "one value per patient")
                 + ", " + valueType(s.type()) : "");
         if (v instanceof Frame f) return (f.event() ? "event frame" : "patient frame") + " from `" + f.table().name() + "` (" + f.table().module() + ")"
                 + (f.sorted() ? ", sorted" : "");

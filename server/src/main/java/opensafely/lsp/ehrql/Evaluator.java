@@ -1,5 +1,14 @@
 package opensafely.lsp.ehrql;
 
+import static opensafely.lsp.ehrql.ArgV.hasStar;
+import static opensafely.lsp.ehrql.ArgV.keyword;
+import static opensafely.lsp.ehrql.ArgV.nameEnd;
+import static opensafely.lsp.ehrql.ArgV.nameStart;
+import static opensafely.lsp.ehrql.ArgV.positional;
+import static opensafely.lsp.ehrql.Descriptions.article;
+import static opensafely.lsp.ehrql.Descriptions.describe;
+import static opensafely.lsp.ehrql.Descriptions.notASeries;
+import static opensafely.lsp.ehrql.Descriptions.typeName;
 import static opensafely.lsp.ehrql.EValue.UNKNOWN;
 
 import java.time.DateTimeException;
@@ -493,29 +502,6 @@ final class Evaluator {
         }
     }
 
-    /** Why a value is not a series, or null when it is one (or may be). */
-    private String notASeries(EValue v) {
-        if (v instanceof Frame f) {
-            return "this is a frame (" + (f.event() ? "many rows" : "one row") + " per patient), not a column: add a column name such as `.date`"
-                    + (f.event() ? ", after choosing one row per patient or aggregating" : "") + ".";
-        }
-        if (v instanceof Lit l) return "this is a Python " + l.kind().name().toLowerCase(java.util.Locale.ROOT) + " value.";
-        if (v instanceof ListLit l) return l.tuple() ? "this is a tuple: remove the trailing comma." : "this is a Python list.";
-        if (v instanceof DictLit) return "this is a Python dict.";
-        if (v instanceof DateDifference) return "this is the difference between two dates: add .days, .weeks, .months or .years.";
-        if (v instanceof Duration) return "this is a duration (days(...), years(...)).";
-        if (v instanceof Method m) return "'" + m.name() + "' is a method that is referenced but not called: add parentheses, `" + m.name() + "()`.";
-        if (v instanceof LocalFunc f) return "'" + f.def().name() + "' is a function that is not called: add parentheses.";
-        if (v instanceof When w) return w.hasThen() ? "when(...).then(...) needs `.otherwise(...)` (use `.otherwise(None)` for no default) or must be inside case(...)."
-                : "when(...) needs `.then(...)` and belongs inside case(...).";
-        if (v instanceof Codelist) return "this is a codelist: test a column with .is_in(codelist).";
-        if (v instanceof Dataset || v instanceof Measures) return "this is a dataset/measures object.";
-        if (v instanceof Code) return "this is a single code.";
-        if (v instanceof Intervals || v instanceof IntervalPlaceholder) return "these are intervals.";
-        if (v instanceof Module || v instanceof Func || v instanceof CodeClass) return "this is a module, class or function.";
-        return null;
-    }
-
     // ------------------------------------------------------------------------------ expressions
 
     EValue eval(Py.Expr e, Map<String, Binding> scope) {
@@ -648,45 +634,8 @@ final class Evaluator {
 
     // ---------------------------------------------------------------------------------- helpers
 
-    static String typeName(Series s) {
-        String t = s.type() == null ? "" : switch (s.type()) {
-            case "bool" -> "Bool";
-            case "int" -> "Int";
-            case "float" -> "Float";
-            case "str" -> "Str";
-            case "date" -> "Date";
-            default -> s.type().endsWith("MultiCodeString") ? "MultiCodeString" : "Code";
-        };
-        String base = t + (s.event() ? "EventSeries" : "PatientSeries");
-        if (s.type() != null && !t.equals(s.type().substring(0, 1).toUpperCase() + s.type().substring(1)) && !t.isEmpty()
-                && !s.type().equals("bool") && !s.type().equals("int") && !s.type().equals("float") && !s.type().equals("str") && !s.type().equals("date")) {
-            base += "[" + s.type() + "]";
-        }
-        return s.type() == null ? (s.event() ? "event-level series" : "patient-level series") : base;
-    }
-
     String family(Series s) {
         return s.type() == null ? null : schema.family(s.type());
-    }
-
-    private static String describe(EValue v) {
-        if (v instanceof Series s) return "a " + typeName(s);
-        if (v instanceof Lit l) return switch (l.kind()) {
-            case STR -> l.value() == null ? "a string" : "the string \"" + l.value() + "\"";
-            case INT -> "the int " + l.value();
-            case FLOAT -> "the float " + l.value();
-            case BOOL -> "a bool";
-            case NONE -> "None";
-            case DATE -> "a date";
-        };
-        if (v instanceof Frame f) return "a frame (" + f.table().name() + ")";
-        if (v instanceof ListLit) return "a list";
-        if (v instanceof DictLit) return "a dict";
-        if (v instanceof Codelist) return "a codelist";
-        if (v instanceof Duration d) return "a duration (" + d.unit() + ")";
-        if (v instanceof DateDifference) return "a date difference";
-        if (v instanceof Code c) return "a " + c.system() + " code";
-        return "a " + v.getClass().getSimpleName();
     }
 
     private static boolean isEvent(EValue v) {
@@ -827,11 +776,6 @@ final class Evaluator {
                 || other instanceof Duration && !fam.equals("Date")) {
             report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got " + describe(other) + ".");
         }
-    }
-
-    private static String article(String type) {
-        String t = type.equals("str") ? "string" : type;
-        return ("aeiouAEIOU".indexOf(t.charAt(0)) >= 0 ? "an " : "a ") + t;
     }
 
     private void checkCategory(Series recv, Lit l) {
@@ -1149,12 +1093,6 @@ final class Evaluator {
 
     // ------------------------------------------------------------------------------------ calls
 
-    private record ArgV(Py.Arg arg, EValue value) {
-        Py.Node node() {
-            return arg.value();
-        }
-    }
-
     private EValue call(Py.Call c, Map<String, Binding> scope) {
         EValue callee;
         if (c.func() instanceof Py.Attribute a) {
@@ -1250,27 +1188,6 @@ final class Evaluator {
         } finally {
             out.unmute();
         }
-    }
-
-    private static List<ArgV> positional(List<ArgV> args) {
-        return args.stream().filter(a -> a.arg().kind() == Py.ArgKind.POSITIONAL).toList();
-    }
-
-    private static ArgV keyword(List<ArgV> args, String name) {
-        for (ArgV a : args) if (a.arg().kind() == Py.ArgKind.KEYWORD && name.equals(a.arg().keyword())) return a;
-        return null;
-    }
-
-    private static boolean hasStar(List<ArgV> args) {
-        return args.stream().anyMatch(a -> a.arg().kind() == Py.ArgKind.STAR || a.arg().kind() == Py.ArgKind.DOUBLE_STAR);
-    }
-
-    private int nameEnd(Py.Call c) {
-        return c.func() instanceof Py.Attribute a ? a.end() : c.func().end();
-    }
-
-    private int nameStart(Py.Call c) {
-        return c.func() instanceof Py.Attribute a ? a.attrStart() : c.func().start();
     }
 
     // ------------------------------------------------------------------------------ frame calls
