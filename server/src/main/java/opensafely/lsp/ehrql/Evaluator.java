@@ -10,6 +10,11 @@ import static opensafely.lsp.ehrql.Descriptions.describe;
 import static opensafely.lsp.ehrql.Descriptions.notASeries;
 import static opensafely.lsp.ehrql.Descriptions.typeName;
 import static opensafely.lsp.ehrql.EValue.UNKNOWN;
+import static opensafely.lsp.ehrql.TypeChecks.ISO_DATE;
+import static opensafely.lsp.ehrql.TypeChecks.isEvent;
+import static opensafely.lsp.ehrql.TypeChecks.litType;
+import static opensafely.lsp.ehrql.TypeChecks.tableOf;
+import static opensafely.lsp.ehrql.TypeChecks.widest;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -60,7 +65,6 @@ final class Evaluator {
     /** Names a table module binds besides its tables (from its own imports); importing them works. */
     private static final Set<String> MODULE_LEVEL_NAMES = Set.of("table", "date", "datetime", "codes", "operator", "functools", "re",
             "table_from_file", "table_from_rows", "codelist_from_csv");
-    private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Set<String> DATE_UNITS = Set.of("days", "weeks", "months", "years");
 
     final Schema schema = Schema.get();
@@ -96,6 +100,8 @@ final class Evaluator {
     /** Attributes that code set on frame objects, by frame lineage and name. */
     private final Map<String, EValue> extraAttributes = new HashMap<>();
     private int depth;
+    /** The type checks shared by operators and calls; each evaluator has its own, reporting in its file. */
+    final TypeChecks checks;
     /** The return values seen while a helper function is run for one call. */
     private List<EValue> returns;
 
@@ -106,6 +112,7 @@ final class Evaluator {
         this.folder = folder;
         this.csvs = csvs;
         this.types = types;
+        this.checks = new TypeChecks(this);
     }
 
     Map<String, Binding> run() {
@@ -147,15 +154,15 @@ final class Evaluator {
 
     // -------------------------------------------------------------------------------- reporting
 
-    private void report(Rule rule, int start, int end, String message, Fix... fixes) {
+    void report(Rule rule, int start, int end, String message, Fix... fixes) {
         out.report(rule, severity(rule), file, start, end, message, fixes);
     }
 
-    private void report(Rule rule, Py.Node n, String message, Fix... fixes) {
+    void report(Rule rule, Py.Node n, String message, Fix... fixes) {
         out.report(rule, severity(rule), file, n.start(), n.end(), message, fixes);
     }
 
-    private void reportIn(Rule rule, SourceFile f, int start, int end, String message, Fix... fixes) {
+    void reportIn(Rule rule, SourceFile f, int start, int end, String message, Fix... fixes) {
         out.report(rule, severity(rule), f, start, end, message, fixes);
     }
 
@@ -165,11 +172,11 @@ final class Evaluator {
         return branches > 0 && s == Severity.ERROR ? Severity.WARNING : s;
     }
 
-    private void reportSeverity(Rule rule, Severity s, int start, int end, String message) {
+    void reportSeverity(Rule rule, Severity s, int start, int end, String message) {
         out.report(rule, s, file, start, end, message);
     }
 
-    private Origin origin(Py.Node n) {
+    Origin origin(Py.Node n) {
         return Origin.of(file, n);
     }
 
@@ -634,236 +641,6 @@ final class Evaluator {
 
     // ---------------------------------------------------------------------------------- helpers
 
-    String family(Series s) {
-        return s.type() == null ? null : schema.family(s.type());
-    }
-
-    private static boolean isEvent(EValue v) {
-        return v instanceof Series s && s.event() || v instanceof DateDifference d && d.event();
-    }
-
-    private static Schema.Table tableOf(EValue v) {
-        if (v instanceof Series s) return s.event() ? s.table() : null;
-        if (v instanceof DateDifference d) return d.event() ? d.table() : null;
-        return null;
-    }
-
-    /** Two event-level things from different tables cannot meet. Reports at {@code at} and returns false. */
-    private boolean sameDomain(EValue a, EValue b, Py.Node at) {
-        Schema.Table ta = tableOf(a), tb = tableOf(b);
-        if (ta == null || tb == null) return true;
-        if (ta.name().equals(tb.name())) return true;
-        report(Rule.EHRQL_DIFFERENT_FRAMES, at, "This combines a series from '" + ta.name() + "' with one from '" + tb.name()
-                + "', both with many values per patient. Aggregate one of them first (e.g. .maximum_for_patient()), pick one row with "
-                + "sort_by(...).first_for_patient(), or test membership with .is_in(...).");
-        return false;
-    }
-
-    private static Series widest(Series s, EValue other, String type) {
-        boolean ev = s.event() || isEvent(other);
-        if (s.event()) return new Series(type, true, s.table(), s.lineage(), null);
-        if (other instanceof Series o && o.event()) return new Series(type, true, o.table(), o.lineage(), null);
-        if (other instanceof DateDifference dd && dd.event()) return new Series(type, true, dd.table(), null, null);
-        return new Series(type, ev, null, null, null);
-    }
-
-    /** Checks a date string literal; returns false when it was reported. */
-    private boolean checkDateLiteral(Lit l) {
-        if (l.kind() != LitKind.STR || l.value() == null || l.origin() == null) return true;
-        String v = (String) l.value();
-        if (!ISO_DATE.matcher(v).matches()) {
-            java.util.regex.Matcher ymd = Pattern.compile("(\\d{4})[/.](\\d{1,2})[/.](\\d{1,2})").matcher(v);
-            Fix[] fix = new Fix[0];
-            if (ymd.matches() && l.origin().file() == file) {
-                String iso = ymd.group(1) + "-" + (ymd.group(2).length() == 1 ? "0" : "") + ymd.group(2) + "-" + (ymd.group(3).length() == 1 ? "0" : "") + ymd.group(3);
-                fix = new Fix[] {Fix.replace("Change to \"" + iso + "\"", file.range(l.origin().start(), l.origin().end()), "\"" + iso + "\"")};
-            }
-            reportIn(Rule.EHRQL_INVALID_DATE, l.origin().file(), l.origin().start(), l.origin().end(),
-                    "Dates must be written YYYY-MM-DD (e.g. \"2024-01-31\"), not \"" + v + "\".", fix);
-            return false;
-        }
-        try {
-            LocalDate.parse(v);
-        } catch (DateTimeException ex) {
-            reportIn(Rule.EHRQL_INVALID_DATE, l.origin().file(), l.origin().start(), l.origin().end(), "\"" + v + "\" is not a date that exists.");
-            return false;
-        }
-        return true;
-    }
-
-    /** Checks a value given where a date is expected (a date series, date literal or YYYY-MM-DD string). */
-    private void checkDateArg(EValue v, Py.Node at, String what) {
-        if (v instanceof Lit l) {
-            if (l.kind() == LitKind.STR) checkDateLiteral(l);
-            else if (l.kind() == LitKind.INT || l.kind() == LitKind.FLOAT || l.kind() == LitKind.BOOL) {
-                report(Rule.EHRQL_WRONG_TYPE, at, what + " needs a date (\"YYYY-MM-DD\", a datetime.date or a date series), not " + describe(v) + ".");
-            }
-        } else if (v instanceof Series s && s.type() != null && !s.type().equals("date")) {
-            report(Rule.EHRQL_WRONG_TYPE, at, what + " needs a date, not " + describe(v) + ".");
-        } else if (v instanceof Duration || v instanceof Frame || v instanceof Codelist) {
-            report(Rule.EHRQL_WRONG_TYPE, at, what + " needs a date, not " + describe(v) + ".");
-        }
-    }
-
-    /**
-     * Checks that {@code other} can meet a series of the receiver's type (comparison, when_null_then, arithmetic
-     * operand...). {@code numeric} allows int with float as ehrQL's numeric operators do for literals.
-     */
-    private void checkOperand(Series recv, EValue other, Py.Node at, String what) {
-        if (recv.type() == null || other instanceof Unknown || at == null) return;
-        String rt = recv.type();
-        String fam = schema.family(rt);
-        if (other instanceof Series o) {
-            if (o.type() == null || o.type().equals(rt)) {
-                sameDomain(recv, o, at);
-                return;
-            }
-            if ((rt.equals("int") && o.type().equals("float")) || (rt.equals("float") && o.type().equals("int"))) {
-                report(Rule.EHRQL_INT_FLOAT, at, what + ": ehrQL does not mix an " + rt + " series with a " + o.type()
-                        + " series. Convert one side with .as_float() or .as_int().");
-            } else {
-                report(Rule.EHRQL_WRONG_TYPE, at, what + " expects a " + typeName(recv.with(rt, false)).replace("PatientSeries", "")
-                        + " value but got " + describe(o) + ".");
-            }
-            return;
-        }
-        if (other instanceof Lit l) {
-            switch (l.kind()) {
-                case NONE -> {
-                }
-                case STR -> {
-                    if (fam.equals("Str")) {
-                        checkCategory(recv, l);
-                    } else if (fam.equals("Date")) {
-                        checkDateLiteral(l);
-                    } else if (fam.equals("Code")) {
-                        checkCode(rt, l, false);
-                    } else if (!fam.equals("MultiCodeString")) {
-                        report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got " + describe(l) + ".");
-                    }
-                }
-                case INT -> {
-                    if (!fam.equals("Int") && !fam.equals("Float")) {
-                        report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got " + describe(l) + ".");
-                    }
-                }
-                case FLOAT -> {
-                    if (fam.equals("Int")) {
-                        report(Rule.EHRQL_INT_FLOAT, at, what + ": an int series cannot meet the float " + l.value()
-                                + ". Use an int, or convert the series with .as_float().");
-                    } else if (!fam.equals("Float")) {
-                        report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got " + describe(l) + ".");
-                    }
-                }
-                case BOOL -> {
-                    if (!fam.equals("Bool") && !fam.equals("Int")) {
-                        report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got " + describe(l) + ".");
-                    }
-                }
-                case DATE -> {
-                    if (!fam.equals("Date")) report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got a date.");
-                }
-            }
-            return;
-        }
-        if (other instanceof Code c) {
-            if (!c.system().equals(rt) && !fam.equals("MultiCodeString")) {
-                report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got a " + c.system() + " code.");
-            }
-            return;
-        }
-        if (other instanceof Frame || other instanceof Codelist || other instanceof ListLit || other instanceof DictLit
-                || other instanceof Duration && !fam.equals("Date")) {
-            report(Rule.EHRQL_WRONG_TYPE, at, what + " expects " + article(rt) + " value but got " + describe(other) + ".");
-        }
-    }
-
-    private void checkCategory(Series recv, Lit l) {
-        if (recv.categories() == null || l.value() == null || l.origin() == null) return;
-        if (recv.categories().contains((String) l.value())) return;
-        Optional<String> dym = DidYouMean.closest((String) l.value(), recv.categories());
-        if (dym.isEmpty()) {
-            for (String c : recv.categories()) if (c.equalsIgnoreCase((String) l.value())) dym = Optional.of(c);
-        }
-        Optional<String> fix = dym;
-        reportIn(Rule.EHRQL_UNKNOWN_CATEGORY, l.origin().file(), l.origin().start(), l.origin().end(), "\"" + l.value()
-                + "\" is not one of this column's values (" + String.join(", ", recv.categories()) + ")." + DidYouMean.suffix(dym),
-                fix.map(d -> Fix.replace("Change to \"" + d + "\"", file.range(l.origin().start(), l.origin().end()), "\"" + d + "\"")).stream().toArray(Fix[]::new));
-    }
-
-    /** Checks a code string against a code system (prefix pattern for multi-code strings). */
-    private void checkCode(String system, Lit l, boolean prefix) {
-        if (l.value() == null || l.origin() == null) return;
-        Schema.CodeSystem cs = schema.codeSystems.get(system);
-        if (cs == null) return;
-        String code = (String) l.value();
-        if (cs.matches(code)) return;
-        reportIn(Rule.EHRQL_INVALID_CODE, l.origin().file(), l.origin().start(), l.origin().end(), "\"" + code + "\" is not a valid "
-                + cs.label() + (prefix ? " code or prefix" : " code") + " (" + system + "), so ehrQL rejects it. Check the code, and that the column's coding system is the one intended.");
-    }
-
-    /** Checks the elements of a list/codelist given to is_in / contains_any_of against the column's type. */
-    private void checkMembers(Series recv, EValue arg, Py.Node at, String method) {
-        if (recv.type() == null) return;
-        String fam = schema.family(recv.type());
-        boolean prefix = fam.equals("MultiCodeString");
-        if (arg instanceof ListLit l) {
-            for (EValue item : l.items()) {
-                if (item instanceof Lit il && il.kind() == LitKind.STR && (fam.equals("Code") || prefix)) checkCode(recv.type(), il, prefix);
-                else if (item instanceof Lit il && fam.equals("Date") && il.kind() == LitKind.STR) checkDateLiteral(il);
-                else if (item instanceof Lit il && fam.equals("Str")) {
-                    if (il.kind() == LitKind.STR) checkCategory(recv, il);
-                } else if (item instanceof Lit il && il.kind() == LitKind.FLOAT && fam.equals("Int")) {
-                    if (il.origin() != null) reportIn(Rule.EHRQL_INT_FLOAT, il.origin().file(), il.origin().start(), il.origin().end(),
-                            "This int series cannot be compared with the float " + il.value() + ".");
-                }
-            }
-            return;
-        }
-        if (arg instanceof DictLit d) {
-            checkMembers(recv, new ListLit(d.keys(), false, d.complete(), d.origin()), at, method);
-            return;
-        }
-        if (arg instanceof Codelist cl) {
-            if (fam.equals("Code") || prefix) checkCodelistSystem(recv.type(), cl, at, prefix);
-            return;
-        }
-        if (arg instanceof Series s) {
-            if (!s.event()) {
-                report(Rule.EHRQL_WRONG_TYPE, at, method + "() takes a list of values or an event-level series, not a patient-level series: compare with == instead.");
-            } else if (s.type() != null && !s.type().equals(recv.type())) {
-                // An event series here matches any of the patient's values, from any table: only the type must agree.
-                checkOperand(recv, new Series(s.type(), false, null, null, null), at, method + "()");
-            }
-            return;
-        }
-        if (arg instanceof Lit || arg instanceof Code || arg instanceof Frame) {
-            report(Rule.EHRQL_WRONG_TYPE, at, method + "() takes a list (or codelist) of values, not " + describe(arg) + ": write " + method + "([...]).");
-        }
-    }
-
-    private void checkCodelistSystem(String system, Codelist cl, Py.Node at, boolean prefix) {
-        if (cl.path() == null || cl.column() == null || folder == null || !folder.known()) return;
-        Schema.CodeSystem cs = schema.codeSystems.get(system);
-        if (cs == null) return;
-        Optional<CodelistCsvFiles.Csv> csv = folder.resolve(cl.path()).flatMap(csvs::read);
-        if (csv.isEmpty()) return;
-        List<String> codes = csv.get().column(cl.column());
-        if (codes == null || codes.isEmpty()) return;
-        int bad = 0;
-        String first = null;
-        for (String c : codes) {
-            if (!cs.matches(c)) {
-                bad++;
-                if (first == null) first = c;
-            }
-        }
-        if (bad == 0) return;
-        report(Rule.EHRQL_CODELIST_SYSTEM, at, bad + " of " + codes.size() + " codes in " + cl.path() + " (column '" + cl.column() + "') are not "
-                + cs.label() + " codes" + (prefix ? " or prefixes" : "") + ", e.g. \"" + first + "\"; ehrQL rejects them when it compares them with this "
-                + system + " column. Use a codelist for this column's coding system.");
-    }
-
     // -------------------------------------------------------------------------------- attribute
 
     EValue attribute(EValue obj, Py.Attribute a, boolean called) {
@@ -1055,7 +832,7 @@ final class Evaluator {
 
     private EValue seriesAttr(Series s, Py.Attribute a) {
         String name = a.attr();
-        String fam = family(s);
+        String fam = checks.family(s);
         if (fam == null || fam.equals("Unknown")) return schema.seriesMethods.containsKey(name) ? new Method(s, name) : UNKNOWN;
         List<Schema.Overload> os = schema.overloads(name, fam, s.event());
         if (!os.isEmpty()) {
@@ -1116,7 +893,7 @@ final class Evaluator {
         if (callee instanceof Func f) return functionCall(f.name(), args, c, scope);
         if (callee instanceof CodeClass cc) {
             if (args.size() == 1 && args.get(0).value() instanceof Lit l && l.kind() == LitKind.STR) {
-                checkCode(cc.system(), l, schema.codeSystems.get(cc.system()) != null && schema.codeSystems.get(cc.system()).multi());
+                checks.checkCode(cc.system(), l, schema.codeSystems.get(cc.system()) != null && schema.codeSystems.get(cc.system()).multi());
                 return new Code(cc.system(), (String) l.value());
             }
             return new Code(cc.system(), null);
@@ -1255,15 +1032,15 @@ final class Evaluator {
             }
         }
         for (int i = 0; i < pos.size() && i < h.params().size(); i++) {
-            if (h.params().get(i).contains("date")) checkDateArg(pos.get(i).value(), pos.get(i).node(), t.name() + "." + name + "()");
+            if (h.params().get(i).contains("date")) checks.checkDateArg(pos.get(i).value(), pos.get(i).node(), t.name() + "." + name + "()");
         }
         for (ArgV a : args) {
             if (a.arg().kind() == Py.ArgKind.KEYWORD && a.arg().keyword() != null && a.arg().keyword().contains("date")) {
-                checkDateArg(a.value(), a.node(), t.name() + "." + name + "()");
+                checks.checkDateArg(a.value(), a.node(), t.name() + "." + name + "()");
             }
         }
         if (name.equals("cause_of_death_is_in") && !pos.isEmpty()) {
-            checkMembers(new Series("ICD10Code", false, null, null, null), pos.get(0).value(), pos.get(0).node(), name);
+            checks.checkMembers(new Series("ICD10Code", false, null, null, null), pos.get(0).value(), pos.get(0).node(), name);
         }
         String r = h.returns();
         if (r.startsWith("PatientFrame")) return new Frame(t, false, false, false, f.lineage() + "/" + name);
@@ -1294,7 +1071,7 @@ final class Evaluator {
      */
     private EValue seriesCall(Series s, String name, List<ArgV> args, Py.Call c) {
         EValue checked = seriesCallChecked(s, name, args, c);
-        String fam = family(s);
+        String fam = checks.family(s);
         if (fam == null || fam.equals("Unknown")) return checked;
         List<Schema.Overload> os = schema.overloads(name, fam, s.event());
         if (os.isEmpty()) return checked;
@@ -1318,7 +1095,7 @@ final class Evaluator {
     private static final Set<String> CHECKED_METHODS = Set.of("absolute", "as_float", "as_int", "contains", "contains_any_of", "count_distinct_for_patient", "count_episodes_for_patient", "is_after", "is_before", "is_between_but_not_on", "is_during", "is_in", "is_not_in", "is_not_null", "is_null", "is_on_or_after", "is_on_or_before", "is_on_or_between", "map_values", "maximum_for_patient", "mean_for_patient", "minimum_for_patient", "sum_for_patient", "to_category", "to_first_of_month", "to_first_of_year", "when_null_then");
 
     private EValue seriesCallChecked(Series s, String name, List<ArgV> args, Py.Call c) {
-        String fam = family(s);
+        String fam = checks.family(s);
         List<ArgV> pos = positional(args);
         ArgV a0 = pos.isEmpty() ? null : pos.get(0);
         EValue v0 = a0 == null ? UNKNOWN : a0.value();
@@ -1328,11 +1105,11 @@ final class Evaluator {
                 return s.with("bool", s.event());
             }
             case "when_null_then" -> {
-                if (a0 != null && knownFam) checkOperand(s, v0, a0.node(), "when_null_then()");
+                if (a0 != null && knownFam) checks.checkOperand(s, v0, a0.node(), "when_null_then()");
                 return widest(s, v0, s.type());
             }
             case "is_in", "is_not_in" -> {
-                if (a0 != null && knownFam) checkMembers(s, v0, a0.node(), name);
+                if (a0 != null && knownFam) checks.checkMembers(s, v0, a0.node(), name);
                 return s.with("bool", s.event());
             }
             case "map_values", "to_category" -> {
@@ -1350,15 +1127,15 @@ final class Evaluator {
             case "contains" -> {
                 if (a0 != null && knownFam) {
                     if (fam.equals("MultiCodeString")) {
-                        if (v0 instanceof Lit l && l.kind() == LitKind.STR) checkCode(s.type(), l, true);
+                        if (v0 instanceof Lit l && l.kind() == LitKind.STR) checks.checkCode(s.type(), l, true);
                     } else if (v0 instanceof Lit l && l.kind() != LitKind.STR || v0 instanceof Series o && o.type() != null && !o.type().equals("str")) {
                         report(Rule.EHRQL_WRONG_TYPE, a0.node(), "contains() takes a string, not " + describe(v0) + ".");
-                    } else sameDomain(s, v0, a0.node());
+                    } else checks.sameDomain(s, v0, a0.node());
                 }
                 return widest(s, v0, "bool");
             }
             case "contains_any_of" -> {
-                if (a0 != null && knownFam) checkMembers(s, v0, a0.node(), name);
+                if (a0 != null && knownFam) checks.checkMembers(s, v0, a0.node(), name);
                 return s.with("bool", s.event());
             }
             case "minimum_for_patient", "maximum_for_patient", "sum_for_patient" -> {
@@ -1415,8 +1192,8 @@ final class Evaluator {
     }
 
     private void checkDateOperand(Series s, EValue v, Py.Node at, String what) {
-        if (v instanceof Lit l && l.kind() == LitKind.STR) checkDateLiteral(l);
-        else if (family(s) != null && !family(s).equals("Unknown")) checkOperand(s, v, at, what);
+        if (v instanceof Lit l && l.kind() == LitKind.STR) checks.checkDateLiteral(l);
+        else if (checks.family(s) != null && !checks.family(s).equals("Unknown")) checks.checkOperand(s, v, at, what);
     }
 
     /** The value type of map_values/to_category's result, from the mapping's values. */
@@ -1435,17 +1212,6 @@ final class Evaluator {
         return t;
     }
 
-    private static String litType(Lit l) {
-        return switch (l.kind()) {
-            case STR -> "str";
-            case INT -> "int";
-            case FLOAT -> "float";
-            case BOOL -> "bool";
-            case DATE -> "date";
-            case NONE -> null;
-        };
-    }
-
     // -------------------------------------------------------------------------------- operators
 
     EValue binop(String op, EValue l, EValue r, Py.Node ln, Py.Node rn, Py.Node whole) {
@@ -1459,7 +1225,7 @@ final class Evaluator {
         }
         if ((l instanceof Duration && r instanceof Lit lit && lit.kind() == LitKind.STR) || (r instanceof Duration && l instanceof Lit lit2 && lit2.kind() == LitKind.STR)) {
             Lit s = l instanceof Lit x ? x : (Lit) r;
-            checkDateLiteral(s);
+            checks.checkDateLiteral(s);
             return new Lit(LitKind.DATE, null, null);
         }
         if (l instanceof Lit a && r instanceof Lit b) {
@@ -1491,7 +1257,7 @@ final class Evaluator {
     }
 
     private EValue seriesOp(Series s, String op, EValue other, Py.Node otherNode, boolean reflected, Py.Node whole) {
-        String fam = family(s);
+        String fam = checks.family(s);
         if (fam == null || fam.equals("Unknown")) {
             if (op.equals("&") || op.equals("|")) return widest(s, other, "bool");
             return UNKNOWN;
@@ -1526,7 +1292,7 @@ final class Evaluator {
                     report(Rule.EHRQL_WRONG_TYPE, at, "`" + op + "` combines boolean series, not " + describe(other) + ".");
                     return UNKNOWN;
                 }
-                sameDomain(s, other, whole);
+                checks.sameDomain(s, other, whole);
                 return widest(s, other, "bool");
             }
             case "+", "-" -> {
@@ -1541,8 +1307,8 @@ final class Evaluator {
                     }
                     if (op.equals("-") && (other instanceof Lit l && (l.kind() == LitKind.STR || l.kind() == LitKind.DATE)
                             || other instanceof Series o && "date".equals(o.type()))) {
-                        if (other instanceof Lit l) checkDateLiteral(l);
-                        sameDomain(s, other, whole);
+                        if (other instanceof Lit l) checks.checkDateLiteral(l);
+                        checks.sameDomain(s, other, whole);
                         boolean ev = s.event() || isEvent(other);
                         Schema.Table t = s.event() ? s.table() : tableOf(other);
                         return new DateDifference(ev, t);
@@ -1574,7 +1340,7 @@ final class Evaluator {
                     report(Rule.EHRQL_WRONG_TYPE, at, "`" + op + "` needs a number, not " + describe(other) + ".");
                     return UNKNOWN;
                 }
-                sameDomain(s, other, whole);
+                checks.sameDomain(s, other, whole);
                 return widest(s, other, op.equals("//") ? "int" : "float");
             }
             default -> {
@@ -1584,7 +1350,7 @@ final class Evaluator {
     }
 
     private EValue arithmetic(Series s, String op, EValue other, Py.Node at, Py.Node whole) {
-        String fam = family(s);
+        String fam = checks.family(s);
         if (!fam.equals("Int") && !fam.equals("Float")) {
             report(Rule.EHRQL_WRONG_TYPE, whole, "`" + op + "` is for numbers (and dates with durations); this is " + describe(s) + ".");
             return UNKNOWN;
@@ -1593,7 +1359,7 @@ final class Evaluator {
             report(Rule.EHRQL_WRONG_TYPE, at, "A duration can only be added to a date, not to " + describe(s) + ".");
             return UNKNOWN;
         }
-        checkOperand(s, other, at, "`" + op + "`");
+        checks.checkOperand(s, other, at, "`" + op + "`");
         if (other instanceof Series o && o.type() != null && !o.type().equals(s.type())) return UNKNOWN;
         if (other instanceof Lit l && l.kind() == LitKind.FLOAT && fam.equals("Int")) return UNKNOWN;
         return widest(s, other, s.type());
@@ -1606,7 +1372,7 @@ final class Evaluator {
             if (v instanceof Duration d && u.op().equals("-")) return d;
             return UNKNOWN;
         }
-        String fam = family(s);
+        String fam = checks.family(s);
         if (fam == null || fam.equals("Unknown")) return u.op().equals("~") ? s.with("bool", s.event()) : UNKNOWN;
         if (u.op().equals("~")) {
             if (!fam.equals("Bool")) {
@@ -1678,7 +1444,7 @@ final class Evaluator {
         Series s = l instanceof Series x ? x : (Series) r;
         EValue other = l instanceof Series ? r : l;
         Py.Node otherNode = l instanceof Series ? rn : ln;
-        String fam = family(s);
+        String fam = checks.family(s);
         if (fam == null || fam.equals("Unknown")) return widest(s, other, "bool");
         boolean ordering = !op.equals("==") && !op.equals("!=");
         if (ordering && (fam.equals("Bool") || fam.equals("Code") || fam.equals("MultiCodeString"))) {
@@ -1692,12 +1458,12 @@ final class Evaluator {
             report(Rule.EHRQL_WRONG_TYPE, at, at + op.length(), "This column holds several codes in one string: use contains(...) or contains_any_of(...) rather than `" + op + "`.");
             return UNKNOWN;
         }
-        if (!sameDomain(s, other, otherNode)) return UNKNOWN;
+        if (!checks.sameDomain(s, other, otherNode)) return UNKNOWN;
         if (other instanceof Series o && o.type() != null && s.type() != null && !o.type().equals(s.type())) {
-            checkOperand(s, other, otherNode, "`" + op + "`");
+            checks.checkOperand(s, other, otherNode, "`" + op + "`");
             return UNKNOWN;
         }
-        checkOperand(s, other, otherNode, "`" + op + "`");
+        checks.checkOperand(s, other, otherNode, "`" + op + "`");
         return widest(s, other, "bool");
     }
 
@@ -1748,7 +1514,7 @@ final class Evaluator {
                 Series r = first;
                 for (ArgV a : pos) {
                     // literals are cast to the first series' type; only other series are checked
-                    if (a.value() != first && a.value() instanceof Series) checkOperand(first, a.value(), a.node(), name + "()");
+                    if (a.value() != first && a.value() instanceof Series) checks.checkOperand(first, a.value(), a.node(), name + "()");
                     r = widest(r, a.value(), first.type());
                 }
                 return r;
@@ -2268,7 +2034,7 @@ final class Evaluator {
         }
         if (!pos.isEmpty()) {
             EValue v = pos.get(0).value();
-            if (v instanceof Lit l && l.kind() == LitKind.STR) checkDateLiteral(l);
+            if (v instanceof Lit l && l.kind() == LitKind.STR) checks.checkDateLiteral(l);
             else if (v instanceof Series || v instanceof Lit l2 && l2.kind() != LitKind.DATE || v instanceof IntervalPlaceholder) {
                 report(Rule.EHRQL_INVALID_INTERVAL, pos.get(0).node(), name + "() needs a literal date (\"YYYY-MM-DD\"), not " + describe(v) + ".");
             }
