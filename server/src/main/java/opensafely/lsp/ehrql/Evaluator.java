@@ -56,7 +56,6 @@ final class Evaluator {
     static final Set<String> EHRQL_EXPORTS = Set.of("create_dataset", "Dataset", "codelist_from_csv", "case", "when",
             "maximum_of", "minimum_of", "days", "weeks", "months", "years", "table_from_file", "get_parameter",
             "claim_permissions", "show", "create_measures", "Measures", "INTERVAL", "Error");
-    static final Set<String> DATASET_METHODS = Set.of("define_population", "add_column", "configure_dummy_data");
     static final Set<String> MEASURES_METHODS = Set.of("define_measure", "define_defaults", "configure_dummy_data",
             "configure_disclosure_control");
     static final List<String> MEASURE_KEYS = List.of("name", "numerator", "denominator", "group_by", "intervals");
@@ -79,7 +78,8 @@ final class Evaluator {
     private final List<Runnable> bodies = new ArrayList<>();
     /** Measures calls whose missing arguments can only be judged at the end (after define_defaults). */
     final List<Runnable> atEnd = new ArrayList<>();
-    private int conditional;
+    /** Depth of loops, branches and function bodies: code there may run more than once or not at all. */
+    int conditional;
     /** Depth of if/else branches: findings there are about code that may not run, so they are warnings. */
     private int branches;
     /** The expression a module-level name was last set to by a plain assignment (for the population's NULL test). */
@@ -90,7 +90,7 @@ final class Evaluator {
     }
 
     /** The expression a module-level name holds now, if a plain assignment set it and nothing has rebound it since. */
-    private Py.Expr definition(String name) {
+    Py.Expr definition(String name) {
         Defined d = definedBy.get(name);
         return d != null && globals.get(name) == d.binding() ? d.expr() : null;
     }
@@ -104,6 +104,7 @@ final class Evaluator {
     private final Operators operators;
     private final FrameMethods frameMethods;
     private final SeriesMethods seriesMethods;
+    private final DatasetCalls datasetCalls;
     /** The return values seen while a helper function is run for one call. */
     private List<EValue> returns;
 
@@ -118,6 +119,7 @@ final class Evaluator {
         this.operators = new Operators(this);
         this.frameMethods = new FrameMethods(this);
         this.seriesMethods = new SeriesMethods(this);
+        this.datasetCalls = new DatasetCalls(this);
     }
 
     Map<String, Binding> run() {
@@ -454,7 +456,7 @@ final class Evaluator {
         } else if (target instanceof Py.Attribute a) {
             EValue obj = eval(a.value(), scope);
             if (obj instanceof Dataset d) {
-                setColumn(d, a.attr(), a.attrStart(), a.end(), v, valueNode);
+                datasetCalls.setColumn(d, a.attr(), a.attrStart(), a.end(), v, valueNode);
             } else if (obj instanceof Frame f) {
                 // Python lets code hang its own attributes on a frame object; reading them back gives the value.
                 extraAttributes.put(f.lineage() + "." + a.attr(), v);
@@ -469,48 +471,6 @@ final class Evaluator {
             assign(st.value(), UNKNOWN, valueNode, scope);
         } else if (target instanceof Py.Subscript sub) {
             eval(sub.value(), scope);
-        }
-    }
-
-    private void setColumn(Dataset d, String name, int nameStart, int nameEnd, EValue v, Py.Node valueNode) {
-        if (name.isEmpty() || name.startsWith("__")) return;
-        boolean cond = conditional > 0;
-        if (name.equals("population")) {
-            report(Rule.EHRQL_RESERVED_COLUMN_NAME, nameStart, nameEnd,
-                    "'population' cannot be set as a column: define the population with dataset.define_population(...).");
-            return;
-        }
-        if (schema.reservedColumns.contains(name)) {
-            report(Rule.EHRQL_RESERVED_COLUMN_NAME, nameStart, nameEnd, "'" + name + "' is not an allowed column name (ehrQL reserves it). Choose another name.");
-            return;
-        }
-        if (DATASET_METHODS.contains(name)) {
-            reportSeverity(Rule.EHRQL_RESERVED_COLUMN_NAME, Severity.WARNING, nameStart, nameEnd, "'" + name
-                    + "' is the name of a dataset method: the column is written, but dataset." + name + " no longer gives the method. Choose another name.");
-        } else if (!schema.columnName.matcher(name).matches()) {
-            report(Rule.EHRQL_INVALID_COLUMN_NAME, nameStart, nameEnd, "'" + name
-                    + "' is not a valid column name: it must start with a letter and contain only letters, digits and underscores.");
-        }
-        Column old = d.columns.get(name);
-        if (old != null && !cond && !old.conditional()) {
-            String where = old.nameOrigin() == null ? "" : " (first set at " + old.nameOrigin().file().where(old.nameOrigin().start()) + ")";
-            report(Rule.EHRQL_COLUMN_REASSIGNED, nameStart, nameEnd, "Column '" + name + "' is already set" + where
-                    + " and cannot be set again. Rename one of them.");
-        }
-        checkColumnValue(v, valueNode, "Column '" + name + "'");
-        d.columns.put(name, new Column(name, v, new Origin(file, nameStart, nameEnd), cond || (old != null && old.conditional())));
-    }
-
-    /** A dataset column's value must be a patient-level series. */
-    private void checkColumnValue(EValue v, Py.Node at, String what) {
-        if (at == null) return;
-        String problem = notASeries(v);
-        if (v instanceof Series s && s.event()) {
-            report(Rule.EHRQL_EVENT_LEVEL_COLUMN, at, what + " has many values per patient (an event-level "
-                    + typeName(s) + "). Aggregate it (e.g. .count_for_patient(), .exists_for_patient(), .maximum_for_patient()) or pick one row with "
-                    + "sort_by(...).first_for_patient() before taking the column.");
-        } else if (problem != null) {
-            report(Rule.EHRQL_NOT_A_SERIES, at, what + " must be an ehrQL series, but " + problem);
         }
     }
 
@@ -654,7 +614,7 @@ final class Evaluator {
         if (obj instanceof Frame f) return frameAttr(f, a);
         if (obj instanceof Series s) return seriesAttr(s, a);
         if (obj instanceof Dataset d) {
-            if (DATASET_METHODS.contains(name)) {
+            if (DatasetCalls.DATASET_METHODS.contains(name)) {
                 Column c = d.columns.get(name);
                 return c != null ? c.value() : new Method(d, name);
             }
@@ -665,7 +625,7 @@ final class Evaluator {
                 return UNKNOWN;
             }
             if (!d.escaped && !d.columns.values().stream().anyMatch(Column::conditional) && !out.muted()) {
-                Optional<String> method = DidYouMean.closest(name, DATASET_METHODS);
+                Optional<String> method = DidYouMean.closest(name, DatasetCalls.DATASET_METHODS);
                 Optional<String> col = DidYouMean.closest(name, d.columns.keySet());
                 Optional<String> dym = called && method.isPresent() ? method : col.isPresent() ? col : method;
                 Rule rule = called && method.isPresent() ? Rule.EHRQL_UNKNOWN_ATTRIBUTE : Rule.EHRQL_UNDEFINED_COLUMN;
@@ -887,7 +847,7 @@ final class Evaluator {
         if (callee instanceof Method m) {
             if (m.receiver() instanceof Frame f) return frameMethods.frameCall(f, m.name(), args, c);
             if (m.receiver() instanceof Series s) return seriesMethods.seriesCall(s, m.name(), args, c);
-            if (m.receiver() instanceof Dataset d) return datasetCall(d, m.name(), args, c);
+            if (m.receiver() instanceof Dataset d) return datasetCalls.datasetCall(d, m.name(), args, c);
             if (m.receiver() instanceof Measures ms) return measuresCall(ms, m.name(), args, c);
             if (m.receiver() instanceof Duration d) return durationCall(d, m.name(), args, c);
             if (m.receiver() instanceof When w) return whenCall(w, m.name(), args, c);
@@ -1063,10 +1023,10 @@ final class Evaluator {
             case "builtin.setattr" -> {
                 if (pos.size() == 3 && pos.get(0).value() instanceof Dataset d) {
                     if (pos.get(1).value() instanceof Lit l && l.value() instanceof String n) {
-                        setColumn(d, n, pos.get(1).node().start(), pos.get(1).node().end(), pos.get(2).value(), pos.get(2).node());
+                        datasetCalls.setColumn(d, n, pos.get(1).node().start(), pos.get(1).node().end(), pos.get(2).value(), pos.get(2).node());
                     } else {
                         d.escaped = true;
-                        checkColumnValue(pos.get(2).value(), pos.get(2).node(), "The column");
+                        datasetCalls.checkColumnValue(pos.get(2).value(), pos.get(2).node(), "The column");
                     }
                     return new Lit(LitKind.NONE, null, null);
                 }
@@ -1251,123 +1211,6 @@ final class Evaluator {
         return new Codelist(p, col, category == null ? null : (cat == null ? "?" : cat), origin(c));
     }
 
-    // --------------------------------------------------------------------------- dataset calls
-
-    private EValue datasetCall(Dataset d, String name, List<ArgV> args, Py.Call c) {
-        List<ArgV> pos = positional(args);
-        switch (name) {
-            case "define_population" -> {
-                ArgV a = !pos.isEmpty() ? pos.get(0) : keyword(args, "population_condition");
-                if (a != null) checkPopulation(a.value(), a.node(), "The population");
-                if (a != null && a.value() instanceof Series ps && "bool".equals(ps.type()) && !ps.event()
-                        && new EmptyPatient(this::definition, types).value(a.arg().value(), 0) == EmptyPatient.V.TRUE) {
-                    report(Rule.EHRQL_INVALID_POPULATION, a.node(), "This population is true for a patient with no records at all (every value NULL, "
-                            + "nothing exists), which ehrQL rejects. Combine it with a condition that needs a record, e.g. "
-                            + "`practice_registrations.for_patient_on(date).exists_for_patient() & ...`.");
-                }
-                if (conditional > 0) d.populationMaybe = true;
-                else {
-                    d.populations++;
-                    if (d.populations > 1 && !d.populationMaybe) {
-                        Origin first = d.populationCalls.isEmpty() ? null : d.populationCalls.get(0);
-                        report(Rule.EHRQL_POPULATION_TWICE, nameStart(c), nameEnd(c), "define_population() may be called only once"
-                                + (first != null ? " (it was already called at " + first.file().where(first.start()) + ")" : "")
-                                + ". Combine the conditions with & in a single call.");
-                    }
-                }
-                d.populationCalls.add(new Origin(file, nameStart(c), nameEnd(c)));
-                return new Lit(LitKind.NONE, null, null);
-            }
-            case "add_column" -> {
-                ArgV n = !pos.isEmpty() ? pos.get(0) : keyword(args, "column_name");
-                ArgV v = pos.size() > 1 ? pos.get(1) : keyword(args, "ehrql_query");
-                if (n != null && n.value() instanceof Lit l && l.value() instanceof String s && v != null) {
-                    setColumn(d, s, n.node().start(), n.node().end(), v.value(), v.node());
-                } else {
-                    d.escaped = true;
-                    if (v != null) checkColumnValue(v.value(), v.node(), "The column");
-                }
-                return new Lit(LitKind.NONE, null, null);
-            }
-            case "configure_dummy_data" -> {
-                checkDummyData(args, c, false);
-                return new Lit(LitKind.NONE, null, null);
-            }
-            default -> {
-                return UNKNOWN;
-            }
-        }
-    }
-
-    private void checkPopulation(EValue v, Py.Node at, String what) {
-        if (v instanceof Series s) {
-            if (s.type() != null && !s.type().equals("bool")) {
-                report(Rule.EHRQL_INVALID_POPULATION, at, what + " must be a boolean series, not " + describe(s)
-                        + ". Compare it or use exists_for_patient().");
-            } else if (s.event()) {
-                report(Rule.EHRQL_INVALID_POPULATION, at, what + " must have one value per patient, but this " + typeName(s)
-                        + " has many. Use e.g. .exists_for_patient() on the frame.");
-            }
-            return;
-        }
-        String problem = notASeries(v);
-        if (problem != null) report(Rule.EHRQL_INVALID_POPULATION, at, what + " must be a boolean patient series, but " + problem);
-    }
-
-    private void checkDummyData(List<ArgV> args, Py.Call c, boolean measures) {
-        boolean legacy = false;
-        ArgV constraint = null;
-        for (ArgV a : args) {
-            if (a.arg().kind() == Py.ArgKind.POSITIONAL) {
-                report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.node(), "configure_dummy_data() takes keyword arguments only, e.g. population_size=1000.",
-                        a.value() instanceof Lit l && l.kind() == LitKind.INT
-                                ? new Fix[] {Fix.replace("Change to population_size=" + l.value(), file.range(a.arg().start(), a.arg().end()), "population_size=" + l.value())}
-                                : new Fix[0]);
-                continue;
-            }
-            if (a.arg().kind() != Py.ArgKind.KEYWORD) return;
-            String k = a.arg().keyword();
-            EValue v = a.value();
-            switch (k) {
-                case "population_size" -> {
-                    if (v instanceof Lit l && l.kind() != LitKind.INT || v instanceof Series || v instanceof Frame) {
-                        report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.node(), "population_size must be a whole number of patients, not " + describe(v) + ".");
-                    } else if (v instanceof Lit l && l.value() instanceof Long n && n <= 0) {
-                        report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.node(), "population_size must be a positive number of patients.");
-                    }
-                }
-                case "legacy" -> {
-                    if (v instanceof Lit l && l.kind() != LitKind.BOOL) {
-                        report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.node(), "legacy must be True or False, not " + describe(v) + ".");
-                    }
-                    legacy = v instanceof Lit l && Boolean.TRUE.equals(l.value());
-                }
-                case "timeout" -> {
-                    if (v instanceof Lit l && l.kind() != LitKind.INT && l.kind() != LitKind.FLOAT || v instanceof Series) {
-                        report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.node(), "timeout is a number of seconds, not " + describe(v) + ".");
-                    }
-                }
-                case "additional_population_constraint" -> {
-                    constraint = a;
-                    if (v instanceof Series s && (s.event() || s.type() != null && !s.type().equals("bool")) || notASeries(v) != null && !(v instanceof Lit l && l.kind() == LitKind.NONE)) {
-                        report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.node(), "additional_population_constraint must be a boolean series with one value per patient, not "
-                                + describe(v) + ".");
-                    }
-                }
-                default -> {
-                    Optional<String> dym = DidYouMean.closest(k, schema.dummyDataOptions.keySet());
-                    report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, a.arg().keywordStart(), a.arg().keywordEnd(), "configure_dummy_data() has no option '" + k
-                            + "'; it takes " + String.join(", ", schema.dummyDataOptions.keySet()) + "." + DidYouMean.suffix(dym),
-                            dym.map(x -> Fix.replace("Change to '" + x + "'", file.range(a.arg().keywordStart(), a.arg().keywordEnd()), x)).stream().toArray(Fix[]::new));
-                }
-            }
-        }
-        if (legacy && constraint != null && !(constraint.value() instanceof Lit l && l.kind() == LitKind.NONE)) {
-            report(Rule.EHRQL_DUMMY_DATA_ARGUMENT, constraint.arg().keywordStart(), constraint.arg().keywordEnd(),
-                    "additional_population_constraint cannot be used with legacy=True: the legacy generator does not support it.");
-        }
-    }
-
     // -------------------------------------------------------------------------- measures calls
 
     private EValue measuresCall(Measures m, String name, List<ArgV> args, Py.Call c) {
@@ -1438,7 +1281,7 @@ final class Evaluator {
                 return new Lit(LitKind.NONE, null, null);
             }
             case "configure_dummy_data" -> {
-                checkDummyData(args, c, true);
+                datasetCalls.checkDummyData(args, c, true);
                 return new Lit(LitKind.NONE, null, null);
             }
             case "configure_disclosure_control" -> {
