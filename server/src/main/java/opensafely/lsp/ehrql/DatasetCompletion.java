@@ -111,7 +111,7 @@ final class DatasetCompletion {
         if (callee instanceof Method m && m.name().equals("configure_dummy_data")) {
             Schema.get().dummyDataOptions.forEach((k, v) -> kws.add(new String[] {k, v}));
         } else if (callee instanceof Method m && m.receiver() instanceof Measures && (m.name().equals("define_measure") || m.name().equals("define_defaults"))) {
-            for (String k : Evaluator.MEASURE_KEYS) {
+            for (String k : MeasuresCalls.MEASURE_KEYS) {
                 if (k.equals("name") && m.name().equals("define_defaults")) continue;
                 kws.add(new String[] {k, switch (k) {
                     case "name" -> "str: the measure's name";

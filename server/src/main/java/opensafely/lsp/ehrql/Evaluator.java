@@ -7,7 +7,6 @@ import static opensafely.lsp.ehrql.ArgV.nameStart;
 import static opensafely.lsp.ehrql.ArgV.positional;
 import static opensafely.lsp.ehrql.Descriptions.article;
 import static opensafely.lsp.ehrql.Descriptions.describe;
-import static opensafely.lsp.ehrql.Descriptions.notASeries;
 import static opensafely.lsp.ehrql.Descriptions.typeName;
 import static opensafely.lsp.ehrql.EValue.UNKNOWN;
 import static opensafely.lsp.ehrql.TypeChecks.ISO_DATE;
@@ -56,10 +55,6 @@ final class Evaluator {
     static final Set<String> EHRQL_EXPORTS = Set.of("create_dataset", "Dataset", "codelist_from_csv", "case", "when",
             "maximum_of", "minimum_of", "days", "weeks", "months", "years", "table_from_file", "get_parameter",
             "claim_permissions", "show", "create_measures", "Measures", "INTERVAL", "Error");
-    static final Set<String> MEASURES_METHODS = Set.of("define_measure", "define_defaults", "configure_dummy_data",
-            "configure_disclosure_control");
-    static final List<String> MEASURE_KEYS = List.of("name", "numerator", "denominator", "group_by", "intervals");
-    static final Set<String> GROUP_RESERVED = Set.of("measure", "numerator", "denominator", "ratio", "interval_start", "interval_end");
     /** Names a table module binds besides its tables (from its own imports); importing them works. */
     private static final Set<String> MODULE_LEVEL_NAMES = Set.of("table", "date", "datetime", "codes", "operator", "functools", "re",
             "table_from_file", "table_from_rows", "codelist_from_csv");
@@ -104,7 +99,8 @@ final class Evaluator {
     private final Operators operators;
     private final FrameMethods frameMethods;
     private final SeriesMethods seriesMethods;
-    private final DatasetCalls datasetCalls;
+    final DatasetCalls datasetCalls;
+    private final MeasuresCalls measuresCalls;
     /** The return values seen while a helper function is run for one call. */
     private List<EValue> returns;
 
@@ -120,6 +116,7 @@ final class Evaluator {
         this.frameMethods = new FrameMethods(this);
         this.seriesMethods = new SeriesMethods(this);
         this.datasetCalls = new DatasetCalls(this);
+        this.measuresCalls = new MeasuresCalls(this);
     }
 
     Map<String, Binding> run() {
@@ -638,9 +635,9 @@ final class Evaluator {
             return UNKNOWN;
         }
         if (obj instanceof Measures m) {
-            if (MEASURES_METHODS.contains(name)) return new Method(m, name);
+            if (MeasuresCalls.MEASURES_METHODS.contains(name)) return new Method(m, name);
             if (name.startsWith("_")) return UNKNOWN;
-            unknownAttr(a, "Measures", MEASURES_METHODS);
+            unknownAttr(a, "Measures", MeasuresCalls.MEASURES_METHODS);
             return UNKNOWN;
         }
         if (obj instanceof Duration d) {
@@ -848,7 +845,7 @@ final class Evaluator {
             if (m.receiver() instanceof Frame f) return frameMethods.frameCall(f, m.name(), args, c);
             if (m.receiver() instanceof Series s) return seriesMethods.seriesCall(s, m.name(), args, c);
             if (m.receiver() instanceof Dataset d) return datasetCalls.datasetCall(d, m.name(), args, c);
-            if (m.receiver() instanceof Measures ms) return measuresCall(ms, m.name(), args, c);
+            if (m.receiver() instanceof Measures ms) return measuresCalls.measuresCall(ms, m.name(), args, c);
             if (m.receiver() instanceof Duration d) return durationCall(d, m.name(), args, c);
             if (m.receiver() instanceof When w) return whenCall(w, m.name(), args, c);
             return UNKNOWN;
@@ -1209,153 +1206,6 @@ final class Evaluator {
             }
         }
         return new Codelist(p, col, category == null ? null : (cat == null ? "?" : cat), origin(c));
-    }
-
-    // -------------------------------------------------------------------------- measures calls
-
-    private EValue measuresCall(Measures m, String name, List<ArgV> args, Py.Call c) {
-        switch (name) {
-            case "define_measure", "define_defaults" -> {
-                boolean defaults = name.equals("define_defaults");
-                List<String> keys = defaults ? MEASURE_KEYS.subList(1, MEASURE_KEYS.size()) : MEASURE_KEYS;
-                Map<String, ArgV> given = new LinkedHashMap<>();
-                int p = 0;
-                boolean opaque = false;
-                for (ArgV a : args) {
-                    switch (a.arg().kind()) {
-                        case POSITIONAL -> {
-                            if (p < keys.size()) given.put(keys.get(p++), a);
-                            else report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), name + "() takes at most " + keys.size() + " arguments.");
-                        }
-                        case KEYWORD -> {
-                            if (keys.contains(a.arg().keyword())) given.put(a.arg().keyword(), a);
-                            else {
-                                Optional<String> dym = DidYouMean.closest(a.arg().keyword(), keys);
-                                report(Rule.EHRQL_MEASURE_ARGUMENT, a.arg().keywordStart(), a.arg().keywordEnd(), name + "() has no argument '"
-                                        + a.arg().keyword() + "'; it takes " + String.join(", ", keys) + "." + DidYouMean.suffix(dym),
-                                        dym.map(x -> Fix.replace("Change to '" + x + "'", file.range(a.arg().keywordStart(), a.arg().keywordEnd()), x)).stream().toArray(Fix[]::new));
-                            }
-                        }
-                        default -> opaque = true;
-                    }
-                }
-                for (Map.Entry<String, ArgV> e : given.entrySet()) checkMeasureValue(e.getKey(), e.getValue());
-                if (defaults) {
-                    m.defaultsCalls++;
-                    if (m.defaultsCalls > 1 && conditional == 0) {
-                        report(Rule.EHRQL_MEASURE_ARGUMENT, nameStart(c), nameEnd(c), "define_defaults() may be called only once; put all the defaults in one call.");
-                    }
-                    if (opaque || conditional > 0) m.escaped = true;
-                    given.forEach((k, v) -> m.defaults.put(k, v.value()));
-                    return new Lit(LitKind.NONE, null, null);
-                }
-                m.calls++;
-                ArgV n = given.get("name");
-                if (n == null && !opaque) {
-                    report(Rule.EHRQL_MEASURE_ARGUMENT, nameStart(c), nameEnd(c), "define_measure() needs a name, e.g. define_measure(name=\"my_measure\", ...).");
-                } else if (n != null && n.value() instanceof Lit l && l.value() instanceof String s) {
-                    if (!schema.columnName.matcher(s).matches()) {
-                        report(Rule.EHRQL_MEASURE_NAME, n.node(), "'" + s + "' is not a valid measure name: start with a letter and use only letters, digits and underscores.");
-                    } else if (m.measures.containsKey(s) && conditional == 0) {
-                        report(Rule.EHRQL_MEASURE_NAME, n.node(), "A measure called '" + s + "' is already defined; measure names must be unique.");
-                    }
-                    m.measures.put(s, origin(n.node()));
-                } else if (n != null && !(n.value() instanceof Unknown) && !(n.value() instanceof Lit l && l.kind() == LitKind.STR)) {
-                    report(Rule.EHRQL_MEASURE_ARGUMENT, n.node(), "A measure's name must be a string, not " + describe(n.value()) + ".");
-                }
-                if (!opaque && conditional == 0) {
-                    Set<String> present = new LinkedHashSet<>(given.keySet());
-                    int s0 = nameStart(c), e0 = nameEnd(c);
-                    atEnd.add(() -> {
-                        if (m.escaped) return;
-                        List<String> missing = new ArrayList<>();
-                        for (String k : List.of("numerator", "denominator", "intervals")) {
-                            if (!present.contains(k) && !m.defaults.containsKey(k)) missing.add(k);
-                        }
-                        if (!missing.isEmpty()) {
-                            report(Rule.EHRQL_MEASURE_ARGUMENT, s0, e0, "This measure has no " + String.join(", ", missing)
-                                    + ", and define_defaults() gives none. Pass " + (missing.size() == 1 ? "it" : "them") + " here or in measures.define_defaults(...).");
-                        }
-                    });
-                }
-                return new Lit(LitKind.NONE, null, null);
-            }
-            case "configure_dummy_data" -> {
-                datasetCalls.checkDummyData(args, c, true);
-                return new Lit(LitKind.NONE, null, null);
-            }
-            case "configure_disclosure_control" -> {
-                for (ArgV a : args) {
-                    if (a.arg().kind() == Py.ArgKind.KEYWORD && !"enabled".equals(a.arg().keyword())) {
-                        report(Rule.EHRQL_MEASURE_ARGUMENT, a.arg().keywordStart(), a.arg().keywordEnd(),
-                                "configure_disclosure_control() takes only enabled=True/False.");
-                    } else if (a.value() instanceof Lit l && l.kind() != LitKind.BOOL) {
-                        report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "enabled must be True or False, not " + describe(l) + ".");
-                    }
-                }
-                return new Lit(LitKind.NONE, null, null);
-            }
-            default -> {
-                return UNKNOWN;
-            }
-        }
-    }
-
-    private void checkMeasureValue(String key, ArgV a) {
-        EValue v = a.value();
-        if (v instanceof Lit l && l.kind() == LitKind.NONE) return;
-        switch (key) {
-            case "numerator", "denominator" -> {
-                if (v instanceof Series s) {
-                    if (s.type() != null && !s.type().equals("bool") && !s.type().equals("int")) {
-                        report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "A measure's " + key + " must be a boolean or integer series, not " + describe(s) + ".");
-                    } else if (s.event()) {
-                        report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "A measure's " + key + " needs one value per patient, but this " + typeName(s)
-                                + " has many. Aggregate it, e.g. with .exists_for_patient() or .count_for_patient().");
-                    }
-                } else if (notASeries(v) != null) {
-                    report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "A measure's " + key + " must be a boolean or integer patient series, but " + notASeries(v));
-                }
-            }
-            case "group_by" -> {
-                if (v instanceof DictLit d) {
-                    for (int i = 0; i < d.keys().size(); i++) {
-                        EValue k = d.keys().get(i), gv = d.values().get(i);
-                        if (k instanceof Lit kl && kl.value() instanceof String gn && kl.origin() != null) {
-                            if (GROUP_RESERVED.contains(gn)) {
-                                reportIn(Rule.EHRQL_MEASURE_NAME, kl.origin().file(), kl.origin().start(), kl.origin().end(), "'" + gn
-                                        + "' is a column of the measures output already; choose another group name.");
-                            } else if (!schema.columnName.matcher(gn).matches()) {
-                                reportIn(Rule.EHRQL_MEASURE_NAME, kl.origin().file(), kl.origin().start(), kl.origin().end(), "'" + gn
-                                        + "' is not a valid group name: start with a letter and use only letters, digits and underscores.");
-                            }
-                        }
-                        if (gv instanceof Series s && s.event()) {
-                            report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "Each group_by value needs one value per patient; '" + (k instanceof Lit kl ? kl.value() : "?")
-                                    + "' is " + describe(s) + ".");
-                        } else if (!(gv instanceof Series) && notASeries(gv) != null && !(gv instanceof Unknown)) {
-                            report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "Each group_by value must be a patient series, but '" + (k instanceof Lit kl ? kl.value() : "?")
-                                    + "' is " + describe(gv) + ".");
-                        }
-                    }
-                } else if (v instanceof ListLit || v instanceof Series || v instanceof Lit) {
-                    report(Rule.EHRQL_MEASURE_ARGUMENT, a.node(), "group_by is a dict of group names to patient series, e.g. group_by={\"sex\": patients.sex}.");
-                }
-            }
-            case "intervals" -> {
-                if (v instanceof Duration d) {
-                    report(Rule.EHRQL_INVALID_INTERVAL, a.node(), "intervals needs a list of (start, end) pairs: add .starting_on(\"YYYY-MM-DD\") or .ending_on(...) to "
-                            + d.unit() + "(...).");
-                } else if (v instanceof Lit || v instanceof IntervalPlaceholder || v instanceof Series) {
-                    report(Rule.EHRQL_INVALID_INTERVAL, a.node(), "intervals needs a list of (start, end) pairs such as months(12).starting_on(\"2024-01-01\"), not "
-                            + describe(v) + ".");
-                }
-            }
-            case "name" -> {
-            }
-            default -> {
-            }
-        }
     }
 
     private EValue durationCall(Duration d, String name, List<ArgV> args, Py.Call c) {
