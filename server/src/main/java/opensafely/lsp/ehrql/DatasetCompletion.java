@@ -177,7 +177,7 @@ final class DatasetCompletion {
                         EhrqlDocs.table(t), t.name(), false, replace, t.name()));
             }
         } else if (module.equals("ehrql")) {
-            for (String n : Evaluator.EHRQL_EXPORTS.stream().sorted().toList()) {
+            for (String n : Imports.EHRQL_EXPORTS.stream().sorted().toList()) {
                 String ret = schema.functionReturns.getOrDefault(n, "");
                 out.add(new Completion(n, Character.isUpperCase(n.charAt(0)) ? Completion.Kind.CONSTANT : Completion.Kind.FUNCTION,
                         ret, signature(n), n, false, replace, n));

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.diagnostics.DidYouMean;
 import opensafely.lsp.diagnostics.Fix;
@@ -41,12 +40,6 @@ final class Evaluator {
         Map<String, Binding> load(SourceFile from, String module, int level);
     }
 
-    static final Set<String> EHRQL_EXPORTS = Set.of("create_dataset", "Dataset", "codelist_from_csv", "case", "when",
-            "maximum_of", "minimum_of", "days", "weeks", "months", "years", "table_from_file", "get_parameter",
-            "claim_permissions", "show", "create_measures", "Measures", "INTERVAL", "Error");
-    /** Names a table module binds besides its tables (from its own imports); importing them works. */
-    private static final Set<String> MODULE_LEVEL_NAMES = Set.of("table", "date", "datetime", "codes", "operator", "functools", "re",
-            "table_from_file", "table_from_rows", "codelist_from_csv");
     private static final Set<String> DATE_UNITS = Set.of("days", "weeks", "months", "years");
 
     final Schema schema = Schema.get();
@@ -78,12 +71,11 @@ final class Evaluator {
         Defined d = definedBy.get(name);
         return d != null && globals.get(name) == d.binding() ? d.expr() : null;
     }
-    /** Restricted tables imported by this file: the table and the import alias. */
-    private final List<Object[]> restricted = new ArrayList<>();
     /** Attributes that code set on frame objects, by frame lineage and name. */
     private final Map<String, EValue> extraAttributes = new HashMap<>();
     private int depth;
     /** The type checks shared by operators and calls; each evaluator has its own, reporting in its file. */
+    private final Imports imports;
     final TypeChecks checks;
     private final Operators operators;
     private final FrameMethods frameMethods;
@@ -101,6 +93,7 @@ final class Evaluator {
         this.folder = folder;
         this.csvs = csvs;
         this.types = types;
+        this.imports = new Imports(this);
         this.checks = new TypeChecks(this);
         this.operators = new Operators(this);
         this.frameMethods = new FrameMethods(this);
@@ -119,7 +112,7 @@ final class Evaluator {
                 // one odd function must not stop the rest
             }
         }
-        atEnd.add(this::permissions);
+        atEnd.add(imports::permissions);
         for (Runnable r : atEnd) {
             try {
                 r.run();
@@ -128,23 +121,6 @@ final class Evaluator {
             }
         }
         return globals;
-    }
-
-    /** Restricted tables need a permission; for local runs on dummy data it must be claimed. */
-    private void permissions() {
-        if (out.claimsUnknown || restricted.isEmpty() || file != out.doc()) return;
-        // Only for a definition that project.yaml runs, and tables it uses beyond importing them.
-        FileRules.Use use = FileRules.use(file, folder);
-        if (!use.dataset() && !use.measures()) return;
-        for (Object[] r : restricted) {
-            Schema.Table t = (Schema.Table) r[0];
-            Py.Alias a = (Py.Alias) r[1];
-            if (out.claimed.contains(t.permission())) continue;
-            if (!Pattern.compile("\\b" + Pattern.quote(a.bound()) + "\\b").matcher(file.text.substring(Math.min(file.text.length(), a.end()))).find()) continue;
-            out.report(Rule.EHRQL_PERMISSION, file, a.start(), a.end(), "'" + t.name() + "' is a restricted table: the project needs the '"
-                    + t.permission() + "' permission on the server, and a local run on dummy data stops with a permission error unless the definition calls "
-                    + "claim_permissions(\"" + t.permission() + "\") (from ehrql).");
-        }
     }
 
     // -------------------------------------------------------------------------------- reporting
@@ -189,11 +165,11 @@ final class Evaluator {
     }
 
     private void stmt(Py.Stmt s, Map<String, Binding> scope) {
-        if (s instanceof Py.ImportFrom i) importFrom(i, scope);
+        if (s instanceof Py.ImportFrom i) imports.importFrom(i, scope);
         else if (s instanceof Py.Import i) {
             for (Py.Alias a : i.names()) {
                 String top = a.name().split("\\.")[0];
-                EValue v = a.asName() != null ? moduleValue(a.name(), i) : moduleValue(top, i);
+                EValue v = a.asName() != null ? imports.moduleValue(a.name(), i) : imports.moduleValue(top, i);
                 scope.put(a.asName() != null ? a.asName() : top, new Binding(v, new Origin(file, a.start(), a.end())));
             }
         } else if (s instanceof Py.Assign a) {
@@ -299,139 +275,6 @@ final class Evaluator {
 
     private static Map<String, Binding> globalsOf(Map<String, Binding> scope) {
         return scope instanceof Scope s ? globalsOf(s.parent) : scope;
-    }
-
-    private EValue moduleValue(String name, Py.Node at) {
-        if (name.equals("ehrql") || name.equals("ehrql.codes") || name.equals("ehrql.tables") || schema.isTableModule(name)) {
-            return new Module(name, null);
-        }
-        if (name.startsWith("ehrql.")) return UNKNOWN;
-        if (name.equals("datetime")) return new Module("datetime", null);
-        Map<String, Binding> names = modules.load(file, name, 0);
-        return names == null ? UNKNOWN : new Module(name, names);
-    }
-
-    private void importFrom(Py.ImportFrom i, Map<String, Binding> scope) {
-        String m = i.module();
-        if (i.level() == 0 && (m.equals("ehrql") || m.startsWith("ehrql."))) {
-            Map<String, Schema.Table> tables = schema.tables(m);
-            boolean known = m.equals("ehrql") || m.equals("ehrql.codes") || m.equals("ehrql.tables") || tables != null;
-            if (!known) {
-                List<String> candidates = new ArrayList<>(schema.modules.keySet());
-                candidates.addAll(List.of("ehrql", "ehrql.codes", "ehrql.tables"));
-                if (m.startsWith("ehrql.tables.") || m.equals("ehrql.query_language") || m.startsWith("ehrql.")) {
-                    Optional<String> dym = DidYouMean.closest(m, candidates);
-                    // Only a near miss is surely a typo; other names may be older or internal modules.
-                    if (m.startsWith("ehrql.tables.") && dym.isPresent()) {
-                        report(Rule.EHRQL_UNKNOWN_IMPORT, i.moduleStart(), i.moduleEnd(), "ehrQL has no table module '" + m
-                                + "'. Table modules: " + String.join(", ", schema.modules.keySet()) + "." + DidYouMean.suffix(dym),
-                                dym.map(d -> Fix.replace("Change to '" + d + "'", file.range(i.moduleStart(), i.moduleEnd()), d)).stream().toArray(Fix[]::new));
-                    }
-                }
-                for (Py.Alias a : i.names()) scope.put(a.bound(), new Binding(UNKNOWN, aliasOrigin(a)));
-                return;
-            }
-            if (i.star()) {
-                if (tables != null) tables.forEach((n, t) -> scope.put(n, new Binding(tableFrame(t), null)));
-                else if (m.equals("ehrql")) EHRQL_EXPORTS.forEach(n -> scope.put(n, new Binding(ehrqlName(n), null)));
-                else if (m.equals("ehrql.codes")) {
-                    schema.codeSystems.keySet().forEach(n -> scope.put(n, new Binding(new CodeClass(n), null)));
-                    scope.put("codelist_from_csv", new Binding(new Func("codelist_from_csv"), null));
-                }
-                return;
-            }
-            for (Py.Alias a : i.names()) {
-                EValue v = UNKNOWN;
-                if (tables != null) {
-                    Schema.Table t = tables.get(a.name());
-                    if (t != null) {
-                        v = tableFrame(t);
-                        if (t.permission() != null) restricted.add(new Object[] {t, a});
-                    } else if (EHRQL_EXPORTS.contains(a.name())) v = ehrqlName(a.name()); // table modules import these for their helpers
-                    else if (MODULE_LEVEL_NAMES.contains(a.name()) || Character.isUpperCase(a.name().charAt(0)) || a.name().startsWith("_")) v = UNKNOWN;
-                    else {
-                        Optional<String> dym = DidYouMean.closest(a.name(), tables.keySet());
-                        report(Rule.EHRQL_UNKNOWN_TABLE, a.start(), a.end(), "'" + m + "' has no table '" + a.name() + "'."
-                                + DidYouMean.suffix(dym) + otherSchemas(a.name(), m),
-                                dym.map(d -> Fix.replace("Change to '" + d + "'", file.range(a.start(), a.end()), d)).stream().toArray(Fix[]::new));
-                    }
-                } else if (m.equals("ehrql")) {
-                    if (EHRQL_EXPORTS.contains(a.name())) v = ehrqlName(a.name());
-                    else if (!a.name().equals("codes") && !a.name().equals("tables") && !a.name().startsWith("_")
-                            && DidYouMean.closest(a.name(), EHRQL_EXPORTS).isPresent()) {
-                        // Only a near miss of an export is surely wrong: other names may be submodules (ehrql.query_language).
-                        Optional<String> dym = DidYouMean.closest(a.name(), EHRQL_EXPORTS);
-                        report(Rule.EHRQL_UNKNOWN_IMPORT, a.start(), a.end(), "ehrql does not export '" + a.name() + "'." + DidYouMean.suffix(dym),
-                                dym.map(d -> Fix.replace("Change to '" + d + "'", file.range(a.start(), a.end()), d)).stream().toArray(Fix[]::new));
-                    } else if (!a.name().startsWith("_")) v = new Module("ehrql." + a.name(), null);
-                } else if (m.equals("ehrql.codes")) {
-                    if (schema.codeSystems.containsKey(a.name())) v = new CodeClass(a.name());
-                    else if (a.name().equals("codelist_from_csv")) v = new Func("codelist_from_csv");
-                    else {
-                        List<String> codeNames = new ArrayList<>(schema.codeSystems.keySet());
-                        codeNames.add("codelist_from_csv");
-                        Optional<String> dym = DidYouMean.closest(a.name(), codeNames);
-                        if (dym.isPresent()) {
-                            report(Rule.EHRQL_UNKNOWN_IMPORT, a.start(), a.end(), "ehrql.codes has no '" + a.name() + "'." + DidYouMean.suffix(dym),
-                                    Fix.replace("Change to '" + dym.get() + "'", file.range(a.start(), a.end()), dym.get()));
-                        }
-                    }
-                } else if (m.equals("ehrql.tables")) {
-                    if (schema.isTableModule("ehrql.tables." + a.name())) v = new Module("ehrql.tables." + a.name(), null);
-                }
-                scope.put(a.bound(), new Binding(v, aliasOrigin(a)));
-            }
-            return;
-        }
-        if (i.level() == 0 && m.equals("datetime")) {
-            for (Py.Alias a : i.names()) {
-                scope.put(a.bound(), new Binding(a.name().equals("date") ? new Func("date") : UNKNOWN, aliasOrigin(a)));
-            }
-            return;
-        }
-        Map<String, Binding> names = modules.load(file, m, i.level());
-        if (i.star()) {
-            if (names != null) {
-                names.forEach((n, b) -> {
-                    if (!n.startsWith("_")) scope.put(n, b);
-                });
-            }
-            return;
-        }
-        for (Py.Alias a : i.names()) {
-            Binding b = names == null ? null : names.get(a.name());
-            if (b == null && names != null) {
-                Map<String, Binding> sub = modules.load(file, m.isEmpty() ? a.name() : m + "." + a.name(), i.level());
-                if (sub != null) b = new Binding(new Module(a.name(), sub), null);
-            }
-            EValue v = b == null ? UNKNOWN : b.value();
-            Origin def = b != null && b.defined() != null ? b.defined() : aliasOrigin(a);
-            scope.put(a.bound(), new Binding(v, def));
-        }
-    }
-
-    private Origin aliasOrigin(Py.Alias a) {
-        return new Origin(file, a.start(), a.end());
-    }
-
-    private String otherSchemas(String table, String module) {
-        List<String> in = new ArrayList<>();
-        schema.modules.forEach((mod, ts) -> {
-            if (!mod.equals(module) && ts.containsKey(table)) in.add(mod);
-        });
-        return in.isEmpty() ? "" : " It is in " + String.join(", ", in) + ".";
-    }
-
-    static Frame tableFrame(Schema.Table t) {
-        return new Frame(t, t.event(), false, true, t.qualified());
-    }
-
-    private EValue ehrqlName(String n) {
-        return switch (n) {
-            case "INTERVAL" -> new IntervalPlaceholder();
-            case "Dataset", "Measures", "Error" -> new Func("ehrql." + n);
-            default -> new Func(n);
-        };
     }
 
     // ------------------------------------------------------------------------------ assignment
@@ -673,7 +516,7 @@ final class Evaluator {
         }
         switch (m.name()) {
             case "ehrql" -> {
-                if (EHRQL_EXPORTS.contains(name)) return ehrqlName(name);
+                if (Imports.EHRQL_EXPORTS.contains(name)) return Imports.ehrqlName(name);
                 if (name.equals("codes") || name.equals("tables")) return new Module("ehrql." + name, null);
                 return UNKNOWN;
             }
@@ -692,7 +535,7 @@ final class Evaluator {
                 Map<String, Schema.Table> tables = schema.tables(m.name());
                 if (tables == null) return UNKNOWN;
                 Schema.Table t = tables.get(name);
-                if (t != null) return tableFrame(t);
+                if (t != null) return Imports.tableFrame(t);
                 if (name.startsWith("_")) return UNKNOWN;
                 Optional<String> dym = DidYouMean.closest(name, tables.keySet());
                 report(Rule.EHRQL_UNKNOWN_TABLE, a.attrStart(), a.end(), "'" + m.name() + "' has no table '" + name + "'." + DidYouMean.suffix(dym),
