@@ -1,8 +1,5 @@
 package opensafely.lsp.ehrql;
 
-import static opensafely.lsp.ehrql.ArgV.keyword;
-import static opensafely.lsp.ehrql.ArgV.nameEnd;
-import static opensafely.lsp.ehrql.ArgV.nameStart;
 import static opensafely.lsp.ehrql.EValue.UNKNOWN;
 
 import java.util.ArrayList;
@@ -28,6 +25,11 @@ import opensafely.lsp.workspace.StudyFolder;
  * (tables, frames, series with their value type and level, codelists, the dataset...). It follows sibling
  * modules and helper functions, never imports or runs anything, and reports through {@link Findings} only
  * where every value involved is known.
+ *
+ * <p>This class is the tree walk and its state (scopes, branch depth, helper-function calls); what a construct
+ * means is left to one part per kind: {@link Imports}, {@link Attributes}, {@link Operators},
+ * {@link FrameMethods}, {@link SeriesMethods}, {@link EhrqlFunctions}, {@link DatasetCalls} and
+ * {@link MeasuresCalls}, with {@link TypeChecks} and {@link Descriptions} shared between them.
  */
 final class Evaluator {
     /** Local modules, loaded once per analysis. */
@@ -35,8 +37,6 @@ final class Evaluator {
         /** The names a module binds, or null when it cannot be found or is being loaded (an import cycle). */
         Map<String, Binding> load(SourceFile from, String module, int level);
     }
-
-    private static final Set<String> DATE_UNITS = Set.of("days", "weeks", "months", "years");
 
     final Schema schema = Schema.get();
     final SourceFile file;
@@ -68,7 +68,11 @@ final class Evaluator {
         return d != null && globals.get(name) == d.binding() ? d.expr() : null;
     }
     private int depth;
-    /** The type checks shared by operators and calls; each evaluator has its own, reporting in its file. */
+    /** The return values seen while a helper function is run for one call. */
+    private List<EValue> returns;
+
+    // What each kind of construct means, one part per kind. Each evaluator has its own parts, bound to it: they
+    // report in its file with its branch severity, and read its state (conditional, definition, atEnd).
     private final Imports imports;
     final TypeChecks checks;
     private final Attributes attributes;
@@ -78,8 +82,6 @@ final class Evaluator {
     final DatasetCalls datasetCalls;
     private final MeasuresCalls measuresCalls;
     private final EhrqlFunctions functions;
-    /** The return values seen while a helper function is run for one call. */
-    private List<EValue> returns;
 
     Evaluator(SourceFile file, Findings out, Modules modules, StudyFolder folder, CodelistCsvFiles csvs, Map<Py.Node, EValue> types) {
         this.file = file;
@@ -88,6 +90,7 @@ final class Evaluator {
         this.folder = folder;
         this.csvs = csvs;
         this.types = types;
+        // In this order: later parts take the checks and dataset calls they share from this evaluator.
         this.imports = new Imports(this);
         this.checks = new TypeChecks(this);
         this.attributes = new Attributes(this);

@@ -1,7 +1,6 @@
 package opensafely.lsp.ehrql;
 
 import static opensafely.lsp.ehrql.ArgV.hasStar;
-import static opensafely.lsp.ehrql.ArgV.keyword;
 import static opensafely.lsp.ehrql.ArgV.nameEnd;
 import static opensafely.lsp.ehrql.ArgV.nameStart;
 import static opensafely.lsp.ehrql.ArgV.positional;

@@ -1,6 +1,5 @@
 package opensafely.lsp.ehrql;
 
-import static opensafely.lsp.ehrql.ArgV.keyword;
 import static opensafely.lsp.ehrql.ArgV.nameEnd;
 import static opensafely.lsp.ehrql.ArgV.nameStart;
 import static opensafely.lsp.ehrql.Descriptions.describe;
