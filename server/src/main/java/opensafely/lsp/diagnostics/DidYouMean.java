@@ -11,23 +11,28 @@ public final class DidYouMean {
 
     /**
      * The closest candidate within a distance that scales with the length of the word (a third of it,
-     * at least 1, at most 3), or empty when nothing is close enough to be a plausible typo.
+     * at least 1, at most 3), or empty when nothing is close enough to be a plausible typo. Of equally
+     * close candidates the first wins.
      */
     public static Optional<String> closest(String word, Collection<String> candidates) {
         if (word == null || word.isEmpty()) return Optional.empty();
         String w = word.toLowerCase(Locale.ROOT);
         int limit = Math.max(1, Math.min(3, w.length() / 3));
+        // Only a candidate strictly closer than the best so far can change the answer, so each one is
+        // measured just far enough to know whether it beats the bound (a project has thousands of names).
+        int bound = limit;
         String best = null;
-        int bestDistance = Integer.MAX_VALUE;
+        BoundedDistance measure = new BoundedDistance(w, limit);
         for (String c : candidates) {
             if (c == null || c.equals(word)) continue;
-            int d = distance(w, c.toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                bestDistance = d;
+            int d = measure.to(c.toLowerCase(Locale.ROOT), bound);
+            if (d <= bound) {
                 best = c;
+                if (d == 0) break;
+                bound = d - 1;
             }
         }
-        return bestDistance <= limit ? Optional.of(best) : Optional.empty();
+        return Optional.ofNullable(best);
     }
 
     /** Optimal-string-alignment distance: edits, with swapped neighbours counting as one. */
