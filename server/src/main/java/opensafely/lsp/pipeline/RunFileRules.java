@@ -1,10 +1,13 @@
 package opensafely.lsp.pipeline;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import opensafely.lsp.diagnostics.DidYouMean;
 import opensafely.lsp.diagnostics.Diagnostic;
@@ -20,9 +23,12 @@ final class RunFileRules implements PipelineRule {
     public void check(Project project, RuleContext ctx) {
         if (!ctx.folder().known()) return;
         Produced produced = null;
+        // Many actions run the same script with other arguments: ask the file system once per path.
+        Map<String, Boolean> isFile = new HashMap<>();
+        Function<String, Boolean> ask = ctx.folder()::isFile;
         for (Action action : project.actions()) {
             for (ScriptReference ref : ScriptReference.of(action.run())) {
-                if (ctx.folder().isFile(ref.path())) continue;
+                if (isFile.computeIfAbsent(ref.path(), ask)) continue;
                 if (produced == null) produced = new Produced(project); // only once a file is missing
                 if (produced.matches(ref.path())) continue;
                 report(ctx, action, ref);

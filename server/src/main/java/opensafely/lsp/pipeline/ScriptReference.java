@@ -58,11 +58,28 @@ public record ScriptReference(String path, RunCommand.Word word) {
     private static void firstWithSuffix(List<RunCommand.Word> args, List<ScriptReference> out, String suffix) {
         for (RunCommand.Word w : args) {
             String v = w.value();
-            if (v.toLowerCase(Locale.ROOT).endsWith(suffix) && !v.startsWith("-")) {
+            if (endsWithLowerCased(v, suffix) && !v.startsWith("-")) {
                 if (plainPath(v)) out.add(new ScriptReference(v, w));
                 return;
             }
         }
+    }
+
+    /**
+     * {@code v.toLowerCase(Locale.ROOT).endsWith(suffix)} for a lower-case ASCII suffix, without copying every
+     * argument of every action on every edit. An ASCII tail lower-cases on its own; anything else takes
+     * the general route, since lower-casing some characters changes the length.
+     */
+    private static boolean endsWithLowerCased(String v, String suffix) {
+        int start = v.length() - suffix.length();
+        if (start < 0) return v.toLowerCase(Locale.ROOT).endsWith(suffix);
+        for (int i = 0; i < suffix.length(); i++) {
+            char c = v.charAt(start + i);
+            if (c >= 0x80) return v.toLowerCase(Locale.ROOT).endsWith(suffix);
+            if (c >= 'A' && c <= 'Z') c = (char) (c + ('a' - 'A'));
+            if (c != suffix.charAt(i)) return false;
+        }
+        return true;
     }
 
     /** Paths with shell expansions, globs or absolute roots are not ours to judge. */
