@@ -30,9 +30,14 @@ final class OutputPath {
 
     /** The last component after pathlib drops empty and "." components (and a trailing slash). */
     static String lastComponent(String path) {
-        String[] parts = path.split("/");
-        for (int i = parts.length - 1; i >= 0; i--) {
-            if (!parts[i].isEmpty() && !parts[i].equals(".")) return parts[i];
+        // Scanned from the end rather than split: every output path of every action, on every edit.
+        int end = path.length();
+        while (end > 0) {
+            int slash = path.lastIndexOf('/', end - 1);
+            int start = slash + 1;
+            if (end > start && !(end - start == 1 && path.charAt(start) == '.')) return path.substring(start, end);
+            if (slash < 0) break;
+            end = slash;
         }
         return "";
     }
@@ -68,7 +73,30 @@ final class OutputPath {
     }
 
     static boolean isAbsolute(String path) {
-        return path.startsWith("/") || WINDOWS_DRIVE_ROOT.matcher(path).matches() || UNC.matcher(path).matches();
+        // The patterns can only match with a drive colon or a leading backslash, so most paths skip them.
+        return path.startsWith("/")
+                || path.length() > 2 && path.charAt(1) == ':' && WINDOWS_DRIVE_ROOT.matcher(path).matches()
+                || path.startsWith("\\") && UNC.matcher(path).matches();
+    }
+
+    /**
+     * Whether posixpath.normpath leaves the path as it is. A relative path of non-empty components other
+     * than "." and ".." is normal, which is what nearly every output path is; anything else is normalised
+     * to see.
+     */
+    static boolean isNormal(String path) {
+        if (path.isEmpty() || path.charAt(0) == '/') return path.equals(normpath(path));
+        int start = 0;
+        while (true) {
+            int slash = path.indexOf('/', start);
+            int end = slash < 0 ? path.length() : slash;
+            int length = end - start;
+            boolean dots = length == 1 && path.charAt(start) == '.'
+                    || length == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.';
+            if (length == 0 || dots) return path.equals(normpath(path));
+            if (slash < 0) return true;
+            start = slash + 1;
+        }
     }
 
     /**
@@ -91,7 +119,7 @@ final class OutputPath {
                     + String.join(" ", List.of(".csv", ".jpg", ".jpeg", ".png", ".svg", ".svgz", ".html", ".txt", ".log", ".json", ".md"))
                     + ". Label it highly_sensitive, or write one of these types");
         }
-        if (!path.equals(normpath(path))) {
+        if (!isNormal(path)) {
             return new Problem(Rule.NOT_NORMAL, "is not in standard form (no '//', '.' or '..' components, no trailing '/'); write '"
                     + normpath(path) + "'");
         }

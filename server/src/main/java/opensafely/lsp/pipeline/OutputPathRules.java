@@ -2,6 +2,8 @@ package opensafely.lsp.pipeline;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.yaml.YamlMapping;
 import opensafely.lsp.yaml.YamlNode;
@@ -9,7 +11,11 @@ import opensafely.lsp.yaml.YamlScalar;
 
 /** {@code outputs}: at least one privacy level, known levels only, and every path a valid pattern. */
 final class OutputPathRules implements PipelineRule {
-    private static final List<String> LEVELS = Arrays.stream(PrivacyLevel.values()).map(PrivacyLevel::key).toList();
+    private static final PrivacyLevel[] IN_ORDER = PrivacyLevel.values();
+    private static final List<String> LEVELS = Arrays.stream(IN_ORDER).map(PrivacyLevel::key).toList();
+    /** Hashing the key (its hash is kept in the string) beats comparing it with each level in turn. */
+    private static final Map<String, PrivacyLevel> BY_KEY =
+            Arrays.stream(IN_ORDER).collect(Collectors.toUnmodifiableMap(PrivacyLevel::key, l -> l));
 
     @Override
     public void check(Project project, RuleContext ctx) {
@@ -17,9 +23,15 @@ final class OutputPathRules implements PipelineRule {
             YamlMapping.Entry outputsEntry = action.entry("outputs").orElse(null);
             if (outputsEntry == null || !(outputsEntry.value() instanceof YamlMapping outputs)) continue;
             String id = action.name();
+            // The first entry of each level (as YamlMapping.get finds it), found in one pass over the outputs.
+            YamlMapping.Entry[] levels = new YamlMapping.Entry[IN_ORDER.length];
             boolean anyLevel = false;
-            for (String level : LEVELS) {
-                anyLevel |= outputs.get(level).map(v -> !(v instanceof YamlScalar s && s.isNull())).orElse(false);
+            for (YamlMapping.Entry e : outputs.entries()) {
+                PrivacyLevel level = level(e.keyText());
+                if (level != null && levels[level.ordinal()] == null) {
+                    levels[level.ordinal()] = e;
+                    anyLevel |= !(e.value() instanceof YamlScalar s && s.isNull());
+                }
             }
             if (!anyLevel) {
                 ctx.report(Rule.OUTPUTS_NO_PRIVACY_LEVEL, outputsEntry.key().range(),
@@ -27,12 +39,12 @@ final class OutputPathRules implements PipelineRule {
                                 + "moderately_sensitive, minimally_sensitive.");
             }
             for (YamlMapping.Entry e : outputs.entries()) {
-                if (!LEVELS.contains(e.keyText()) || !e.keyIsString()) {
+                if (level(e.keyText()) == null || !e.keyIsString()) {
                     KeyFixes.unknown(ctx, Rule.UNKNOWN_OUTPUTS_KEY, e.key(), "privacy level", " in the outputs of '" + id + "'", LEVELS);
                 }
             }
-            for (PrivacyLevel level : PrivacyLevel.values()) {
-                YamlMapping.Entry levelEntry = outputs.entry(level.key()).orElse(null);
+            for (PrivacyLevel level : IN_ORDER) {
+                YamlMapping.Entry levelEntry = levels[level.ordinal()];
                 if (levelEntry == null || levelEntry.value() instanceof YamlScalar s && s.isNull()) continue;
                 if (!(levelEntry.value() instanceof YamlMapping files)) {
                     ctx.report(Rule.PRIVACY_LEVEL_NOT_MAPPING, levelEntry.value().range(),
@@ -45,6 +57,11 @@ final class OutputPathRules implements PipelineRule {
                 }
             }
         }
+    }
+
+    /** The level a key of {@code outputs} names, or null. */
+    private static PrivacyLevel level(String key) {
+        return BY_KEY.get(key);
     }
 
     private static void checkPath(RuleContext ctx, String id, PrivacyLevel level, YamlMapping.Entry file) {

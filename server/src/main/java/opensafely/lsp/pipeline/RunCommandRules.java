@@ -11,7 +11,7 @@ import opensafely.lsp.text.Range;
 /** {@code run}: splittable, an image with a valid tag, and no image the file's version has retired. */
 final class RunCommandRules implements PipelineRule {
     /** The tag OpenSAFELY accepts, matched over the whole tag ({@code \d} is Unicode-aware in Python). */
-    private static final Pattern TAG = Pattern.compile("(v[\\p{Nd}.]+(-pre)?)|dev|latest");
+    static final Pattern TAG = Pattern.compile("(v[\\p{Nd}.]+(-pre)?)|dev|latest");
 
     /** What {@code :latest} runs today for the runtime images: OpenSAFELY treats latest as v1. */
     private static final Map<String, String> LATEST_MEANS = Map.of(
@@ -42,7 +42,7 @@ final class RunCommandRules implements PipelineRule {
             }
             RunCommand.Word imageWord = run.imageWord().orElseThrow();
             String tag = run.tag();
-            if (tag == null || !TAG.matcher(tag).matches()) {
+            if (tag == null || !validTag(tag)) {
                 String example = run.image() + ":" + CURRENT.getOrDefault(run.image(), "v1");
                 ctx.report(Rule.IMAGE_VERSION_INVALID, imageWord.range(), tag == null || tag.isEmpty()
                         ? "Image '" + run.image() + "' needs a version: write it as `" + example + "`."
@@ -59,6 +59,20 @@ final class RunCommandRules implements PipelineRule {
                 latest(project, ctx, run, imageWord, id);
             }
         }
+    }
+
+    /** {@link #TAG}, with the usual tags (v1, v2, latest) recognised without running it. */
+    static boolean validTag(String tag) {
+        if (tag.equals("latest") || tag.equals("dev")) return true;
+        if (tag.length() >= 2 && tag.charAt(0) == 'v') {
+            boolean digitsAndDots = true;
+            for (int i = 1; i < tag.length() && digitsAndDots; i++) {
+                char c = tag.charAt(i);
+                digitsAndDots = c >= '0' && c <= '9' || c == '.';
+            }
+            if (digitsAndDots) return true;
+        }
+        return TAG.matcher(tag).matches();
     }
 
     private static void latest(Project project, RuleContext ctx, RunCommand run, RunCommand.Word imageWord, String id) {
