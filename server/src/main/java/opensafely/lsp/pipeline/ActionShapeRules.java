@@ -13,6 +13,11 @@ import opensafely.lsp.yaml.YamlSequence;
 final class ActionShapeRules implements PipelineRule {
     static final List<String> KEYS = List.of("run", "outputs", "needs", "config", "dummy_data_file");
     static final String RUN_ALL = "run_all";
+    private static final int RUN = KEYS.indexOf("run");
+    private static final int OUTPUTS = KEYS.indexOf("outputs");
+    private static final int NEEDS = KEYS.indexOf("needs");
+    private static final int CONFIG = KEYS.indexOf("config");
+    private static final int DUMMY_DATA_FILE = KEYS.indexOf("dummy_data_file");
 
     @Override
     public void check(Project project, RuleContext ctx) {
@@ -37,29 +42,38 @@ final class ActionShapeRules implements PipelineRule {
             return;
         }
         YamlMapping body = action.body();
-        if (!body.has("run")) {
+        // The first entry of each known key, as YamlMapping.entry finds it, from one pass over the body.
+        YamlMapping.Entry[] known = new YamlMapping.Entry[KEYS.size()];
+        boolean allKnown = true;
+        for (YamlMapping.Entry e : body.entries()) {
+            int k = KEYS.indexOf(e.keyText());
+            if (k >= 0 && known[k] == null) known[k] = e;
+            allKnown &= k >= 0 && e.keyIsString();
+        }
+        if (known[RUN] == null) {
             ctx.report(Rule.ACTION_MISSING_RUN, action.nameNode().range(), "Action '" + id + "' has no `run` command.");
         }
-        if (!body.has("outputs")) {
+        if (known[OUTPUTS] == null) {
             ctx.report(Rule.ACTION_MISSING_OUTPUTS, action.nameNode().range(),
                     "Action '" + id + "' has no `outputs`; declare what it writes under a privacy level.");
         }
-        for (YamlMapping.Entry e : body.entries()) {
-            if (!KEYS.contains(e.keyText()) || !e.keyIsString()) {
-                KeyFixes.unknown(ctx, Rule.UNKNOWN_ACTION_KEY, e.key(), "key", " in action '" + id + "'", KEYS);
+        if (!allKnown) {
+            for (YamlMapping.Entry e : body.entries()) {
+                if (!KEYS.contains(e.keyText()) || !e.keyIsString()) {
+                    KeyFixes.unknown(ctx, Rule.UNKNOWN_ACTION_KEY, e.key(), "key", " in action '" + id + "'", KEYS);
+                }
             }
         }
-        type(body, "outputs", YamlMapping.class, false, Rule.OUTPUTS_NOT_MAPPING, id, "a mapping of privacy levels", ctx);
-        type(body, "run", YamlScalar.class, false, Rule.RUN_NOT_STRING, id, "a string", ctx);
-        type(body, "needs", YamlSequence.class, true, Rule.NEEDS_NOT_LIST, id, "a list of action names", ctx);
-        type(body, "config", YamlMapping.class, true, Rule.CONFIG_NOT_MAPPING, id, "a mapping", ctx);
-        type(body, "dummy_data_file", YamlScalar.class, true, Rule.DUMMY_DATA_FILE_NOT_STRING, id, "a path", ctx);
+        type(known[OUTPUTS], "outputs", YamlMapping.class, false, Rule.OUTPUTS_NOT_MAPPING, id, "a mapping of privacy levels", ctx);
+        type(known[RUN], "run", YamlScalar.class, false, Rule.RUN_NOT_STRING, id, "a string", ctx);
+        type(known[NEEDS], "needs", YamlSequence.class, true, Rule.NEEDS_NOT_LIST, id, "a list of action names", ctx);
+        type(known[CONFIG], "config", YamlMapping.class, true, Rule.CONFIG_NOT_MAPPING, id, "a mapping", ctx);
+        type(known[DUMMY_DATA_FILE], "dummy_data_file", YamlScalar.class, true, Rule.DUMMY_DATA_FILE_NOT_STRING, id, "a path", ctx);
     }
 
     /** Reports a key whose value has the wrong type; {@code nullable} keys may be null (absent). */
-    private static void type(YamlMapping body, String key, Class<? extends YamlNode> expected, boolean nullable,
+    private static void type(YamlMapping.Entry e, String key, Class<? extends YamlNode> expected, boolean nullable,
                              Rule rule, String id, String what, RuleContext ctx) {
-        YamlMapping.Entry e = body.entry(key).orElse(null);
         if (e == null) return;
         YamlNode v = e.value();
         boolean isNull = v instanceof YamlScalar s && s.isNull();

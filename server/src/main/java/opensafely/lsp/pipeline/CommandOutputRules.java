@@ -27,12 +27,17 @@ final class CommandOutputRules implements PipelineRule {
         for (Action action : project.actions()) {
             RunCommand run = action.run();
             if (run == null || !run.parsed() || run.words().isEmpty()) continue;
-            if (!(action.get("outputs").orElse(null) instanceof YamlMapping outputs)) continue;
-            // The prefix tests only spare most commands the regular expressions, which require them.
+            // The command is looked at first, as most actions run neither; the prefix tests only spare
+            // them the regular expressions, which require those prefixes.
             String raw = run.raw();
-            if (raw.startsWith("cohortextractor:") && GENERATE_COHORT.matcher(raw).find()) {
+            boolean cohort = raw.startsWith("cohortextractor:") && GENERATE_COHORT.matcher(raw).find();
+            boolean dataset = !cohort && (raw.startsWith("ehrql:") || raw.startsWith("databuilder:"))
+                    && GENERATE_DATASET.matcher(raw).find();
+            if (!cohort && !dataset) continue;
+            if (!(action.get("outputs").orElse(null) instanceof YamlMapping outputs)) continue;
+            if (cohort) {
                 generateCohort(action, run, outputs, ctx);
-            } else if ((raw.startsWith("ehrql:") || raw.startsWith("databuilder:")) && GENERATE_DATASET.matcher(raw).find()) {
+            } else {
                 generateDataset(action, run, outputs, ctx);
             }
         }

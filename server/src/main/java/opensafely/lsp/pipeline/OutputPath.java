@@ -22,24 +22,34 @@ final class OutputPath {
 
     /** pathlib.PurePosixPath(path).suffix. */
     static String suffix(String path) {
-        String name = lastComponent(path);
-        int dot = name.lastIndexOf('.');
-        if (dot <= 0 || dot == name.length() - 1) return "";
-        return name.substring(dot);
+        int end = lastComponentEnd(path);
+        if (end < 0) return "";
+        int start = path.lastIndexOf('/', end - 1) + 1;
+        int dot = path.lastIndexOf('.', end - 1);
+        if (dot <= start || dot == end - 1) return "";
+        return path.substring(dot, end);
     }
 
     /** The last component after pathlib drops empty and "." components (and a trailing slash). */
     static String lastComponent(String path) {
-        // Scanned from the end rather than split: every output path of every action, on every edit.
+        int end = lastComponentEnd(path);
+        return end < 0 ? "" : path.substring(path.lastIndexOf('/', end - 1) + 1, end);
+    }
+
+    /**
+     * Where the last component that pathlib keeps ends, or -1 when it keeps none. Scanned from the end
+     * rather than split: this runs for every output path of every action, on every edit.
+     */
+    private static int lastComponentEnd(String path) {
         int end = path.length();
         while (end > 0) {
             int slash = path.lastIndexOf('/', end - 1);
             int start = slash + 1;
-            if (end > start && !(end - start == 1 && path.charAt(start) == '.')) return path.substring(start, end);
+            if (end > start && !(end - start == 1 && path.charAt(start) == '.')) return end;
             if (slash < 0) break;
             end = slash;
         }
-        return "";
+        return -1;
     }
 
     /** pathlib's string form: empty and "." components dropped (a leading "//" kept). */

@@ -54,8 +54,8 @@ final class RunCommandRules implements PipelineRule {
                                 + " does not support. Port it to ehrQL, or use version 3.");
             }
             // cohort-extractor is retired: its latest no longer moves, so only version 5's ban is worth saying.
-            boolean retired = run.image().startsWith("cohortextractor");
-            if (imageWord.value().endsWith(":latest") && (!retired || project.version().latestTagForbidden())) {
+            if (imageWord.value().endsWith(":latest")
+                    && (!run.image().startsWith("cohortextractor") || project.version().latestTagForbidden())) {
                 latest(project, ctx, run, imageWord, id);
             }
         }

@@ -17,7 +17,10 @@ class OutputPathTest {
         for (int n = 0; n < 50_000; n++) {
             String path = path(random);
             assertEquals(path.equals(OutputPath.normpath(path)), OutputPath.isNormal(path), "normal: " + path);
-            assertEquals(lastComponentBySplitting(path), OutputPath.lastComponent(path), "last component: " + path);
+            String last = lastComponentBySplitting(path);
+            assertEquals(last, OutputPath.lastComponent(path), "last component: " + path);
+            int dot = last.lastIndexOf('.');
+            assertEquals(dot <= 0 || dot == last.length() - 1 ? "" : last.substring(dot), OutputPath.suffix(path), "suffix: " + path);
             boolean absolute = path.startsWith("/") || WINDOWS_DRIVE_ROOT.matcher(path).matches() || UNC.matcher(path).matches();
             assertEquals(absolute, OutputPath.isAbsolute(path), "absolute: " + path);
         }
