@@ -22,6 +22,7 @@ final class ProjectIndex {
     private final Project project;
     private final Map<String, Action> byName = new LinkedHashMap<>();
     private final Map<String, List<Action>> neededBy = new HashMap<>();
+    private volatile List<String> names;
 
     ProjectIndex(Project project) {
         this.project = project;
@@ -46,8 +47,10 @@ final class ProjectIndex {
         return name == null ? null : byName.get(name);
     }
 
+    /** Action names in file order; one list per text, since needs completion reads all of them on every keystroke. */
     List<String> names() {
-        return new ArrayList<>(byName.keySet());
+        if (names == null) names = List.copyOf(byName.keySet());
+        return names;
     }
 
     /** Actions whose needs name this one directly, in file order. */
