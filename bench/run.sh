@@ -29,7 +29,7 @@ STUDY_LINES="${STUDY_LINES:-1500}"
 IDLE_WAIT="${IDLE_WAIT:-120}"
 # Server JVM flag sets, separated by ';'. The second bounds the heap: a JVM's default maximum heap is a
 # quarter of RAM, and G1 keeps what it once committed, so RSS shows heap sizing more than live data.
-LSP_FLAGSETS="${LSP_FLAGSETS:-;-XX:+UseSerialGC -Xmx192m}"
+LSP_FLAGSETS="${LSP_FLAGSETS:-;-XX:+UseSerialGC -Xmx192m -Xmn96m -XX:SurvivorRatio=2}"
 ONLY="${ONLY:-all}"
 RESULTS="$BENCH/results"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"

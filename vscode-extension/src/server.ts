@@ -11,7 +11,7 @@ export const BUNDLED_JAR = path.join('server', 'opensafely-lsp.jar');
  * collector with a 192 MB cap keeps it under 300 MB; completion and hover are as fast, and an edit of that
  * project is analysed a little slower (p95 155 ms instead of 130 ms; bench/).
  */
-export const DEFAULT_JVM_OPTIONS: readonly string[] = ['-XX:+UseSerialGC', '-Xmx192m'];
+export const DEFAULT_JVM_OPTIONS: readonly string[] = ['-XX:+UseSerialGC', '-Xmx192m', '-Xmn96m', '-XX:SurvivorRatio=2'];
 
 /** `java [JVM options] -jar <jar> [command...]`. With no command the jar serves LSP on stdio. */
 export function javaArgs(jvmOptions: readonly string[], jar: string, command: readonly string[] = []): string[] {

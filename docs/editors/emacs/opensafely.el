@@ -22,7 +22,7 @@
   (if (getenv "JAVA_HOME") (expand-file-name "bin/java" (getenv "JAVA_HOME")) "java")
   "The java (17 or newer) that runs the server.")
 
-(defvar opensafely-jvm-options '("-XX:+UseSerialGC" "-Xmx192m")
+(defvar opensafely-jvm-options '("-XX:+UseSerialGC" "-Xmx192m" "-Xmn96m" "-XX:SurvivorRatio=2")
   "JVM options for the server; the default keeps it under 300 MB resident on the largest studies.")
 
 (defun opensafely-study-file-p (file)

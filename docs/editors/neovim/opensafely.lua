@@ -45,7 +45,7 @@ local function attach(args)
     id = vim.lsp.start_client({
       name = 'opensafely',
       -- A bounded heap keeps the server under 300 MB resident on the largest studies (see docs/editors/README.md).
-      cmd = { java, '-XX:+UseSerialGC', '-Xmx192m', '-jar', jar },
+      cmd = { java, '-XX:+UseSerialGC', '-Xmx192m', '-Xmn96m', '-XX:SurvivorRatio=2', '-jar', jar },
       root_dir = root,
       workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
     })
