@@ -106,38 +106,29 @@ if [ "$ONLY" = all ] || [ "$ONLY" = check ]; then
   } | tee -a "$OUT"
   # The budget is for project.yaml, as issue 2 states it. A study folder's check also analyses the Python
   # under analysis/ (here: the generated dataset definitions), timed in one more row per input.
+  # One row: time a whole command (no blanks inside its words) and append its markdown row.
+  time_row() { # row-label flags-label json-name command...
+    local label="$1" flags="$2" json="$WORK/$3.json"; shift 3
+    wait_idle
+    local load
+    load="$(loadavg)"
+    log "timing: $*"
+    if command -v hyperfine >/dev/null; then
+      (cd "$WORK" && hyperfine -N -i --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" "$*" >/dev/null)
+    else
+      (cd "$WORK" && java -jar "$HARNESS" time "$RUNS" "$WARMUP" "$json" -- "$@")
+    fi
+    java -jar "$HARNESS" check-row "$label" "$flags" "$json" "$load" | tee -a "$OUT"
+  }
   time_check() { # target row-label flag-index
     local target="$1" label="$2" k="$3"
-    wait_idle
-    local load json cmd
-    load="$(loadavg)"
-    json="$WORK/check-${label//[^A-Za-z0-9]/_}-$k.json"
-    cmd="java ${FLAGSETS[$k]} -jar $JAR check $target"
-    log "timing: $cmd"
-    if command -v hyperfine >/dev/null; then
-      (cd "$WORK" && hyperfine -N -i --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" "$cmd" >/dev/null)
-    else
-      # shellcheck disable=SC2086
-      (cd "$WORK" && java -jar "$HARNESS" time "$RUNS" "$WARMUP" "$json" -- java ${FLAGSETS[$k]} -jar "$JAR" check "$target")
-    fi
-    java -jar "$HARNESS" check-row "$label" "${FLAGNAMES[$k]}" "$json" "$load" | tee -a "$OUT"
+    # shellcheck disable=SC2086
+    time_row "$label" "${FLAGNAMES[$k]}" "check-${label//[^A-Za-z0-9]/_}-$k" java ${FLAGSETS[$k]} -jar "$JAR" check "$target"
   }
   # The floor: what the JVM and the chosen libraries cost on their own, cold (bench/src/.../StartupFloor.java).
   time_floor() { # row-label args...
     local label="$1"; shift
-    wait_idle
-    local load json cmd
-    load="$(loadavg)"
-    json="$WORK/floor-${label//[^A-Za-z0-9]/_}.json"
-    cmd="java -cp $HARNESS opensafely.lsp.bench.StartupFloor $*"
-    log "timing: $cmd"
-    if command -v hyperfine >/dev/null; then
-      (cd "$WORK" && hyperfine -N -i --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" "$cmd" >/dev/null)
-    else
-      # shellcheck disable=SC2086
-      (cd "$WORK" && java -jar "$HARNESS" time "$RUNS" "$WARMUP" "$json" -- $cmd)
-    fi
-    java -jar "$HARNESS" check-row "floor: $label" "(default)" "$json" "$load" | tee -a "$OUT"
+    time_row "floor: $label" "(default)" "floor-${label//[^A-Za-z0-9]/_}" java -cp "$HARNESS" opensafely.lsp.bench.StartupFloor "$@"
   }
   time_floor "JVM start, empty main" empty
   time_floor "picocli, one trivial command" picocli --format text corpus
