@@ -1,10 +1,8 @@
 package opensafely.lsp.yaml;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import opensafely.lsp.text.LineIndex;
 import opensafely.lsp.text.Position;
 import opensafely.lsp.text.Range;
@@ -67,7 +65,7 @@ final class YamlSplice {
         for (YamlMapping.Entry e : before.subList(site.index() + 1, before.size())) {
             entries.add(shift(e, lineShift));
         }
-        if (hasDuplicateKey(entries)) return Optional.empty(); // the full read reports both places
+        if (repeatsKey(entries, site.index(), read.entries().size())) return Optional.empty(); // the full read reports both places
         YamlMapping mapping = new YamlMapping(entries, false, blockRange(site.mapping().range().start(), entries));
         List<YamlMapping.Entry> rootEntries = new ArrayList<>(root.entries().size());
         for (int i = 0; i < root.entries().size(); i++) {
@@ -129,10 +127,20 @@ final class YamlSplice {
         return true;
     }
 
-    private static boolean hasDuplicateKey(List<YamlMapping.Entry> entries) {
-        Set<String> keys = new HashSet<>(entries.size() * 2);
-        for (YamlMapping.Entry e : entries) {
-            if (e.key() instanceof YamlScalar s && !keys.add(s.type() + ":" + s.value())) return true;
+    /**
+     * Whether one of the {@code count} re-read entries from {@code from} has the key of another entry. Only
+     * those can: the other keys were unique (the previous text had no problems), and a key repeated inside
+     * the block is a problem of the block's own read.
+     */
+    private static boolean repeatsKey(List<YamlMapping.Entry> entries, int from, int count) {
+        for (int r = from; r < from + count; r++) {
+            if (!(entries.get(r).key() instanceof YamlScalar key)) continue;
+            for (int i = 0; i < entries.size(); i++) {
+                if ((i < from || i >= from + count) && entries.get(i).key() instanceof YamlScalar other
+                        && other.type() == key.type() && other.value().equals(key.value())) {
+                    return true;
+                }
+            }
         }
         return false;
     }
