@@ -27,12 +27,10 @@ final class CommandOutputRules implements PipelineRule {
         for (Action action : project.actions()) {
             RunCommand run = action.run();
             if (run == null || !run.parsed() || run.words().isEmpty()) continue;
-            // The command is looked at first, as most actions run neither; the prefix tests only spare
-            // them the regular expressions, which require those prefixes.
-            String raw = run.raw();
-            boolean cohort = raw.startsWith("cohortextractor:") && GENERATE_COHORT.matcher(raw).find();
-            boolean dataset = !cohort && (raw.startsWith("ehrql:") || raw.startsWith("databuilder:"))
-                    && GENERATE_DATASET.matcher(raw).find();
+            // The command is looked at first, as most actions run neither. lookingAt, not find: the patterns
+            // are anchored, and find would retry them at every position of every other command.
+            boolean cohort = GENERATE_COHORT.matcher(run.raw()).lookingAt();
+            boolean dataset = !cohort && GENERATE_DATASET.matcher(run.raw()).lookingAt();
             if (!cohort && !dataset) continue;
             if (!(action.get("outputs").orElse(null) instanceof YamlMapping outputs)) continue;
             if (cohort) {
