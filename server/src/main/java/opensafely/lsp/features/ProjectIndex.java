@@ -22,13 +22,14 @@ final class ProjectIndex {
     private final Project project;
     private final Map<String, Action> byName = new LinkedHashMap<>();
     private final Map<String, List<Action>> neededBy = new HashMap<>();
-    private volatile List<String> names;
+    private final List<String> names;
 
     ProjectIndex(Project project) {
         this.project = project;
         for (Action a : project.actions()) {
             if (a.name() != null) byName.putIfAbsent(a.name(), a);
         }
+        names = List.copyOf(byName.keySet());
         for (Action a : project.actions()) {
             Set<String> seen = new HashSet<>();
             for (NeedsEntry n : a.needs()) {
@@ -49,7 +50,6 @@ final class ProjectIndex {
 
     /** Action names in file order; one list per text, since needs completion reads all of them on every keystroke. */
     List<String> names() {
-        if (names == null) names = List.copyOf(byName.keySet());
         return names;
     }
 

@@ -40,11 +40,7 @@ final class OpenDocuments {
     Optional<Document> change(String uri, int version, List<TextDocumentContentChangeEvent> changes) {
         Document old = byUri.get(uri);
         if (old == null) return Optional.empty();
-        LineIndex index = lines.get(uri);
-        // Identity, not equals: the table must be of this very text, and comparing a megabyte would cost
-        // what the table saves.
-        if (index == null || index.text() != old.text()) index = new LineIndex(old.text());
-        TextChanges.Edited edited = TextChanges.apply(index, changes);
+        TextChanges.Edited edited = TextChanges.apply(lines(uri, old), changes);
         Document doc = new Document(old.path(), edited.text(), version, old.folder());
         byUri.put(uri, doc);
         lines.put(uri, edited.lines());
@@ -54,6 +50,8 @@ final class OpenDocuments {
     /** The line table of a document's text: the one kept up to date by edits when it is that text. */
     LineIndex lines(String uri, Document doc) {
         LineIndex index = lines.get(uri);
+        // Identity, not equals: the table must be of this very text, and comparing a megabyte would cost
+        // what the table saves.
         return index != null && index.text() == doc.text() ? index : new LineIndex(doc.text());
     }
 
