@@ -10,7 +10,7 @@ import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.ehrql.DatasetAnalyzer.Analysis;
 import opensafely.lsp.ehrql.EValue.*;
 import opensafely.lsp.ehrql.EValue.Module;
-import opensafely.lsp.features.Completion;
+import opensafely.lsp.editor.Completion;
 import opensafely.lsp.python.Py;
 import opensafely.lsp.python.PyTreeBuilder;
 import opensafely.lsp.text.Position;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import opensafely.lsp.editor.Completion;
 import opensafely.lsp.pipeline.PrivacyLevel;
 import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.text.LineIndex;

@@ -2,6 +2,7 @@ package opensafely.lsp.features;
 
 import java.util.List;
 import java.util.Optional;
+import opensafely.lsp.editor.HoverInfo;
 import opensafely.lsp.pipeline.Action;
 import opensafely.lsp.pipeline.Output;
 import opensafely.lsp.pipeline.PrivacyLevel;

@@ -2,6 +2,7 @@ package opensafely.lsp.features;
 
 import java.util.ArrayList;
 import java.util.List;
+import opensafely.lsp.editor.Symbol;
 import opensafely.lsp.pipeline.Action;
 import opensafely.lsp.pipeline.Output;
 import opensafely.lsp.pipeline.Project;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import opensafely.lsp.features.Completion;
+import opensafely.lsp.editor.Completion;
 import opensafely.lsp.text.LineIndex;
 
 /**

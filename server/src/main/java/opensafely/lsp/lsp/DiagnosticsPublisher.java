@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import opensafely.lsp.diagnostics.Diagnostic;
-import opensafely.lsp.features.LanguageService;
+import opensafely.lsp.editor.LanguageService;
 import opensafely.lsp.workspace.Document;
 import org.eclipse.lsp4j.PublishDiagnosticsParams;
 import org.eclipse.lsp4j.services.LanguageClient;

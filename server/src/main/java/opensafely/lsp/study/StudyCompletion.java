@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import opensafely.lsp.features.Completion;
+import opensafely.lsp.editor.Completion;
 import opensafely.lsp.python.Py;
 import opensafely.lsp.python.PyFind;
 import opensafely.lsp.study.StudyAnalyzer.Analysis;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import opensafely.lsp.editor.Completion;
 import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.text.LineIndex;
 import opensafely.lsp.text.Position;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import opensafely.lsp.editor.Completion;
 import opensafely.lsp.text.LineIndex;
 import opensafely.lsp.text.Position;
 import opensafely.lsp.workspace.Document;

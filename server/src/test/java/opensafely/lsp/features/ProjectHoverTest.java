@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
+import opensafely.lsp.editor.HoverInfo;
 import opensafely.lsp.text.Range;
 import org.junit.jupiter.api.Test;
 

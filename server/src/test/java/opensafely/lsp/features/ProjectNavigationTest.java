@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import opensafely.lsp.diagnostics.TextEdit;
+import opensafely.lsp.editor.Symbol;
 import opensafely.lsp.text.Range;
 import opensafely.lsp.workspace.Location;
 import org.junit.jupiter.api.Test;

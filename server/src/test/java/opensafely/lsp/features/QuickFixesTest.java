@@ -8,6 +8,7 @@ import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.diagnostics.TextEdit;
+import opensafely.lsp.editor.QuickFixes;
 import opensafely.lsp.text.Range;
 import org.junit.jupiter.api.Test;
 

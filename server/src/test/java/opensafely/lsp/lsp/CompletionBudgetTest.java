@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import opensafely.lsp.features.Completion;
+import opensafely.lsp.editor.Completion;
 import opensafely.lsp.text.LineIndex;
 import opensafely.lsp.text.Range;
 import org.eclipse.lsp4j.CompletionParams;

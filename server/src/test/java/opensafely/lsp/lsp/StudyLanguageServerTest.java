@@ -17,7 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import opensafely.lsp.diagnostics.Diagnostic;
-import opensafely.lsp.features.HoverInfo;
+import opensafely.lsp.editor.HoverInfo;
 import opensafely.lsp.text.Position;
 import opensafely.lsp.workspace.Document;
 import org.eclipse.lsp4j.CodeActionContext;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import opensafely.lsp.features.Completion;
-import opensafely.lsp.features.HoverInfo;
-import opensafely.lsp.features.Symbol;
+import opensafely.lsp.editor.Completion;
+import opensafely.lsp.editor.HoverInfo;
+import opensafely.lsp.editor.Symbol;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.Location;
 import org.junit.jupiter.api.Test;

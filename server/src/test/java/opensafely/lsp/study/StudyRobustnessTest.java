@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import opensafely.lsp.features.Completion;
+import opensafely.lsp.editor.Completion;
 import opensafely.lsp.text.LineIndex;
 import opensafely.lsp.text.Position;
 import opensafely.lsp.workspace.Document;

@@ -1,4 +1,4 @@
-package opensafely.lsp.features;
+package opensafely.lsp.editor;
 
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +12,7 @@ import opensafely.lsp.workspace.Location;
 
 /**
  * Every editor feature, in editor terms and without protocol types. The language server and the CLI
- * both call {@link StudyLanguageService}, which dispatches to one implementation per kind of file
+ * both call {@code features.StudyLanguageService}, which dispatches to one implementation per kind of file
  * (project.yaml, study definition, dataset definition). A kind that does not offer a feature keeps the
  * default, which answers nothing.
  */

@@ -1,4 +1,4 @@
-package opensafely.lsp.features;
+package opensafely.lsp.editor;
 
 import java.util.ArrayList;
 import java.util.List;

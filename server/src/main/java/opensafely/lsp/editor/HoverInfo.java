@@ -1,4 +1,4 @@
-package opensafely.lsp.features;
+package opensafely.lsp.editor;
 
 import opensafely.lsp.text.Range;
 

@@ -1,4 +1,4 @@
-package opensafely.lsp.features;
+package opensafely.lsp.editor;
 
 import java.util.List;
 import opensafely.lsp.text.Range;
