@@ -21,6 +21,21 @@ final class PythonErrorStrategy extends DefaultErrorStrategy {
     /** Longer lists of alternatives say nothing useful; the message then names the token only. */
     private static final int MAX_LISTED = 4;
 
+    /**
+     * Never repairs by deleting an end of line. ANTLR's first repair for a missing token is to drop the current one
+     * when the next fits; for {@code x = patients.} followed by a line starting with a name, that joins the next
+     * line onto the dot ({@code patients.<next line>}), so the half-typed line swallows the statement below and
+     * whatever is said about the joined expression lands there. An end of line ends the statement: the missing
+     * name is reported before it (single-token insertion), and the next line parses as its own statement.
+     */
+    @Override
+    protected Token singleTokenDeletion(Parser recognizer) {
+        if (recognizer.getInputStream().LA(1) == PythonLexer.NEWLINE) {
+            return null;
+        }
+        return super.singleTokenDeletion(recognizer);
+    }
+
     @Override
     protected void reportNoViableAlternative(Parser recognizer, NoViableAltException e) {
         recognizer.notifyErrorListeners(e.getOffendingToken(),

@@ -45,6 +45,19 @@ class ErrorRecoveryTest {
     }
 
     @Test
+    void attributeBeingTypedDoesNotSwallowTheNextLine() {
+        // The next line starts with a name, which would fit after the dot if the end of line were dropped.
+        String source = """
+            age = patients.
+            bmi = patients.bmi
+            """;
+        ParsedPython parsed = PythonSource.parse(source);
+        assertEquals(List.of(new SyntaxError(1, 15, "missing name before end of line", 0)), parsed.errors());
+        assertEquals(2, parsed.tree().stmt().size());
+        assertEquals("bmi=patients.bmi", parsed.tree().stmt(1).getText().strip());
+    }
+
+    @Test
     void unclosedBracketAtEndOfFileIsReportedNotThrown() {
         ParsedPython parsed = PythonSource.parse("def f():\n    pass\nstudy = StudyDefinition(\n    population=patients.all(),\n");
         assertTrue(parsed.hasErrors());
