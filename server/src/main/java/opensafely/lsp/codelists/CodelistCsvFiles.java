@@ -48,6 +48,11 @@ public final class CodelistCsvFiles {
             return out;
         }
 
+        /** The header names that may be offered as a correction: short, and with nothing invisible or reordering in them. */
+        public List<String> suggestibleHeader() {
+            return header.stream().filter(n -> n.length() <= 60 && n.codePoints().noneMatch(Excerpt::unsafe)).toList();
+        }
+
         /** The header's names for a message: joined with ", ", cut short and escaped. */
         public String describeHeader() {
             return Excerpt.of(String.join(", ", header));

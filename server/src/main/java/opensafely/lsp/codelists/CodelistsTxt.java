@@ -48,7 +48,8 @@ public record CodelistsTxt(List<CodelistLine> codelists, List<Problem> problems)
             if (bad != null) {
                 problems.add(new Problem(Problem.Kind.FORMAT, n, start, end, "'" + Excerpt.of(trimmed) + "' is not a codelist: '"
                         + Excerpt.of(bad) + "' is not a name OpenCodelists uses (letters, digits, '-', '_' and '.', not starting"
-                        + " with '.'); copy the id from the codelist's OpenCodelists address."));
+                        + " with '.'); copy the id from the codelist's OpenCodelists address"
+                        + (bad.contains("#") ? ", and note that a comment needs a line of its own." : ".")));
                 continue;
             }
             String version = tokens[tokens.length - 1];

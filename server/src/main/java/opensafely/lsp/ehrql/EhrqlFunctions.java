@@ -317,13 +317,13 @@ final class EhrqlFunctions {
                 } else if (csv.isPresent() && !csv.get().header().isEmpty()) {
                     List<String> header = csv.get().header();
                     if (col != null && !header.contains(col)) {
-                        Optional<String> dym = DidYouMean.closest(col, header);
+                        Optional<String> dym = DidYouMean.closest(col, csv.get().suggestibleHeader());
                         ev.report(Rule.EHRQL_CODELIST_COLUMN_MISSING, column.node(), "'" + p + "' has no column '" + col + "'; its columns are "
                                 + csv.get().describeHeader() + "." + DidYouMean.suffix(dym),
                                 dym.map(x -> Fix.replace("Change to \"" + x + "\"", file.range(column.node().start(), column.node().end()), "\"" + x + "\"")).stream().toArray(Fix[]::new));
                     }
                     if (cat != null && !header.contains(cat)) {
-                        Optional<String> dym = DidYouMean.closest(cat, header);
+                        Optional<String> dym = DidYouMean.closest(cat, csv.get().suggestibleHeader());
                         ev.report(Rule.EHRQL_CODELIST_COLUMN_MISSING, category.node(), "'" + p + "' has no column '" + cat + "'; its columns are "
                                 + csv.get().describeHeader() + "." + DidYouMean.suffix(dym));
                     }

@@ -80,12 +80,12 @@ final class CodelistRules implements StudyRule {
         if (cl.column() != null && !header.contains(cl.column())) {
             ctx.report(Rule.STUDY_CODELIST_COLUMN_MISSING, cl.columnOrigin() != null ? cl.columnOrigin() : at, usedAt,
                     "'" + cl.path() + "' has no column '" + cl.column() + "' (columns: " + info.get().describeHeader() + ")."
-                            + DidYouMean.suffix(DidYouMean.closest(cl.column(), header)));
+                            + DidYouMean.suffix(DidYouMean.closest(cl.column(), info.get().suggestibleHeader())));
         }
         if (cl.categoryColumn() != null && !header.contains(cl.categoryColumn())) {
             ctx.report(Rule.STUDY_CODELIST_COLUMN_MISSING, cl.categoryColumnOrigin() != null ? cl.categoryColumnOrigin() : at, usedAt,
                     "'" + cl.path() + "' has no column '" + cl.categoryColumn() + "' (columns: " + info.get().describeHeader() + ")."
-                            + DidYouMean.suffix(DidYouMean.closest(cl.categoryColumn(), header)));
+                            + DidYouMean.suffix(DidYouMean.closest(cl.categoryColumn(), info.get().suggestibleHeader())));
         }
     }
 
