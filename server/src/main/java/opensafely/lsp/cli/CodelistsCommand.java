@@ -62,7 +62,7 @@ public final class CodelistsCommand implements Callable<Integer> {
     /** The usage errors both subcommands share; null when the command can go on. */
     private String usageError(boolean needsCodelistsFolder) {
         Optional<String> url = OpenCodelists.invalidBaseUrl(baseUrl);
-        if (url.isPresent()) return url.get();
+        if (url.isPresent()) return "--base-url " + url.get();
         if (needsCodelistsFolder && !Files.isDirectory(codelistsDir())) {
             return Files.isRegularFile(cwd().resolve("project.yaml"))
                     ? "this study has no codelists/ folder; create codelists/codelists.txt listing the codelists first"

@@ -65,9 +65,9 @@ public final class OpenCodelists implements CodelistSource {
                 .build();
     }
 
-    /** Why a --base-url cannot be used, if it cannot: it must be an absolute http(s) URL with a host. */
+    /** Why a base URL cannot be used, if it cannot: it must be an absolute http(s) URL with a host. */
     public static Optional<String> invalidBaseUrl(String url) {
-        String why = "--base-url '" + Excerpt.of(url) + "' is not an http(s) address such as " + DEFAULT_BASE_URL;
+        String why = "'" + Excerpt.of(url) + "' is not an http(s) address such as " + DEFAULT_BASE_URL;
         try {
             URI u = new URI(url);
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);

@@ -64,7 +64,7 @@ final class CodelistsCommand {
         String baseUrl = argument(arguments, 1).orElseGet(defaultBaseUrl);
         Optional<String> badUrl = OpenCodelists.invalidBaseUrl(baseUrl);
         if (badUrl.isPresent()) {
-            Outcome refused = new Outcome(false, "Cannot download the codelists: the OpenCodelists " + badUrl.get().substring(2) + ".");
+            Outcome refused = new Outcome(false, "Cannot download the codelists: the OpenCodelists address " + badUrl.get() + ".");
             show(refused);
             return CompletableFuture.completedFuture(refused);
         }
