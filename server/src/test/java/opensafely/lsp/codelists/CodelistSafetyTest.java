@@ -244,6 +244,24 @@ class CodelistSafetyTest {
             assertEquals(List.of(), CodelistsCheck.run(codelists).problems(), "the check ignores it");
             new CodelistsUpdate(new OpenCodelists(server.baseUrl(), "test"), Clock.systemUTC(), s -> { }).run(codelists);
             assertFalse(Files.exists(stale), "the next run removes it");
+
+            // Any write cleans up its folder: dummy data's output/ the same way.
+            Path output = Files.createDirectories(study.resolve("output"));
+            Path staleData = Files.writeString(output.resolve(".input.csv.opensafely-lsp-" + dead + "-7.tmp"), "patient_id\n1\n");
+            opensafely.lsp.workspace.AtomicWrite.write(output.resolve("input.csv"), "patient_id\n".getBytes(StandardCharsets.UTF_8));
+            assertFalse(Files.exists(staleData));
+            try (Stream<Path> s = Files.list(output)) {
+                assertEquals(List.of("input.csv"), s.map(p -> p.getFileName().toString()).toList());
+            }
+
+            // And a CSV in codelists/ that is a link out of the study is reported by the check, never read.
+            Path outside = Files.createDirectories(study.resolveSibling(study.getFileName() + "-lists")).resolve("a.csv");
+            Files.writeString(outside, "TOKEN=hunter2\n");
+            Files.delete(codelists.resolve("opensafely-a.csv"));
+            Files.createSymbolicLink(codelists.resolve("opensafely-a.csv"), outside);
+            List<String> problems = CodelistsCheck.run(codelists).problems();
+            assertEquals(List.of("codelists/opensafely-a.csv is a link to a file outside the study folder, so it is not read;"
+                    + " commit the file itself, not a link."), problems);
         }
     }
 
