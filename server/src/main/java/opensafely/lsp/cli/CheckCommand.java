@@ -105,6 +105,12 @@ public final class CheckCommand implements Callable<Integer> {
         List<FileReport> files = new ArrayList<>(targets.size());
         for (CheckTargets.Target t : targets) {
             String name = ReportPaths.display(cwd, t.path());
+            if (t.folder().leavesFolder(t.path())) { // a link out of the study: reported, never read
+                files.add(new FileReport(name, t.path(), "", List.of(Diagnostic.of(opensafely.lsp.diagnostics.Rule.FILE_OUTSIDE_STUDY,
+                        new opensafely.lsp.text.Range(new opensafely.lsp.text.Position(0, 0), new opensafely.lsp.text.Position(0, 0)),
+                        "This file is a link to a file outside the study folder, so it is not read; commit the file itself, not a link."))));
+                continue;
+            }
             byte[] bytes;
             try {
                 bytes = Files.readAllBytes(t.path());

@@ -1,8 +1,5 @@
 package opensafely.lsp.codelists;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -24,13 +21,7 @@ public final class CodelistDownloads {
         String normalised = csvPath.replace('\\', '/');
         if (root.isEmpty() || !normalised.startsWith("codelists/")) return Optional.empty();
         String name = normalised.substring("codelists/".length());
-        Path txt = root.get().resolve("codelists").resolve(CodelistsTxt.FILE);
-        String text;
-        try {
-            text = Files.isRegularFile(txt) ? Files.readString(txt, StandardCharsets.UTF_8) : null;
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        String text = folder.readString("codelists/" + CodelistsTxt.FILE).orElse(null);
         if (text == null) return Optional.empty();
         return CodelistsTxt.parse(text).codelists().stream()
                 .filter(c -> c.fileName().equals(name))

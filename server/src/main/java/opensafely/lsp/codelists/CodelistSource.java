@@ -8,10 +8,25 @@ public interface CodelistSource {
     /** The base URL recorded in the manifest's {@code url} fields. */
     String baseUrl();
 
-    /** Why a codelist could not be downloaded, in words for the user. */
+    /**
+     * Why a codelist could not be downloaded, in words for the user. {@code unreachable}: the network or the
+     * server failed (no answer, a timeout, a 5xx, a body over the limit), which says nothing about the study;
+     * otherwise the server answered that there is no such codelist version.
+     */
     final class DownloadFailed extends Exception {
+        private final boolean unreachable;
+
         public DownloadFailed(String message) {
+            this(message, false);
+        }
+
+        public DownloadFailed(String message, boolean unreachable) {
             super(message);
+            this.unreachable = unreachable;
+        }
+
+        public boolean unreachable() {
+            return unreachable;
         }
     }
 }

@@ -12,17 +12,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import opensafely.lsp.workspace.AtomicWrite;
+import opensafely.lsp.workspace.StudyFolder;
 
 /**
  * {@code codelists update}: downloads every codelist of codelists.txt into codelists/ and writes the manifest,
  * as {@code opensafely codelists update} does, so that {@code opensafely codelists check} then passes.
  *
  * <p>One difference, because the files are the user's: a CSV that the previous manifest did not record (one
- * the user put there by hand) is reported, not deleted. Every file is written atomically, and the manifest
- * only once every download succeeded, so a failed update leaves a folder that {@code check} still describes.
+ * the user put there by hand) is reported, not deleted. And the update is all or nothing: every line of
+ * codelists.txt is checked before the first request, every download is staged beside its target
+ * ({@link AtomicWrite.Batch}), and only when all have arrived are the CSVs and then the manifest moved into
+ * place. A failure at codelist 12 of 25 leaves the folder exactly as it was.
  */
 public final class CodelistsUpdate {
     private static final DateTimeFormatter DOWNLOADED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
@@ -37,10 +41,20 @@ public final class CodelistsUpdate {
         this.progress = progress;
     }
 
-    /** Why an update could not be done (the folder is unchanged unless said otherwise). */
+    /** Why an update could not be done; the folder is unchanged. */
     public static final class Failed extends Exception {
-        public Failed(String message) {
+        /** USAGE: no folder or list to work on; FINDING: codelists.txt names something wrong; UNREACHABLE: the network failed. */
+        public enum Kind { USAGE, FINDING, UNREACHABLE }
+
+        private final Kind kind;
+
+        public Failed(String message, Kind kind) {
             super(message);
+            this.kind = kind;
+        }
+
+        public Kind kind() {
+            return kind;
         }
     }
 
@@ -49,38 +63,51 @@ public final class CodelistsUpdate {
     }
 
     public Outcome run(Path codelistsDir) throws Failed, IOException {
-        if (!Files.isDirectory(codelistsDir)) throw new Failed("There is no codelists/ folder here; run this in the study folder.");
+        if (!Files.isDirectory(codelistsDir)) {
+            throw new Failed("There is no codelists/ folder here; run this in the study folder.", Failed.Kind.USAGE);
+        }
+        StudyFolder study = StudyFolder.at(codelistsDir.toAbsolutePath().normalize().getParent());
         Path txt = codelistsDir.resolve(CodelistsTxt.FILE);
-        if (!Files.isRegularFile(txt)) throw new Failed("There is no codelists/" + CodelistsTxt.FILE + ".");
-        CodelistsTxt spec = CodelistsTxt.parse(Files.readString(txt, StandardCharsets.UTF_8));
+        String text = switch (study.access(txt)) {
+            case FILE -> study.readString(txt).orElseThrow(() -> new Failed("codelists/" + CodelistsTxt.FILE
+                    + " cannot be read (or is over " + (StudyFolder.MAX_TEXT_BYTES >> 20) + " MB).", Failed.Kind.USAGE));
+            case OUTSIDE -> throw new Failed("codelists/" + CodelistsTxt.FILE + " is a link to a file outside the study folder;"
+                    + " it is not read. Commit the file itself.", Failed.Kind.USAGE);
+            default -> throw new Failed("There is no codelists/" + CodelistsTxt.FILE + ".", Failed.Kind.USAGE);
+        };
+        CodelistsTxt spec = CodelistsTxt.parse(text);
         if (!spec.problems().isEmpty()) {
             CodelistsTxt.Problem p = spec.problems().get(0);
-            throw new Failed("codelists/" + CodelistsTxt.FILE + " line " + (p.line() + 1) + ": " + p.message());
+            throw new Failed("codelists/" + CodelistsTxt.FILE + " line " + (p.line() + 1) + ": " + p.message(), Failed.Kind.FINDING);
         }
-        Manifest previous = previousManifest(codelistsDir);
+        Manifest previous = previousManifest(study, codelistsDir);
         List<String> before = csvFiles(codelistsDir);
 
         Map<String, Manifest.Entry> files = new LinkedHashMap<>();
         int changed = 0;
-        for (CodelistLine codelist : spec.codelists()) {
-            progress.accept("Fetching " + codelist.id());
-            byte[] csv;
-            try {
-                csv = source.download(codelist);
-            } catch (CodelistSource.DownloadFailed e) {
-                throw new Failed("Could not update the codelists: " + e.getMessage()
-                        + ". The codelists downloaded before it are written; codelists.json is unchanged.");
+        try (AtomicWrite.Batch batch = new AtomicWrite.Batch()) {
+            for (CodelistLine codelist : spec.codelists()) {
+                progress.accept("Fetching " + codelist.id());
+                byte[] csv;
+                try {
+                    csv = source.download(codelist);
+                } catch (CodelistSource.DownloadFailed e) {
+                    throw new Failed("Could not update the codelists: " + e.getMessage() + ". Nothing in codelists/ was changed.",
+                            e.unreachable() ? Failed.Kind.UNREACHABLE : Failed.Kind.FINDING);
+                }
+                batch.add(codelistsDir.resolve(codelist.fileName()), csv);
+                String sha = CsvDigest.sha1(csv);
+                Manifest.Entry old = previous.files().get(codelist.fileName());
+                // An unchanged file keeps its date, so an update that changes nothing leaves no diff.
+                boolean same = old != null && sha.equals(old.sha()) && codelist.id().equals(old.id()) && old.downloadedAt() != null;
+                if (!same) changed++;
+                files.put(codelist.fileName(), new Manifest.Entry(codelist.id(), codelist.pageUrl(source.baseUrl()),
+                        same ? old.downloadedAt() : now(), sha));
             }
-            AtomicWrite.write(codelistsDir.resolve(codelist.fileName()), csv);
-            String sha = CsvDigest.sha1(csv);
-            Manifest.Entry old = previous.files().get(codelist.fileName());
-            // An unchanged file keeps its date, so an update that changes nothing leaves no diff.
-            boolean same = old != null && sha.equals(old.sha()) && codelist.id().equals(old.id()) && old.downloadedAt() != null;
-            if (!same) changed++;
-            files.put(codelist.fileName(), new Manifest.Entry(codelist.id(), codelist.pageUrl(source.baseUrl()),
-                    same ? old.downloadedAt() : now(), sha));
+            // The manifest last: a folder whose CSVs moved but whose manifest did not is one `check` reports.
+            batch.add(codelistsDir.resolve(Manifest.FILE), new Manifest(files).toJson().getBytes(StandardCharsets.UTF_8));
+            batch.commit();
         }
-        AtomicWrite.write(codelistsDir.resolve(Manifest.FILE), new Manifest(files).toJson().getBytes(StandardCharsets.UTF_8));
 
         List<String> deleted = new ArrayList<>();
         List<String> leftInPlace = new ArrayList<>();
@@ -97,19 +124,21 @@ public final class CodelistsUpdate {
         return new Outcome(files.size(), changed, deleted, leftInPlace);
     }
 
-    private static Manifest previousManifest(Path dir) throws IOException {
-        Path json = dir.resolve(Manifest.FILE);
-        if (!Files.isRegularFile(json)) return new Manifest(Map.of());
+    private static Manifest previousManifest(StudyFolder study, Path dir) {
+        Optional<String> json = study.readString(dir.resolve(Manifest.FILE));
+        if (json.isEmpty()) return new Manifest(Map.of());
         try {
-            return Manifest.parse(Files.readString(json, StandardCharsets.UTF_8));
+            return Manifest.parse(json.get());
         } catch (Manifest.Invalid e) {
             return new Manifest(Map.of()); // it is regenerated whole
         }
     }
 
-    private static List<String> csvFiles(Path dir) throws IOException {
+    /** The CSVs in the folder (our temporary files are hidden .tmp files, so never among them). */
+    static List<String> csvFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".csv")).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".csv") && !AtomicWrite.isTemporary(n)).sorted().toList();
         }
     }
 

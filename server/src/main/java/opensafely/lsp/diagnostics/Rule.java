@@ -292,6 +292,14 @@ public enum Rule {
             "The column only ever holds the listed categories, so this comparison is never true. Check the spelling and case."),
     EHRQL_PERMISSION("ehrql-permission", INFORMATION, "Restricted table",
             "The table needs a permission: the project must have it on the server, and local runs on dummy data need `claim_permissions(\"<name>\")` in the definition."),
+
+    // --- files that definitions read (codelist CSVs, sibling modules) -------------------------------
+    FILE_OUTSIDE_STUDY("file-outside-study", WARNING, "Link to a file outside the study",
+            "The file named here is a symbolic link to something outside the study folder (or not a regular file), so it is not read:"
+                    + " a study is checked out on its own, and a link may show what lies outside it. Commit the file itself instead of a link."),
+    CODELIST_HEADER_TOO_LONG("codelist-header-too-long", WARNING, "Codelist CSV header too long",
+            "The first line of the CSV is far longer than a header of column names, so the file is not read as a codelist."
+                    + " Check that it is the codelist CSV (download it again with `opensafely codelists update`)."),
     ;
 
     private static final Map<String, Rule> BY_ID =

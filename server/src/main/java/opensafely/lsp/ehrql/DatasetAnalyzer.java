@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import opensafely.lsp.codelists.CodelistCsvFiles;
+import opensafely.lsp.python.ModuleLinks;
+import opensafely.lsp.workspace.Excerpt;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.ehrql.EValue.Binding;
@@ -68,6 +70,10 @@ final class DatasetAnalyzer {
         } catch (RuntimeException | StackOverflowError e) {
             globals = ev.globals;
         }
+        for (ModuleLinks.Finding l : ModuleLinks.outside(file, folder)) {
+            out.report(Rule.FILE_OUTSIDE_STUDY, file, l.start(), l.end(), "Module '" + Excerpt.of(l.module())
+                    + "' is a link to a file outside the study folder, so it is not read; commit the file itself, not a link.");
+        }
         if (file.syntaxErrors.isEmpty()) {
             try {
                 FileRules.check(file, globals, folder, out);
@@ -109,7 +115,7 @@ final class DatasetAnalyzer {
             p = p.normalize();
             if (done.containsKey(p)) return done.get(p);
             if (loading.contains(p)) return null;
-            SourceFile f = parse(p);
+            SourceFile f = parse(folder.known() ? folder : StudyFolder.around(from.path), p);
             if (f == null) return null;
             loading.push(p);
             out.mute();
@@ -148,13 +154,9 @@ final class DatasetAnalyzer {
         }
     }
 
-    private SourceFile parse(Path p) {
-        String text;
-        try {
-            text = Files.readString(p, StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+    private SourceFile parse(StudyFolder bounds, Path p) {
+        String text = bounds.readString(p).orElse(null); // never through a link that leaves the study
+        if (text == null) return null;
         synchronized (this) {
             SourceFile f = parsed.get(p);
             if (f != null && f.text.equals(text)) return f;

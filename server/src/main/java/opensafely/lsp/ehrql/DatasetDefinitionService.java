@@ -91,10 +91,10 @@ public final class DatasetDefinitionService implements LanguageService {
     private String hoverText(EValue v, String name, Document doc) {
         if (v instanceof Codelist c && c.path() != null) {
             StringBuilder b = new StringBuilder("**").append(name).append("**: ").append(EhrqlDocs.value(c));
-            doc.folder().resolve(c.path()).flatMap(p -> analyzer.csvs().read(p)).ifPresentOrElse(csv -> {
+            doc.folder().resolve(c.path()).flatMap(p -> analyzer.csvs().read(doc.folder(), p)).ifPresentOrElse(csv -> {
                 List<String> codes = c.column() == null ? null : csv.column(c.column());
                 b.append("\n\n").append(codes == null ? csv.rows().size() + " rows" : codes.size() + " codes").append("; columns ")
-                        .append(String.join(", ", csv.header()));
+                        .append(csv.describeHeader());
             }, () -> b.append("\n\n(file not found)"));
             return b.toString();
         }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import opensafely.lsp.codelists.CodelistCsvFiles;
+import opensafely.lsp.workspace.Excerpt;
 import opensafely.lsp.diagnostics.DidYouMean;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.Rule;
@@ -300,26 +301,31 @@ final class EhrqlFunctions {
         String cat = category != null && category.value() instanceof Lit l && l.value() instanceof String s ? s : null;
         if (p != null && ev.folder != null && ev.folder.known()) {
             Optional<java.nio.file.Path> resolved = ev.folder.resolve(p);
-            if (resolved.isPresent() && !java.nio.file.Files.isRegularFile(resolved.get())) {
+            if (resolved.isPresent() && ev.folder.leavesFolder(resolved.get())) {
+                ev.report(Rule.FILE_OUTSIDE_STUDY, path.node(), "'" + Excerpt.of(p) + "' is a link to a file outside the study folder,"
+                        + " so it is not read; commit the codelist file itself, not a link.");
+            } else if (resolved.isPresent() && !java.nio.file.Files.isRegularFile(resolved.get())) {
                 // A file another action writes (output/..., or named in project.yaml) is there when the job runs.
                 if (!p.startsWith("output/") && !FileRules.projectYamlMentions(ev.folder, p)) {
                     String hint = p.contains("\\") ? " Use forward slashes in the path." : " Paths are relative to the study ev.folder (where project.yaml is); run `opensafely codelists update` if it should be downloaded.";
                     ev.report(Rule.EHRQL_CODELIST_FILE_MISSING, path.node(), "No codelist file at '" + p + "'." + hint);
                 }
             } else if (resolved.isPresent()) {
-                Optional<CodelistCsvFiles.Csv> csv = ev.csvs.read(resolved.get());
-                if (csv.isPresent() && !csv.get().header().isEmpty()) {
+                Optional<CodelistCsvFiles.Csv> csv = ev.csvs.read(ev.folder, resolved.get());
+                if (csv.isPresent() && csv.get().headerTooLong()) {
+                    ev.report(Rule.CODELIST_HEADER_TOO_LONG, path.node(), csv.get().headerTooLongMessage(Excerpt.of(p)));
+                } else if (csv.isPresent() && !csv.get().header().isEmpty()) {
                     List<String> header = csv.get().header();
                     if (col != null && !header.contains(col)) {
-                        Optional<String> dym = DidYouMean.closest(col, header);
+                        Optional<String> dym = DidYouMean.closest(col, csv.get().suggestibleHeader());
                         ev.report(Rule.EHRQL_CODELIST_COLUMN_MISSING, column.node(), "'" + p + "' has no column '" + col + "'; its columns are "
-                                + String.join(", ", header) + "." + DidYouMean.suffix(dym),
+                                + csv.get().describeHeader() + "." + DidYouMean.suffix(dym),
                                 dym.map(x -> Fix.replace("Change to \"" + x + "\"", file.range(column.node().start(), column.node().end()), "\"" + x + "\"")).stream().toArray(Fix[]::new));
                     }
                     if (cat != null && !header.contains(cat)) {
-                        Optional<String> dym = DidYouMean.closest(cat, header);
+                        Optional<String> dym = DidYouMean.closest(cat, csv.get().suggestibleHeader());
                         ev.report(Rule.EHRQL_CODELIST_COLUMN_MISSING, category.node(), "'" + p + "' has no column '" + cat + "'; its columns are "
-                                + String.join(", ", header) + "." + DidYouMean.suffix(dym));
+                                + csv.get().describeHeader() + "." + DidYouMean.suffix(dym));
                     }
                 }
             }

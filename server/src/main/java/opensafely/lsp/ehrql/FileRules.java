@@ -34,7 +34,7 @@ final class FileRules {
         Path yaml = root.get().resolve("project.yaml");
         String text;
         try {
-            text = Files.readString(yaml, StandardCharsets.UTF_8);
+            text = folder.readString(yaml).orElseThrow(() -> new IOException("project.yaml unreadable"));
         } catch (IOException | RuntimeException e) {
             return new Use(false, false, false);
         }
@@ -64,7 +64,7 @@ final class FileRules {
         Optional<Path> root = folder.root();
         if (root.isEmpty()) return false;
         try {
-            return Files.readString(root.get().resolve("project.yaml"), StandardCharsets.UTF_8).contains(path);
+            return folder.readString(root.get().resolve("project.yaml")).orElseThrow(() -> new IOException("project.yaml unreadable")).contains(path);
         } catch (IOException | RuntimeException e) {
             return false;
         }

@@ -252,7 +252,7 @@ final class TypeChecks {
         if (cl.path() == null || cl.column() == null || ev.folder == null || !ev.folder.known()) return;
         Schema.CodeSystem cs = schema.codeSystems.get(system);
         if (cs == null) return;
-        Optional<CodelistCsvFiles.Csv> csv = ev.folder.resolve(cl.path()).flatMap(ev.csvs::read);
+        Optional<CodelistCsvFiles.Csv> csv = ev.folder.resolve(cl.path()).flatMap(p -> ev.csvs.read(ev.folder, p));
         if (csv.isEmpty()) return;
         List<String> codes = csv.get().column(cl.column());
         if (codes == null || codes.isEmpty()) return;
@@ -266,7 +266,7 @@ final class TypeChecks {
         }
         if (bad == 0) return;
         ev.report(Rule.EHRQL_CODELIST_SYSTEM, at, bad + " of " + codes.size() + " codes in " + cl.path() + " (column '" + cl.column() + "') are not "
-                + cs.label() + " codes" + (prefix ? " or prefixes" : "") + ", e.g. \"" + first + "\"; ehrQL rejects them when it compares them with this "
+                + cs.label() + " codes" + (prefix ? " or prefixes" : "") + ", e.g. \"" + opensafely.lsp.workspace.Excerpt.of(first) + "\"; ehrQL rejects them when it compares them with this "
                 + system + " column. Use a codelist for this column's coding system.");
     }
 

@@ -62,6 +62,12 @@ final class CodelistsCommand {
                     "No study folder (a folder with project.yaml) was given, so there are no codelists to update."));
         }
         String baseUrl = argument(arguments, 1).orElseGet(defaultBaseUrl);
+        Optional<String> badUrl = OpenCodelists.invalidBaseUrl(baseUrl);
+        if (badUrl.isPresent()) {
+            Outcome refused = new Outcome(false, "Cannot download the codelists: the OpenCodelists address " + badUrl.get() + ".");
+            show(refused);
+            return CompletableFuture.completedFuture(refused);
+        }
         return CompletableFuture.supplyAsync(() -> run(root.get(), baseUrl), workers);
     }
 
@@ -73,12 +79,12 @@ final class CodelistsCommand {
             CodelistsUpdate.Outcome o = new CodelistsUpdate(new OpenCodelists(baseUrl, version), Clock.systemUTC(), progress::report)
                     .run(study.resolve("codelists"));
             String kept = o.leftInPlace().isEmpty() ? ""
-                    : " Kept " + String.join(", ", o.leftInPlace()) + ": not in codelists.txt, so perhaps yours.";
+                    : " Kept " + opensafely.lsp.workspace.Excerpt.of(String.join(", ", o.leftInPlace()), 200) + ": not in codelists.txt, so perhaps yours.";
             outcome = new Outcome(true, "Updated " + o.downloaded() + " codelist(s), " + o.changed() + " changed." + kept);
         } catch (CodelistsUpdate.Failed e) {
             outcome = new Outcome(false, e.getMessage());
         } catch (IOException e) {
-            outcome = new Outcome(false, "Could not write in codelists/: " + e.getMessage());
+            outcome = new Outcome(false, "Could not write in codelists/: " + opensafely.lsp.workspace.Excerpt.of(String.valueOf(e.getMessage()), 200));
         }
         progress.end(outcome.message());
         show(outcome);

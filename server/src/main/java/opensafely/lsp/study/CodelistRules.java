@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import opensafely.lsp.codelists.CodelistCsvFiles;
+import opensafely.lsp.workspace.Excerpt;
 import opensafely.lsp.codelists.CodelistDownloads;
 import opensafely.lsp.diagnostics.DidYouMean;
 import opensafely.lsp.diagnostics.Fix;
@@ -53,6 +54,10 @@ final class CodelistRules implements StudyRule {
         Optional<Path> p = ctx.folder.resolve(cl.path());
         if (p.isEmpty()) return;
         Origin at = cl.pathOrigin() != null ? cl.pathOrigin() : cl.origin();
+        if (ctx.folder.leavesFolder(p.get())) {
+            ctx.report(Rule.FILE_OUTSIDE_STUDY, at, usedAt, outsideMessage(cl.path()));
+            return;
+        }
         if (!Files.isRegularFile(p.get())) {
             String dir = cl.path().contains("/") ? cl.path().substring(0, cl.path().lastIndexOf('/')) : "";
             String name = cl.path().substring(cl.path().lastIndexOf('/') + 1);
@@ -65,18 +70,28 @@ final class CodelistRules implements StudyRule {
             return;
         }
         // A file that cannot be read as CSV here (gzipped, say) is not judged further.
-        Optional<CodelistCsvFiles.Csv> info = ctx.codelists.read(p.get());
+        Optional<CodelistCsvFiles.Csv> info = ctx.codelists.read(ctx.folder, p.get());
         if (info.isEmpty()) return;
+        if (info.get().headerTooLong()) {
+            ctx.report(Rule.CODELIST_HEADER_TOO_LONG, at, usedAt, info.get().headerTooLongMessage(Excerpt.of(cl.path())));
+            return;
+        }
         List<String> header = info.get().header();
         if (cl.column() != null && !header.contains(cl.column())) {
             ctx.report(Rule.STUDY_CODELIST_COLUMN_MISSING, cl.columnOrigin() != null ? cl.columnOrigin() : at, usedAt,
-                    "'" + cl.path() + "' has no column '" + cl.column() + "' (columns: " + String.join(", ", header) + ")."
-                            + DidYouMean.suffix(DidYouMean.closest(cl.column(), header)));
+                    "'" + cl.path() + "' has no column '" + cl.column() + "' (columns: " + info.get().describeHeader() + ")."
+                            + DidYouMean.suffix(DidYouMean.closest(cl.column(), info.get().suggestibleHeader())));
         }
         if (cl.categoryColumn() != null && !header.contains(cl.categoryColumn())) {
             ctx.report(Rule.STUDY_CODELIST_COLUMN_MISSING, cl.categoryColumnOrigin() != null ? cl.categoryColumnOrigin() : at, usedAt,
-                    "'" + cl.path() + "' has no column '" + cl.categoryColumn() + "' (columns: " + String.join(", ", header) + ")."
-                            + DidYouMean.suffix(DidYouMean.closest(cl.categoryColumn(), header)));
+                    "'" + cl.path() + "' has no column '" + cl.categoryColumn() + "' (columns: " + info.get().describeHeader() + ")."
+                            + DidYouMean.suffix(DidYouMean.closest(cl.categoryColumn(), info.get().suggestibleHeader())));
         }
+    }
+
+    /** The finding for a codelist path that is a link leading out of the study folder. */
+    static String outsideMessage(String path) {
+        return "'" + Excerpt.of(path) + "' is a link to a file outside the study folder, so it is not read;"
+                + " commit the codelist file itself, not a link.";
     }
 }

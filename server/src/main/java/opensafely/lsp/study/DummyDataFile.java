@@ -37,7 +37,7 @@ public final class DummyDataFile {
         Optional<Path> yaml = folder.resolve("project.yaml");
         if (yaml.isEmpty()) return DEFAULT_POPULATION;
         try {
-            var project = new ProjectParser().parse(Files.readString(yaml.get(), StandardCharsets.UTF_8));
+            var project = new ProjectParser().parse(folder.readString(yaml.get()).orElseThrow(() -> new IOException("project.yaml unreadable")));
             if (project.root() != null && project.root().get("expectations").orElse(null) instanceof YamlMapping ex
                     && ex.get("population_size").orElse(null) instanceof YamlScalar s && s.value().matches("\\d{1,9}")) {
                 return Math.max(1, Integer.parseInt(s.value()));

@@ -1,6 +1,5 @@
 package opensafely.lsp.study;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +50,7 @@ final class ModuleCache implements Interpreter.Modules {
                 p = init;
             }
         }
-        return loadPath(p.normalize());
+        return loadPath(StudyFolder.around(from.path), p.normalize());
     }
 
     /** Data files larger than this are not read (a config file is small). */
@@ -68,13 +67,8 @@ final class ModuleCache implements Interpreter.Modules {
         if (rel.isEmpty() || rel.startsWith("output/") || rel.startsWith("/")) return null;
         Optional<Path> p = folder.get().resolve(rel);
         if (p.isEmpty() || writtenByAnAction(folder.get(), rel)) return null;
-        String text;
-        try {
-            if (!Files.isRegularFile(p.get()) || Files.size(p.get()) > MAX_DATA) return null;
-            text = Files.readString(p.get(), StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        String text = folder.get().readBytes(p.get(), MAX_DATA).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
+        if (text == null) return null;
         for (Map<Path, String> c : loading.get()) c.put(p.get(), text);
         return text;
     }
@@ -93,12 +87,8 @@ final class ModuleCache implements Interpreter.Modules {
     private boolean writtenByAnAction(StudyFolder folder, String rel) {
         Optional<Path> yaml = folder.resolve("project.yaml");
         if (yaml.isEmpty()) return true;
-        String text;
-        try {
-            text = Files.readString(yaml.get(), StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-            return true;
-        }
+        String text = folder.readString(yaml.get()).orElse(null);
+        if (text == null) return true;
         for (Map<Path, String> c : loading.get()) c.put(yaml.get(), text);
         Outputs o;
         synchronized (this) {
@@ -132,13 +122,9 @@ final class ModuleCache implements Interpreter.Modules {
         return java.util.regex.Pattern.compile(re.toString());
     }
 
-    private Interpreter.Loaded loadPath(Path p) {
-        String text;
-        try {
-            text = Files.readString(p, StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+    private Interpreter.Loaded loadPath(StudyFolder folder, Path p) {
+        String text = folder.readString(p).orElse(null); // never through a link that leaves the study
+        if (text == null) return null;
         Deque<Map<Path, String>> collectors = loading.get();
         for (Map<Path, String> c : collectors) c.put(p, text);
         if (stack.get().contains(p)) return null; // import cycle: the names are unknown
@@ -171,11 +157,7 @@ final class ModuleCache implements Interpreter.Modules {
 
     private static boolean depsUnchanged(Entry e) {
         for (Map.Entry<Path, String> d : e.deps.entrySet()) {
-            try {
-                if (!Files.readString(d.getKey(), StandardCharsets.UTF_8).equals(d.getValue())) return false;
-            } catch (IOException | RuntimeException ex) {
-                return false;
-            }
+            if (!StudyFolder.around(d.getKey()).readString(d.getKey()).map(d.getValue()::equals).orElse(false)) return false;
         }
         return true;
     }

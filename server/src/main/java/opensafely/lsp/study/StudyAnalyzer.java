@@ -20,7 +20,7 @@ final class StudyAnalyzer {
     private final ModuleCache modules = new ModuleCache();
     private final CodelistCsvFiles codelists = new CodelistCsvFiles();
     private final List<StudyRule> rules = List.of(new StudyShapeRules(), new CallRules(), new ExpectationRules(), new CodelistRules(),
-            new ProjectLinkRule());
+            new ProjectLinkRule(), new ModuleLinkRule());
     private final VersionCache<Analysis> recent = new VersionCache<>(8);
 
     CodelistCsvFiles codelists() {

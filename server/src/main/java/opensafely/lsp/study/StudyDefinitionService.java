@@ -206,8 +206,8 @@ public final class StudyDefinitionService implements LanguageService {
         b.append("\n\n");
         if (cl.path() != null) {
             b.append("File: `").append(cl.path()).append("`");
-            doc.folder().resolve(cl.path()).flatMap(p -> analyzer.codelists().read(p)).ifPresentOrElse(
-                    info -> b.append(" — ").append(info.rows().size()).append(" codes; columns ").append(String.join(", ", info.header())),
+            doc.folder().resolve(cl.path()).flatMap(p -> analyzer.codelists().read(doc.folder(), p)).ifPresentOrElse(
+                    info -> b.append(" — ").append(info.rows().size()).append(" codes; columns ").append(info.describeHeader()),
                     () -> b.append(" (not found)"));
             b.append("\n");
             if (cl.column() != null) b.append("\nCode column: `").append(cl.column()).append("`");

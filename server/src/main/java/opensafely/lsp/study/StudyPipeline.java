@@ -34,7 +34,7 @@ final class StudyPipeline {
         Optional<Path> yaml = folder.resolve("project.yaml");
         if (yaml.isEmpty()) return new StudyPipeline(null);
         try {
-            String text = Files.readString(yaml.get(), StandardCharsets.UTF_8);
+            String text = folder.readString(yaml.get()).orElseThrow(() -> new IOException("project.yaml unreadable"));
             Project p = new ProjectParser().parse(text);
             return new StudyPipeline(p.parsed() ? p : null);
         } catch (IOException | RuntimeException e) {

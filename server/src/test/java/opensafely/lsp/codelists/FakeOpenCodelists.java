@@ -23,6 +23,7 @@ public final class FakeOpenCodelists implements AutoCloseable {
     final List<String> drafts = new CopyOnWriteArrayList<>();
     public final List<String> requests = new CopyOnWriteArrayList<>();
     public volatile String checkAnswer = "{\"status\": \"ok\"}";
+    public volatile int checkStatus = 200;
     volatile String lastCheckForm;
     private final HttpServer server;
 
@@ -41,7 +42,7 @@ public final class FakeOpenCodelists implements AutoCloseable {
         requests.add(ex.getRequestMethod() + " " + path + " " + ex.getRequestHeaders().getFirst("User-Agent"));
         if (path.equals("/api/v1/check/")) {
             lastCheckForm = URLDecoder.decode(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), StandardCharsets.UTF_8);
-            send(ex, 200, "application/json", checkAnswer);
+            send(ex, checkStatus, checkStatus == 200 ? "application/json" : "text/html", checkAnswer);
         } else if (path.equals("/builder/draft/")) {
             send(ex, 200, "text/html", "<html><p>This version is a draft.</p></html>");
         } else if (path.startsWith("/codelist/") && path.endsWith("/download.csv")) {

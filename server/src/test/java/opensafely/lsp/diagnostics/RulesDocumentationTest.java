@@ -66,7 +66,9 @@ class RulesDocumentationTest {
     private static final String SKIP = "skip";
 
     /** Only this example cannot be written as text: its point is bytes that are not UTF-8. */
-    private static final Set<String> MAY_SKIP = Set.of(Rule.FILE_ENCODING.id());
+    private static final Set<String> MAY_SKIP = Set.of(Rule.FILE_ENCODING.id(),
+            // A symbolic link, and a 4096-character line, cannot be written in a page's code block; tests with real files check them.
+            Rule.FILE_OUTSIDE_STUDY.id(), Rule.CODELIST_HEADER_TOO_LONG.id());
 
     /**
      * Its example needs a missing file, so it is checked in an empty folder. Every other project.yaml example
@@ -186,9 +188,9 @@ class RulesDocumentationTest {
                 assertTrue(value == null || skipped, s.id() + ": a ```yaml example is always project.yaml; only <!-- example: skip --> applies");
             } else if (language.equals("python")) {
                 PythonFamily f = family(s.id());
-                assertNotNull(f, s.id() + ": no PythonFamily says how to check a ```python example of this rule");
                 skipped = SKIP.equals(value);
-                path = value == null || skipped ? f.definition() : value;
+                assertTrue(f != null || skipped, s.id() + ": no PythonFamily says how to check a ```python example of this rule");
+                path = value == null || skipped ? (f != null ? f.definition() : "analysis/example.py") : value;
                 assertTrue(isPlainRelativePath(path) && path.endsWith(".py"), s.id() + ": <!-- example: " + path + " --> must be a relative .py path");
             } else {
                 fail(s.id() + ": the example must be ```yaml or ```python, not ```" + language

@@ -114,8 +114,19 @@ class CodelistsUpdateCommandTest {
                 .get(30, TimeUnit.SECONDS);
         Map<?, ?> outcome = (Map<?, ?>) result;
         assertEquals(false, outcome.get("ok"));
-        assertTrue(((String) outcome.get("message")).startsWith("Could not update the codelists"), outcome.toString());
+        assertEquals("Could not update the codelists: could not download from 127.0.0.1:1: connection refused."
+                + " Nothing in codelists/ was changed.", outcome.get("message"), "the host and the cause, never \"(null)\"");
         assertTrue(lsp.client.logged.stream().anyMatch(m -> m.getType() == MessageType.Error), lsp.client.logged.toString());
         assertTrue(!Files.exists(study.resolve("codelists/codelists.json")));
+    }
+
+    @Test
+    void anAddressThatIsNotOneIsRefusedBeforeAnyRequest() throws Exception {
+        Object result = lsp.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(
+                "opensafely.codelists.update", List.of(study.resolve("project.yaml").toUri().toString(), "not-a-url")))
+                .get(30, TimeUnit.SECONDS);
+        Map<?, ?> outcome = (Map<?, ?>) result;
+        assertEquals(false, outcome.get("ok"));
+        assertTrue(((String) outcome.get("message")).contains("'not-a-url' is not an http(s) address"), outcome.toString());
     }
 }
