@@ -25,6 +25,7 @@ import opensafely.lsp.features.StudyLanguageService;
 import opensafely.lsp.workspace.AtomicWrite;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
+import opensafely.lsp.workspace.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,7 +60,7 @@ public final class CheckCommand implements Callable<Integer> {
     ReportFormat format = ReportFormat.TEXT;
 
     @Option(names = "--output", paramLabel = "FILE",
-            description = "Write the report to FILE (replaced atomically) instead of standard output.")
+            description = "Write the report to FILE (a new or ordinary file, replaced atomically); - for standard output (the default).")
     Path output;
 
     @Option(names = "--fail-on", paramLabel = "LEVEL", defaultValue = "error",
@@ -80,9 +81,12 @@ public final class CheckCommand implements Callable<Integer> {
         Path cwd = workingDirectory != null ? workingDirectory : Path.of("").toAbsolutePath();
         PrintStream err = stderr != null ? stderr : System.err;
         try {
-            List<CheckTargets.Target> targets = CheckTargets.collect(cwd, paths.isEmpty() ? List.of(".") : paths, folderKinds);
-            CheckReport report = analyse(cwd, targets);
+            List<CheckTargets.Target> targets = paths.isEmpty()
+                    ? CheckTargets.collectDefault(cwd, folderKinds)
+                    : CheckTargets.collect(cwd, paths, folderKinds);
+            CheckReport report = analyse(cwd, targets, err);
             write(cwd, report);
+            report.cutNote().ifPresent(note -> err.println("opensafely-lsp check: " + note));
             if (format == ReportFormat.GITHUB) {
                 appendStepSummary(report, err);
             }
@@ -94,28 +98,35 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     /** A file that cannot be read, or a report that cannot be written: exit code 2. */
-    private static final class UnusableFile extends Exception {
+    static final class UnusableFile extends Exception {
         UnusableFile(String message) {
             super(message);
         }
     }
 
-    private CheckReport analyse(Path cwd, List<CheckTargets.Target> targets) throws UnusableFile {
+    private CheckReport analyse(Path cwd, List<CheckTargets.Target> targets, PrintStream err) throws UnusableFile {
         StudyLanguageService service = new StudyLanguageService();
         List<FileReport> files = new ArrayList<>(targets.size());
+        List<String> skipped = new ArrayList<>();
         for (CheckTargets.Target t : targets) {
             String name = ReportPaths.display(cwd, t.path());
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(t.path());
-            } catch (IOException e) {
-                throw new UnusableFile("cannot read " + name + ": " + describe(e));
-            }
+            byte[] bytes = CheckedFile.read(t.path(), name);
             SourceText source = SourceText.decode(bytes);
+            Document doc = new Document(t.path(), source.text(), 0, t.folder());
+            if (t.named() && source.encodingProblem().isEmpty() && !CheckedFile.analysed(doc)) {
+                // Saying "No problems found" of a file nobody looked at would be a false all-clear.
+                err.println("opensafely-lsp check: skipped " + name + ": " + CheckedFile.notAnalysedBecause(doc));
+                skipped.add(name);
+                continue;
+            }
             List<Diagnostic> diagnostics = source.encodingProblem().isPresent()
                     ? List.of(source.encodingProblem().get())
-                    : service.diagnostics(new Document(t.path(), source.text(), 0, t.folder()));
+                    : service.diagnostics(doc);
             files.add(new FileReport(name, t.path(), source.text(), diagnostics));
+        }
+        if (files.isEmpty() && !skipped.isEmpty()) {
+            throw new UnusableFile("nothing to check: " + String.join(", ", skipped)
+                    + (skipped.size() == 1 ? " is not a file" : " are not files") + " the checker reads");
         }
         return new CheckReport(cwd, Main.version(), files);
     }
@@ -123,8 +134,10 @@ public final class CheckCommand implements Callable<Integer> {
     private void write(Path cwd, CheckReport report) throws UnusableFile {
         ReportWriter writer = format.writer();
         try {
-            if (output != null) {
-                AtomicWrite.write(cwd.resolve(output), out -> writer.write(report, out));
+            if (output != null && !OutputFile.isStdout(output.toString())) {
+                Path target = cwd.resolve(output);
+                OutputFile.checkReplaceable(target);
+                AtomicWrite.write(target, out -> writer.write(report, out));
             } else {
                 OutputStream out = new BufferedOutputStream(stdout != null ? stdout : System.out);
                 writer.write(report, out);
@@ -152,7 +165,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     /** An I/O failure in words: Java's messages for these are only the path. */
-    private static String describe(IOException e) {
+    static String describe(IOException e) {
         if (e instanceof java.nio.file.NoSuchFileException n) return "no such file or folder: " + n.getFile();
         if (e instanceof java.nio.file.AccessDeniedException a) return "permission denied: " + a.getFile();
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
