@@ -115,8 +115,7 @@ public final class CheckCommand implements Callable<Integer> {
             Document doc = new Document(t.path(), source.text(), 0, t.folder());
             if (t.named() && source.encodingProblem().isEmpty() && !CheckedFile.analysed(doc)) {
                 // Saying "No problems found" of a file nobody looked at would be a false all-clear.
-                err.println("opensafely-lsp check: skipped " + name + ": " + CheckedFile.notAnalysedBecause(doc));
-                skipped.add(name);
+                skipped.add(name + ": " + CheckedFile.notAnalysedBecause(doc));
                 continue;
             }
             List<Diagnostic> diagnostics = source.encodingProblem().isPresent()
@@ -125,9 +124,9 @@ public final class CheckCommand implements Callable<Integer> {
             files.add(new FileReport(name, t.path(), source.text(), diagnostics));
         }
         if (files.isEmpty() && !skipped.isEmpty()) {
-            throw new UnusableFile("nothing to check: " + String.join(", ", skipped)
-                    + (skipped.size() == 1 ? " is not a file" : " are not files") + " the checker reads");
+            throw new UnusableFile("nothing to check: " + String.join("; ", skipped));
         }
+        skipped.forEach(s -> err.println("opensafely-lsp check: skipped " + s));
         return new CheckReport(cwd, Main.version(), files);
     }
 

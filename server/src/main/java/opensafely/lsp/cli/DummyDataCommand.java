@@ -57,7 +57,8 @@ public final class DummyDataCommand implements Callable<Integer> {
         Path file = cwd.resolve(definition).toAbsolutePath().normalize();
         if (population != null && population < 1) throw new ParameterException(spec.commandLine(), "--population must be at least 1");
         if (output != null && !OutputFile.isStdout(output) && !DummyDataFormat.supported(output)) {
-            throw new ParameterException(spec.commandLine(), "--output " + output + ": " + DummyDataFormat.SUPPORTED);
+            err.println(PREFIX + "--output " + output + ": " + DummyDataFormat.SUPPORTED + ".");
+            return 2;
         }
         String text;
         try {

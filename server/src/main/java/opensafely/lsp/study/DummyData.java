@@ -190,7 +190,8 @@ public final class DummyData {
             for (Value.Entry e : d.entries) {
                 String key = e.key() instanceof Value.Str s ? s.value() : e.key() instanceof Value.Num num
                         ? (num.integer() ? String.valueOf(num.asLong()) : String.valueOf(num.value())) : String.valueOf(e.key());
-                out.put(key, plain(e.value()));
+                // A date Python computes as today (datetime.today().strftime(...)) is what "today" means here.
+                out.put(key, e.value() == Value.UNKNOWN && TodayExpression.valueOf(e.keyOrigin()) ? "today" : plain(e.value()));
             }
             return out;
         }

@@ -31,6 +31,7 @@ public final class StepSummary {
                 left--;
             }
         }
+        if (left > 0) s.append("\n… and ").append(left).append(" more; see the SARIF or JSON report.\n"); // beyond FileReport.MAX_SHOWN
         return s.toString();
     }
 
