@@ -29,14 +29,21 @@ final class Guard {
     static int run(Callable<Integer> command, PrintStream err, Function<String, String> environment) {
         int[] exit = {2};
         Throwable[] failure = {null};
-        Thread worker = new Thread(null, () -> {
+        Runnable body = () -> {
             try {
                 exit[0] = command.call();
             } catch (Throwable t) { // an Error too: nothing may escape as a stack trace
                 failure[0] = t;
             }
-        }, "opensafely-lsp", STACK_BYTES);
-        worker.start();
+        };
+        Thread worker = new Thread(null, body, "opensafely-lsp", STACK_BYTES);
+        try {
+            worker.start();
+        } catch (OutOfMemoryError e) {
+            // No address space for the large stack (a tight ulimit -v): run with the ordinary one.
+            worker = new Thread(body, "opensafely-lsp");
+            worker.start();
+        }
         boolean interrupted = false;
         while (true) {
             try {
