@@ -21,10 +21,14 @@ import opensafely.lsp.cli.report.ReportPaths;
 import opensafely.lsp.cli.report.ReportWriter;
 import opensafely.lsp.cli.report.StepSummary;
 import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.features.StudyLanguageService;
+import opensafely.lsp.text.Position;
+import opensafely.lsp.text.Range;
 import opensafely.lsp.workspace.AtomicWrite;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
+import opensafely.lsp.workspace.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,7 +63,7 @@ public final class CheckCommand implements Callable<Integer> {
     ReportFormat format = ReportFormat.TEXT;
 
     @Option(names = "--output", paramLabel = "FILE",
-            description = "Write the report to FILE (replaced atomically) instead of standard output.")
+            description = "Write the report to FILE (a new or ordinary file, replaced atomically); - for standard output (the default).")
     Path output;
 
     @Option(names = "--fail-on", paramLabel = "LEVEL", defaultValue = "error",
@@ -80,9 +84,12 @@ public final class CheckCommand implements Callable<Integer> {
         Path cwd = workingDirectory != null ? workingDirectory : Path.of("").toAbsolutePath();
         PrintStream err = stderr != null ? stderr : System.err;
         try {
-            List<CheckTargets.Target> targets = CheckTargets.collect(cwd, paths.isEmpty() ? List.of(".") : paths, folderKinds);
-            CheckReport report = analyse(cwd, targets);
+            List<CheckTargets.Target> targets = paths.isEmpty()
+                    ? CheckTargets.collectDefault(cwd, folderKinds)
+                    : CheckTargets.collect(cwd, paths, folderKinds);
+            CheckReport report = analyse(cwd, targets, err);
             write(cwd, report);
+            report.cutNote().ifPresent(note -> err.println("opensafely-lsp check: " + note));
             if (format == ReportFormat.GITHUB) {
                 appendStepSummary(report, err);
             }
@@ -94,43 +101,51 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     /** A file that cannot be read, or a report that cannot be written: exit code 2. */
-    private static final class UnusableFile extends Exception {
+    static final class UnusableFile extends Exception {
         UnusableFile(String message) {
             super(message);
         }
     }
 
-    private CheckReport analyse(Path cwd, List<CheckTargets.Target> targets) throws UnusableFile {
+    private CheckReport analyse(Path cwd, List<CheckTargets.Target> targets, PrintStream err) throws UnusableFile {
         StudyLanguageService service = new StudyLanguageService();
         List<FileReport> files = new ArrayList<>(targets.size());
+        List<String> skipped = new ArrayList<>();
         for (CheckTargets.Target t : targets) {
             String name = ReportPaths.display(cwd, t.path());
             if (t.folder().leavesFolder(t.path())) { // a link out of the study: reported, never read
-                files.add(new FileReport(name, t.path(), "", List.of(Diagnostic.of(opensafely.lsp.diagnostics.Rule.FILE_OUTSIDE_STUDY,
-                        new opensafely.lsp.text.Range(new opensafely.lsp.text.Position(0, 0), new opensafely.lsp.text.Position(0, 0)),
+                files.add(new FileReport(name, t.path(), "", List.of(Diagnostic.of(Rule.FILE_OUTSIDE_STUDY,
+                        new Range(new Position(0, 0), new Position(0, 0)),
                         "This file is a link to a file outside the study folder, so it is not read; commit the file itself, not a link."))));
                 continue;
             }
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(t.path());
-            } catch (IOException e) {
-                throw new UnusableFile("cannot read " + name + ": " + describe(e));
-            }
+            byte[] bytes = CheckedFile.read(t.path(), name);
             SourceText source = SourceText.decode(bytes);
+            Document doc = new Document(t.path(), source.text(), 0, t.folder());
+            if (t.named() && source.encodingProblem().isEmpty() && !CheckedFile.analysed(doc)) {
+                // Saying "No problems found" of a file nobody looked at would be a false all-clear.
+                skipped.add(name + ": " + CheckedFile.notAnalysedBecause(doc));
+                continue;
+            }
             List<Diagnostic> diagnostics = source.encodingProblem().isPresent()
                     ? List.of(source.encodingProblem().get())
-                    : service.diagnostics(new Document(t.path(), source.text(), 0, t.folder()));
+                    : service.diagnostics(doc);
             files.add(new FileReport(name, t.path(), source.text(), diagnostics));
         }
+        if (files.isEmpty() && !skipped.isEmpty()) {
+            throw new UnusableFile("nothing to check: " + String.join("; ", skipped));
+        }
+        skipped.forEach(s -> err.println("opensafely-lsp check: skipped " + s));
         return new CheckReport(cwd, Main.version(), files);
     }
 
     private void write(Path cwd, CheckReport report) throws UnusableFile {
         ReportWriter writer = format.writer();
         try {
-            if (output != null) {
-                AtomicWrite.write(cwd.resolve(output), out -> writer.write(report, out));
+            if (output != null && !OutputFile.isStdout(output.toString())) {
+                Path target = cwd.resolve(output);
+                OutputFile.checkReplaceable(target);
+                AtomicWrite.write(target, out -> writer.write(report, out));
             } else {
                 OutputStream out = new BufferedOutputStream(stdout != null ? stdout : System.out);
                 writer.write(report, out);
@@ -158,7 +173,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     /** An I/O failure in words: Java's messages for these are only the path. */
-    private static String describe(IOException e) {
+    static String describe(IOException e) {
         if (e instanceof java.nio.file.NoSuchFileException n) return "no such file or folder: " + n.getFile();
         if (e instanceof java.nio.file.AccessDeniedException a) return "permission denied: " + a.getFile();
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();

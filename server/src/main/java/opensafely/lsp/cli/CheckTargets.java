@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import opensafely.lsp.workspace.DocumentKind;
@@ -23,8 +24,13 @@ import opensafely.lsp.workspace.StudyFolder;
  * {@code check . project.yaml}) is checked once, where it was first named.
  */
 final class CheckTargets {
-    /** One file to analyse. */
-    record Target(Path path, StudyFolder folder) {
+    /**
+     * One file to analyse.
+     *
+     * @param named whether the file was named on the command line (not found in a folder): a named file
+     *     the checker does not read is worth a word, a folder's other files are not
+     */
+    record Target(Path path, StudyFolder folder, boolean named) {
     }
 
     /** A PATH that names nothing `check` can read: exit code 2. */
@@ -41,6 +47,21 @@ final class CheckTargets {
     private CheckTargets() {
     }
 
+    /**
+     * With no PATH, the study folder the working directory is in: {@code check} run in {@code analysis/}
+     * (or deeper) checks the study above it, as the OpenSAFELY CLI finds project.yaml from there.
+     */
+    static List<Target> collectDefault(Path cwd, Set<DocumentKind> folderKinds) throws BadPath {
+        Path here = cwd.toAbsolutePath().normalize();
+        if (Files.isRegularFile(here.resolve("project.yaml"))) return collect(cwd, List.of("."), folderKinds);
+        Optional<StudyFolder> above = StudyFolder.enclosing(here);
+        if (above.isEmpty()) {
+            throw new BadPath("there is no project.yaml here or in any folder above; run it in a study folder, or name one");
+        }
+        Path root = above.get().root().orElseThrow();
+        return List.copyOf(folderTargets(root.toString(), root, folderKinds));
+    }
+
     static List<Target> collect(Path cwd, List<String> args, Set<DocumentKind> folderKinds) throws BadPath {
         Map<Path, Target> targets = new LinkedHashMap<>();
         for (String arg : args) {
@@ -54,7 +75,7 @@ final class CheckTargets {
                 folderTargets(arg, path, folderKinds).forEach(t -> targets.putIfAbsent(t.path(), t));
             } else if (Files.isRegularFile(path)) {
                 StudyFolder folder = StudyFolder.enclosing(path).orElse(StudyFolder.none());
-                targets.putIfAbsent(path, new Target(path, folder));
+                targets.putIfAbsent(path, new Target(path, folder, true));
             } else if (Files.exists(path)) {
                 throw new BadPath(arg + ": not a file or folder");
             } else {
@@ -72,7 +93,7 @@ final class CheckTargets {
         StudyFolder folder = StudyFolder.at(dir);
         List<Target> out = new ArrayList<>();
         if (kinds.contains(DocumentKind.PROJECT_YAML)) {
-            out.add(new Target(project, folder));
+            out.add(new Target(project, folder, false));
         }
         Path analysis = dir.resolve(ANALYSIS_DIR);
         if (kinds.stream().anyMatch(k -> k != DocumentKind.PROJECT_YAML) && Files.isDirectory(analysis)) {
@@ -81,7 +102,7 @@ final class CheckTargets {
                         .filter(Files::isRegularFile)
                         .filter(p -> !hidden(analysis.relativize(p)))
                         .sorted()
-                        .forEach(p -> out.add(new Target(p, folder)));
+                        .forEach(p -> out.add(new Target(p, folder, false)));
             } catch (IOException | UncheckedIOException e) {
                 throw new BadPath(arg + ": cannot list " + ANALYSIS_DIR + "/: " + e.getMessage());
             }

@@ -11,6 +11,7 @@ import opensafely.lsp.study.DummyData;
 import opensafely.lsp.study.DummyDataFile;
 import opensafely.lsp.study.StudyDefinitionService;
 import opensafely.lsp.workspace.Document;
+import opensafely.lsp.workspace.OutputFile;
 import opensafely.lsp.workspace.StudyFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,7 +35,7 @@ public final class DummyDataCommand implements Callable<Integer> {
     @Option(names = "--population", paramLabel = "N", description = "Number of dummy patients (default: project.yaml's population_size, else 1000).")
     Integer population;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "CSV file to write, .csv or .csv.gz; - for standard output.")
+    @Option(names = "--output", paramLabel = "FILE", description = "CSV file to write, .csv or .csv.gz (a new or ordinary file); - for standard output.")
     String output;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the random draws, for the same data every time (default: random).")
@@ -55,29 +56,44 @@ public final class DummyDataCommand implements Callable<Integer> {
         Path cwd = workingDirectory != null ? workingDirectory : Path.of("").toAbsolutePath();
         Path file = cwd.resolve(definition).toAbsolutePath().normalize();
         if (population != null && population < 1) throw new ParameterException(spec.commandLine(), "--population must be at least 1");
+        if (output != null && !OutputFile.isStdout(output) && !DummyDataFormat.supported(output)) {
+            err.println(PREFIX + "--output " + output + ": " + DummyDataFormat.SUPPORTED + ".");
+            return 2;
+        }
         String text;
         try {
-            text = SourceText.decode(Files.readAllBytes(file)).text();
+            byte[] bytes = Files.readAllBytes(file);
+            if (DummyDataFormat.binary(bytes)) {
+                err.println(PREFIX + "cannot read " + definition + ": it is a binary file, not a study definition");
+                return 2;
+            }
+            text = SourceText.decode(bytes).text();
         } catch (IOException e) {
-            err.println("opensafely-lsp: cannot read " + definition + ": " + e.getMessage());
+            err.println(PREFIX + "cannot read " + definition + ": " + CheckCommand.describe(e));
+            return 2;
+        } catch (OutOfMemoryError e) {
+            err.println(PREFIX + "cannot read " + definition + ": it is too large");
             return 2;
         }
         StudyFolder folder = StudyFolder.enclosing(file).orElse(StudyFolder.none());
         Document doc = new Document(file, text, 0, folder);
         if (!StudyDefinitionService.isStudyDefinition(doc)) {
-            err.println(definition + " is not a cohort-extractor study definition. For an ehrQL dataset definition, ehrQL makes the"
-                    + " dummy data itself: opensafely exec ehrql:v1 generate-dataset " + definition);
+            err.println(PREFIX + DummyDataFormat.notAStudyDefinition(definition.toString(), doc));
             return 2;
         }
         int n = population != null ? population : DummyDataFile.populationSize(folder);
-        DummyData.Outcome outcome = new DummyData(clock).generate(doc, n, seed != null ? seed : System.nanoTime());
-        if (!outcome.ok()) {
-            err.println("No dummy data for " + definition + ":");
-            outcome.problems().forEach(p -> err.println("  " + p));
-            return 1;
-        }
         try {
-            if ("-".equals(output)) {
+            DummyData.Outcome outcome = new DummyData(clock).generate(doc, n, seed != null ? seed : System.nanoTime());
+            if (outcome.tooLarge()) {
+                err.println(PREFIX + outcome.problems().get(0) + " Ask for fewer with --population, or give Java more memory (java -Xmx8g -jar ...).");
+                return 2;
+            }
+            if (!outcome.ok()) {
+                err.println("No dummy data for " + definition + ":");
+                outcome.problems().forEach(p -> err.println("  " + p));
+                return 1;
+            }
+            if (output != null && OutputFile.isStdout(output)) {
                 OutputStream out = stdout != null ? stdout : System.out;
                 out.write(DummyDataFile.csv(outcome.columns(), outcome.rows()));
                 out.flush();
@@ -88,8 +104,15 @@ public final class DummyDataCommand implements Callable<Integer> {
             err.println("Wrote " + outcome.rows().size() + " dummy patients to " + target);
             return 0;
         } catch (IOException e) {
-            err.println("opensafely-lsp: cannot write the dummy data: " + e.getMessage());
+            err.println(PREFIX + "cannot write the dummy data: " + CheckCommand.describe(e));
+            return 2;
+        } catch (OutOfMemoryError e) {
+            // The estimate is rough; the table is in memory until it streams (issue #10).
+            err.println(PREFIX + "ran out of memory making " + n + " dummy patients; ask for fewer with --population,"
+                    + " or give Java more memory (java -Xmx8g -jar ...)");
             return 2;
         }
     }
+
+    private static final String PREFIX = "opensafely-lsp dummy-data: ";
 }

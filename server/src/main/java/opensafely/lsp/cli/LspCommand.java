@@ -7,6 +7,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -37,16 +38,27 @@ public final class LspCommand implements Callable<Integer> {
         if (port != null && (port < 0 || port > 65535)) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, not " + port);
         }
+        // Bind before touching the streams, so that a busy port is one line on stderr and exit code 2.
+        ServerSocket listening = null;
+        if (port != null) {
+            try {
+                listening = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"));
+            } catch (BindException e) {
+                System.err.println("opensafely-lsp lsp: cannot listen on 127.0.0.1:" + port
+                        + ": the port is in use or not allowed; choose another with --port (0 picks a free one).");
+                return 2;
+            }
+        }
         // stdout carries the protocol. Keep the real streams for the connection and send anything else
         // that prints (a library, a stray debug line) to stderr, where it cannot corrupt a message.
         InputStream in = new FileInputStream(FileDescriptor.in);
         OutputStream out = new FileOutputStream(FileDescriptor.out);
         System.setOut(System.err);
         System.setIn(new ByteArrayInputStream(new byte[0]));
-        if (port == null) {
+        if (listening == null) {
             return serve(in, out);
         }
-        try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket server = listening) {
             System.err.println("opensafely-lsp: listening on 127.0.0.1:" + server.getLocalPort());
             try (Socket socket = server.accept()) {
                 return serve(socket.getInputStream(), socket.getOutputStream());

@@ -3,6 +3,7 @@ package opensafely.lsp.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,25 +14,31 @@ import picocli.CommandLine.Command;
 @Command(name = "opensafely-lsp",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Language server and checker for OpenSAFELY studies.",
+        description = {"Language server and checker for OpenSAFELY studies.",
+            "With no command, it runs the language server on stdin/stdout (that is how editors start it)."},
         subcommands = {CheckCommand.class, LspCommand.class, CodelistsCommand.class, DummyDataCommand.class})
-public final class Main implements java.util.concurrent.Callable<Integer> {
+public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
+    /** The process's exit code for {@code args}; never throws, never prints a stack trace unless asked to. */
     public static int run(String... args) {
+        return Guard.run(() -> execute(args), System.err);
+    }
+
+    private static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        // Contract: 2 for bad usage or an internal error, with a message on stderr.
+        // Contract: 2 for bad usage or an internal error, with one line on stderr.
         cl.setExitCodeExceptionMapper(e -> 2);
         cl.setParameterExceptionHandler((ex, a) -> {
-            cl.getErr().println(ex.getMessage());
-            ex.getCommandLine().usage(cl.getErr());
+            cl.getErr().println(UsageErrors.oneLine(ex));
             return 2;
         });
+        // picocli would print the stack trace of an exception it is handed back: say it in one line here.
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("opensafely-lsp: internal error: " + ex);
+            Guard.report(ex, System.err, System::getenv);
             return 2;
         });
         return cl.execute(args);

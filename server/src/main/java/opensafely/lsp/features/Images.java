@@ -3,6 +3,7 @@ package opensafely.lsp.features;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import opensafely.lsp.pipeline.ImageVersions;
 
 /**
  * The images a {@code run:} line can start with, the versions worth offering, and the commands they
@@ -115,13 +116,15 @@ final class Images {
         return out;
     }
 
-    /** What a tag means, for hover. */
-    static String tagMeaning(String tag, double version) {
-        if (tag == null) return "No tag: OpenSAFELY needs `image:vN`.";
+    /** What a tag of an image means, for hover and completion; advice names the image's current version. */
+    static String tagMeaning(String image, String tag, double version) {
+        String pin = "`" + image + ":" + ImageVersions.current(image).orElse("v1") + "`";
+        if (tag == null) return "No tag: OpenSAFELY needs `image:vN`, e.g. " + pin + ".";
         if (tag.equals("latest")) {
             return version >= 5
-                    ? "`latest` is a moving tag and is not allowed from project version 5; pin a version such as `:v1`."
-                    : "`latest` is a moving tag: the image can change under the study. Pinning a version (`:v1`, `:v2`) is safer, and version 5 requires it.";
+                    ? "`latest` is a moving tag and is not allowed from project version 5; pin a version such as " + pin + "."
+                    : "`latest` is a moving tag: the image can change under the study. Pinning a version such as " + pin
+                            + " is safer, and version 5 requires it.";
         }
         if (tag.equals("dev")) return "`dev` is a development build, for testing images only.";
         if (tag.startsWith("v")) {

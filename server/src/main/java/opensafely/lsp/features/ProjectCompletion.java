@@ -293,7 +293,7 @@ final class ProjectCompletion {
         for (Images.Offer o : Images.offers(version)) {
             if (onlyImage != null && !o.image().name().equals(onlyImage)) continue;
             String detail = o.tag().equals("latest") ? "moving tag; prefer a pinned version" : "image";
-            String doc = o.image().summary() + "\n\n" + Images.tagMeaning(o.tag(), version);
+            String doc = o.image().summary() + "\n\n" + Images.tagMeaning(o.image().name(), o.tag(), version);
             out.add(new Completion(o.label(), Completion.Kind.MODULE, detail, doc, o.label() + " ", false,
                     r.replace(wordStart), pad(o.rank(), 3)));
         }

@@ -142,7 +142,7 @@ final class ProjectHover {
             sb.append("Not an OpenSAFELY image: it is run as a reusable action from "
                     + "`https://github.com/opensafely-actions/").append(name).append("` at tag `").append(tag).append("`.");
         }
-        sb.append("\n\n").append(Images.tagMeaning(tag, version));
+        sb.append("\n\n").append(Images.tagMeaning(name, tag, version));
         return sb.toString();
     }
 

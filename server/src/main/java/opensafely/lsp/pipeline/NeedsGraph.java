@@ -166,9 +166,10 @@ final class NeedsGraph {
         }
         List<String> out = new ArrayList<>();
         for (int cur = to; ; cur = parent[cur]) {
-            out.add(0, names.get(cur));
+            out.add(names.get(cur));
             if (cur == from || parent[cur] < 0) break;
         }
+        java.util.Collections.reverse(out); // walked backwards; adding at the front would be quadratic
         return out;
     }
 }

@@ -1,6 +1,5 @@
 package opensafely.lsp.pipeline;
 
-import java.util.Map;
 import java.util.regex.Pattern;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Fix;
@@ -12,14 +11,6 @@ import opensafely.lsp.text.Range;
 final class RunCommandRules implements PipelineRule {
     /** The tag OpenSAFELY accepts, matched over the whole tag ({@code \d} is Unicode-aware in Python). */
     static final Pattern TAG = Pattern.compile("(v[\\p{Nd}.]+(-pre)?)|dev|latest");
-
-    /** What {@code :latest} runs today for the runtime images: OpenSAFELY treats latest as v1. */
-    private static final Map<String, String> LATEST_MEANS = Map.of(
-            "python", "v1", "r", "v1", "stata-mp", "v1", "jupyter", "v1", "ehrql", "v1", "sqlrunner", "v1");
-
-    /** The current version of each runtime image, for suggestions. */
-    private static final Map<String, String> CURRENT = Map.of(
-            "python", "v2", "r", "v2", "stata-mp", "v1", "jupyter", "v1", "ehrql", "v1", "sqlrunner", "v1");
 
     @Override
     public void check(Project project, RuleContext ctx) {
@@ -43,7 +34,7 @@ final class RunCommandRules implements PipelineRule {
             RunCommand.Word imageWord = run.imageWord().orElseThrow();
             String tag = run.tag();
             if (tag == null || !validTag(tag)) {
-                String example = run.image() + ":" + CURRENT.getOrDefault(run.image(), "v1");
+                String example = run.image() + ":" + ImageVersions.current(run.image()).orElse("v1");
                 ctx.report(Rule.IMAGE_VERSION_INVALID, imageWord.range(), tag == null || tag.isEmpty()
                         ? "Image '" + run.image() + "' needs a version: write it as `" + example + "`."
                         : "'" + tag + "' is not an image version: OpenSAFELY accepts tags like v1, v2, dev or latest, e.g. `" + example + "`.");
@@ -75,24 +66,36 @@ final class RunCommandRules implements PipelineRule {
         return TAG.matcher(tag).matches();
     }
 
+    /**
+     * The `:latest` warning or error, with the current version of the image as the first fix (what the
+     * documentation and new studies use) and, where it differs, the version :latest runs today (v1), which
+     * changes nothing for a study that works now.
+     */
     private static void latest(Project project, RuleContext ctx, RunCommand run, RunCommand.Word imageWord, String id) {
-        String pinned = LATEST_MEANS.get(run.image());
+        String current = ImageVersions.current(run.image()).orElse(null);
+        String today = ImageVersions.latestMeans(run.image()).orElse(null);
+        String suggestion = run.image() + ":" + (current == null ? "v1" : current);
+        String runsToday = today != null && !today.equals(current) ? " (`:latest` runs " + today + " today)" : "";
         boolean forbidden = project.version().latestTagForbidden();
         Diagnostic d = forbidden
                 ? Diagnostic.of(Rule.LATEST_TAG_UNSUPPORTED, imageWord.range(),
                         "Action '" + id + "' uses `" + imageWord.value() + "`, which version 5 does not allow; pin a version such as `"
-                                + run.image() + ":" + (pinned == null ? "v1" : pinned) + "`.")
+                                + suggestion + "`" + runsToday + ".")
                 : Diagnostic.of(Rule.LATEST_TAG, imageWord.range(),
                         "`" + imageWord.value() + "` can change under you, and version 5 rejects it; pin a version such as `"
-                                + run.image() + ":" + (pinned == null ? "v1" : pinned) + "`.");
-        if (pinned != null) {
+                                + suggestion + "`" + runsToday + ".");
+        if (current != null) {
             Range r = imageWord.range();
             // The tag is the end of the first word: replace just "latest".
             Range tagRange = r.start().line() == r.end().line()
                     ? new Range(new Position(r.end().line(), r.end().character() - "latest".length()), r.end())
                     : r;
-            d = d.withFix(Fix.replace("Pin " + run.image() + " to :" + pinned + " (what :latest runs today)", tagRange,
-                    tagRange == r ? run.image() + ":" + pinned : pinned));
+            d = d.withFix(Fix.replace("Pin " + run.image() + " to :" + current + " (the current version)", tagRange,
+                    tagRange == r ? run.image() + ":" + current : current));
+            if (today != null && !today.equals(current)) {
+                d = d.withFix(Fix.replace("Pin " + run.image() + " to :" + today + " (what :latest runs today)", tagRange,
+                        tagRange == r ? run.image() + ":" + today : today));
+            }
         }
         ctx.report(d);
     }

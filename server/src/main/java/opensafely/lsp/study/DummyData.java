@@ -26,21 +26,55 @@ import opensafely.lsp.workspace.Document;
  * no table is made.
  */
 public final class DummyData {
-    /** The generated table (header and rows of CSV fields), or the reasons there is none. */
-    public record Outcome(List<String> columns, List<List<String>> rows, List<String> problems) {
+    /**
+     * The generated table (header and rows of CSV fields), or the reasons there is none.
+     *
+     * @param populationLimit when the population asked for would not fit in memory, the largest that would
+     *     (and {@code problems} says so); else 0
+     */
+    public record Outcome(List<String> columns, List<List<String>> rows, List<String> problems, long populationLimit) {
+        public Outcome(List<String> columns, List<List<String>> rows, List<String> problems) {
+            this(columns, rows, problems, 0);
+        }
+
         public boolean ok() {
             return problems.isEmpty();
         }
+
+        public boolean tooLarge() {
+            return populationLimit > 0;
+        }
     }
+
+    /**
+     * What one field of the table costs while it is made: its value, its CSV text as a String in the row, and
+     * its share of the CSV written at the end (built whole, then encoded). Measured at about 120 bytes; the
+     * margin covers the JVM's own needs. The table is in memory until issue #10 streams it.
+     */
+    static final long BYTES_PER_FIELD = 200;
+    /** Per patient: the row list, its id, the shuffles of the incidence draws. */
+    static final long BYTES_PER_PATIENT = 150;
 
     private static final Set<String> NOT_FROM_EXPECTATIONS = Set.of("fixed_value", "minimum_of", "maximum_of");
     private static final Set<String> FROM_FILES = Set.of("with_value_from_file", "which_exist_in_file");
 
     private final StudyAnalyzer analyzer = new StudyAnalyzer();
     private final Clock clock;
+    private final long memoryBytes;
 
     public DummyData(Clock clock) {
+        this(clock, Runtime.getRuntime().maxMemory());
+    }
+
+    /** @param memoryBytes the memory a table may take at most (the JVM's maximum heap, by default) */
+    public DummyData(Clock clock, long memoryBytes) {
         this.clock = clock;
+        this.memoryBytes = memoryBytes;
+    }
+
+    /** The largest population whose table of {@code columns} columns fits in {@code memoryBytes}, at least 1. */
+    public static long maxPopulation(int columns, long memoryBytes) {
+        return Math.max(1, memoryBytes / (BYTES_PER_PATIENT + BYTES_PER_FIELD * (columns + 1L)));
     }
 
     public Outcome generate(Document doc, int population, long seed) {
@@ -55,6 +89,13 @@ public final class DummyData {
         if (m.study == null) problems.add("There is no StudyDefinition(...) in this file.");
         else if (m.open) problems.add("Some variables of this study cannot be worked out without running it, so its columns are not known.");
         if (!problems.isEmpty()) return new Outcome(List.of(), List.of(), problems);
+        int columns = (int) m.variables.stream().filter(v -> !v.hidden() && !v.name().equals("population")).count();
+        long limit = maxPopulation(columns, memoryBytes);
+        if (population > limit) {
+            return new Outcome(List.of(), List.of(), List.of(String.format(java.util.Locale.ROOT,
+                    "%,d patients with %d columns do not fit in the %,d MB Java may use here; at most about %,d do.",
+                    population, columns + 1, memoryBytes >> 20, limit)), limit);
+        }
         return new Generation(m, population, new SplittableRandom(seed), LocalDate.now(clock)).run();
     }
 
@@ -149,7 +190,8 @@ public final class DummyData {
             for (Value.Entry e : d.entries) {
                 String key = e.key() instanceof Value.Str s ? s.value() : e.key() instanceof Value.Num num
                         ? (num.integer() ? String.valueOf(num.asLong()) : String.valueOf(num.value())) : String.valueOf(e.key());
-                out.put(key, plain(e.value()));
+                // A date Python computes as today (datetime.today().strftime(...)) is what "today" means here.
+                out.put(key, e.value() == Value.UNKNOWN && TodayExpression.valueOf(e.keyOrigin()) ? "today" : plain(e.value()));
             }
             return out;
         }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.workspace.AtomicWrite;
+import opensafely.lsp.workspace.OutputFile;
 import opensafely.lsp.workspace.StudyFolder;
 import opensafely.lsp.yaml.YamlMapping;
 import opensafely.lsp.yaml.YamlScalar;
@@ -50,6 +51,7 @@ public final class DummyDataFile {
 
     /** Writes the table atomically, gzipped when the name ends in .gz; makes the folder if needed. */
     public static void write(Path target, DummyData.Outcome table) throws IOException {
+        OutputFile.checkReplaceable(target);
         byte[] csv = csv(table.columns(), table.rows());
         Path parent = target.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);

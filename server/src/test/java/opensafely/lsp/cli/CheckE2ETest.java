@@ -24,11 +24,16 @@ class CheckE2ETest {
     }
 
     private Run run(Path cwd, String... args) throws IOException, InterruptedException {
+        return run(List.of(), cwd, args);
+    }
+
+    private Run run(List<String> jvmOptions, Path cwd, String... args) throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("server.jar", "target/opensafely-lsp.jar")).toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "server jar not built: " + jar);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xlog:class+load=info:file=" + tmp.resolve("classes.log"));
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));
@@ -66,5 +71,29 @@ class CheckE2ETest {
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("yaml"), bad.err());
         assertEquals(2, run(study, "check", "missing").exit());
+    }
+
+    /** The crash paths of issue #9, in the real process with Java's default stack and a small heap. */
+    @Test
+    void deepInputAndAHugePopulationEndInOneLineNotAStackTrace() throws Exception {
+        Path study = CheckFixtures.study(tmp.resolve("study"), CheckFixtures.CLEAN.replace("'5.0'", "'3.0'"));
+        Files.writeString(study.resolve("analysis/study_definition.py"), """
+                from cohortextractor import StudyDefinition, patients
+                study = StudyDefinition(
+                    default_expectations={"date": {"earliest": "2019-01-01", "latest": "today"}, "rate": "uniform", "incidence": 0.5},
+                    population=patients.all(),
+                    died=patients.died_from_any_cause(on_or_before="2020-01-01", returning="binary_flag"),
+                )
+                x = %s
+                """.formatted(String.join(" + ", java.util.Collections.nCopies(5000, "1"))));
+        Run deep = run(study, "check", "analysis/study_definition.py");
+        assertEquals("", deep.err());
+        assertEquals(0, deep.exit(), deep.out());
+
+        Run huge = run(List.of("-Xmx64m"), study, "dummy-data", "analysis/study_definition.py", "--population", "50000000");
+        assertEquals(2, huge.exit());
+        assertEquals(1, huge.err().lines().count(), huge.err());
+        assertTrue(huge.err().contains("do not fit") && !huge.err().contains("\tat "), huge.err());
+        assertTrue(Files.notExists(study.resolve("output/input.csv")));
     }
 }

@@ -1,6 +1,7 @@
 package opensafely.lsp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -49,9 +50,12 @@ class DummyDataCommandTest {
     }
 
     private Result run(String... args) {
+        return run(new DummyDataCommand(), args);
+    }
+
+    private Result run(DummyDataCommand cmd, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        DummyDataCommand cmd = new DummyDataCommand();
         cmd.workingDirectory = study;
         cmd.stdout = out;
         cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
@@ -96,5 +100,84 @@ class DummyDataCommandTest {
         assertTrue(ehrql.err().contains("ehrQL makes the dummy data itself"), ehrql.err());
         assertEquals(2, run("analysis/missing.py").exit());
         assertEquals(2, run("analysis/study_definition_adults.py", "--population", "0").exit());
+    }
+
+    @Test
+    void expectationsThatPythonComputesAsTodayAreToday() throws Exception {
+        Files.writeString(study.resolve("analysis/study_definition_today.py"), """
+                from datetime import date, datetime
+                from cohortextractor import StudyDefinition, patients, codelist
+
+                codes = codelist(["1"], system="ctv3")
+                TODAY = date.today().isoformat()
+                study = StudyDefinition(
+                    default_expectations={"date": {"earliest": "2019-01-01", "latest": datetime.today().strftime("%Y-%m-%d")},
+                                          "rate": "uniform", "incidence": 0.5},
+                    population=patients.registered_as_of("2020-01-01"),
+                    a=patients.with_these_clinical_events(codes, returning="date", date_format="YYYY-MM-DD"),
+                    b=patients.with_these_clinical_events(codes, returning="date", date_format="YYYY-MM-DD",
+                        return_expectations={"date": {"earliest": "2019-01-01", "latest": TODAY}}),
+                )
+                """);
+        DummyDataCommand cmd = new DummyDataCommand();
+        cmd.clock = java.time.Clock.fixed(java.time.Instant.parse("2024-03-01T12:00:00Z"), java.time.ZoneOffset.UTC);
+        Result r = run(cmd, "analysis/study_definition_today.py", "--population", "200", "--seed", "3", "--output", "-");
+        assertEquals("", r.err());
+        assertEquals(0, r.exit());
+        List<String> dates = r.out().lines().skip(1).flatMap(l -> java.util.Arrays.stream(l.split(",", -1)).limit(2))
+                .filter(f -> !f.isEmpty()).toList();
+        assertTrue(dates.size() > 100, r.out());
+        assertTrue(dates.stream().allMatch(d -> d.compareTo("2019-01-01") >= 0 && d.compareTo("2024-03-01") <= 0), dates::toString);
+    }
+
+    @Test
+    void onlyCsvIsWrittenAndOnlyUnderACsvName() throws Exception {
+        Result parquet = run("analysis/study_definition_adults.py", "--output", "x.parquet");
+        assertEquals(2, parquet.exit());
+        assertTrue(parquet.err().contains(".csv or .csv.gz"), parquet.err());
+        assertFalse(Files.exists(study.resolve("x.parquet")));
+        assertEquals(2, run("analysis/study_definition_adults.py", "--output", "x.feather").exit());
+    }
+
+    @Test
+    void messagesSayWhatIsWrongWithTheDefinition() throws Exception {
+        Result missing = run("/nope.py");
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("cannot read /nope.py: no such file"), missing.err());
+
+        Files.writeString(study.resolve("analysis/measures.py"), "from ehrql import create_measures\nmeasures = create_measures()\n");
+        Result measures = run("analysis/measures.py");
+        assertEquals(2, measures.exit());
+        assertTrue(measures.err().contains("ehrQL measures definition") && measures.err().contains("generate-measures"), measures.err());
+
+        Files.write(study.resolve("analysis/blob.py"), new byte[] {1, 0, 2, 0});
+        Result binary = run("analysis/blob.py");
+        assertEquals(2, binary.exit());
+        assertTrue(binary.err().contains("binary") && !binary.err().contains("generate-dataset"), binary.err());
+
+        Files.writeString(study.resolve("analysis/model.py"), "import pandas\n");
+        Result script = run("analysis/model.py");
+        assertEquals(2, script.exit());
+        assertTrue(script.err().contains("not a cohort-extractor study definition") && !script.err().contains("ehrql"), script.err());
+    }
+
+    @Test
+    void aPopulationThatCannotFitIsRefusedUpFront() {
+        Result r = run("analysis/study_definition_adults.py", "--population", "2000000000", "--output", "-");
+        assertEquals(2, r.exit());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("do not fit") && r.err().contains("at most about"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void outputNeverReplacesALink() throws Exception {
+        Path elsewhere = Files.writeString(study.resolve("elsewhere.csv"), "keep");
+        Files.createSymbolicLink(study.resolve("link.csv"), elsewhere);
+        Result r = run("analysis/study_definition_adults.py", "--output", "link.csv");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("symbolic link"), r.err());
+        assertTrue(Files.isSymbolicLink(study.resolve("link.csv")));
+        assertEquals("keep", Files.readString(elsewhere));
     }
 }

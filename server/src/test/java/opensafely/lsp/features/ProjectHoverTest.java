@@ -62,6 +62,13 @@ class ProjectHoverTest {
     }
 
     @Test
+    void latestAdvicePinsTheImagesCurrentVersion() {
+        String python = ProjectHover.imageDoc("python", "latest", 4);
+        assertTrue(python.contains("`python:v2`") && !python.contains(":v1`"), python);
+        assertTrue(ProjectHover.imageDoc("ehrql", "latest", 5).contains("`ehrql:v1`"));
+    }
+
+    @Test
     void imageAndItsVersion() {
         HoverInfo h = hoverAt("ehrql:v1", 2).orElseThrow();
         assertTrue(h.markdown().contains("ehrQL") && h.markdown().contains("major version"), h.markdown());

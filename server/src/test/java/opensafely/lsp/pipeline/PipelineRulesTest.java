@@ -239,7 +239,11 @@ class PipelineRulesTest {
             List<Diagnostic> d = Fixture.analyse(run("5", "python:latest python a.py"), StudyFolder.none());
             assertEquals("latest-tag-unsupported", d.get(0).code());
             assertEquals("python:latest".length() - "latest".length() + "    run: ".length(), d.get(0).fixes().get(0).edits().get(0).range().start().character());
-            assertEquals("v1", d.get(0).fixes().get(0).edits().get(0).newText());
+            assertEquals("v2", d.get(0).fixes().get(0).edits().get(0).newText(), "first, the current version the examples use");
+            assertEquals("v1", d.get(0).fixes().get(1).edits().get(0).newText(), "then what :latest runs today");
+            assertTrue(d.get(0).message().contains("`python:v2`") && d.get(0).message().contains("runs v1 today"), d.get(0).message());
+            List<Diagnostic> ehrql = Fixture.analyse(run("5", "ehrql:latest generate-dataset a.py --output output/a.csv"), StudyFolder.none());
+            assertEquals(List.of("v1"), ehrql.get(0).fixes().stream().map(f -> f.edits().get(0).newText()).toList(), "one fix where they agree");
             assertDiagnostics("«version»: «3»\nactions:\n  a:\n    run: «python:latest» python a.py\n    outputs: {highly_sensitive: {x: output/a.csv}}\n",
                     "expectations-missing", "version-outdated", "latest-tag");
         }
@@ -287,6 +291,22 @@ class PipelineRulesTest {
             List<Diagnostic> d = Fixture.analyse(text, StudyFolder.none());
             assertEquals(3, d.size());
             assertEquals("Dependency cycle: a -> b -> c -> a. OpenSAFELY cannot schedule actions that need each other.", d.get(0).message());
+        }
+
+        @Test
+        void aLongCycleIsNamedByItsEnds() {
+            int n = 2000;
+            StringBuilder text = new StringBuilder("version: 5\nactions:\n");
+            for (int i = 0; i < n; i++) {
+                text.append("  a").append(i).append(":\n    run: python:v2 python a").append(i).append(".py\n    needs: [a")
+                        .append((i + 1) % n).append("]\n    outputs: {highly_sensitive: {x: output/a").append(i).append(".csv}}\n");
+            }
+            List<Diagnostic> d = Fixture.analyse(text.toString(), StudyFolder.none()).stream()
+                    .filter(x -> x.code().equals("needs-cycle")).toList();
+            assertEquals(n, d.size());
+            assertEquals("Dependency cycle: a0 -> a1 -> a2 -> a3 -> a4 -> … 1,994 more … -> a1999 -> a0."
+                    + " OpenSAFELY cannot schedule actions that need each other.", d.get(0).message());
+            assertTrue(d.stream().allMatch(x -> x.message().length() < 200), "every message stays short");
         }
     }
 

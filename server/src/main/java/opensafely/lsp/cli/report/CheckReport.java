@@ -1,7 +1,9 @@
 package opensafely.lsp.cli.report;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Severity;
 
@@ -46,6 +48,24 @@ public record CheckReport(Path workingDirectory, String version, List<FileReport
         long hints = count(Severity.HINT);
         if (hints > 0) s.append(", ").append(plural(hints, "hint", "hints"));
         return s.append(in).toString();
+    }
+
+    /**
+     * What the formats left out of this report ({@link FileReport#shown()}), said once, or empty when
+     * nothing was cut.
+     */
+    public Optional<String> cutNote() {
+        List<String> parts = new ArrayList<>();
+        for (FileReport f : files) {
+            if (f.omitted() > 0) {
+                parts.add("wrote the first " + FileReport.MAX_SHOWN + " of " + f.diagnostics().size() + " findings in " + f.path());
+            }
+        }
+        long shortened = files.stream().mapToLong(FileReport::shortened).sum();
+        if (shortened > 0) {
+            parts.add("shortened " + plural(shortened, "message", "messages") + " to " + FileReport.MAX_MESSAGE_CHARS + " characters");
+        }
+        return parts.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", parts) + ".");
     }
 
     private static String plural(long n, String one, String many) {

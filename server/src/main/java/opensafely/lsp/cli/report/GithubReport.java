@@ -28,7 +28,7 @@ public final class GithubReport implements ReportWriter {
     public void write(CheckReport report, OutputStream out) throws IOException {
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
         for (FileReport file : report.files()) {
-            for (Diagnostic d : file.diagnostics()) {
+            for (Diagnostic d : file.shown()) {
                 w.write(annotation(file.path(), d));
                 w.write('\n');
             }

@@ -33,7 +33,7 @@ public final class JsonReport implements ReportWriter {
         g.writeEndArray();
         g.writeArrayFieldStart("diagnostics");
         for (FileReport f : report.files()) {
-            for (Diagnostic d : f.diagnostics()) {
+            for (Diagnostic d : f.shown()) {
                 diagnostic(g, f.path(), d);
             }
         }

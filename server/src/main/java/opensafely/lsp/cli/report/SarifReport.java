@@ -98,7 +98,7 @@ public final class SarifReport implements ReportWriter {
         if (f.diagnostics().isEmpty()) return;
         LineIndex lines = f.lines();
         Map<String, Integer> occurrences = new HashMap<>();
-        for (Diagnostic d : f.diagnostics()) {
+        for (Diagnostic d : f.shown()) {
             g.writeStartObject();
             g.writeStringField("ruleId", d.code());
             g.writeNumberField("ruleIndex", d.rule().ordinal());

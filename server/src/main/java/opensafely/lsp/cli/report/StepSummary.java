@@ -21,7 +21,7 @@ public final class StepSummary {
         s.append("\n| File | Line | Severity | Rule | Message |\n| --- | ---: | --- | --- | --- |\n");
         long left = report.total();
         for (FileReport f : report.files()) {
-            for (Diagnostic d : f.diagnostics()) {
+            for (Diagnostic d : f.shown()) {
                 String row = "| " + code(f.path()) + " | " + (d.range().start().line() + 1) + " | " + d.severity().label()
                         + " | " + code(d.code()) + " | " + cell(d.message()) + " |\n";
                 if (s.length() + row.length() > LIMIT_CHARS) {
@@ -31,6 +31,7 @@ public final class StepSummary {
                 left--;
             }
         }
+        if (left > 0) s.append("\n… and ").append(left).append(" more; see the SARIF or JSON report.\n"); // beyond FileReport.MAX_SHOWN
         return s.toString();
     }
 

@@ -22,7 +22,7 @@ public final class TextReport implements ReportWriter {
     public void write(CheckReport report, OutputStream out) throws IOException {
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
         for (FileReport file : report.files()) {
-            for (Diagnostic d : file.diagnostics()) {
+            for (Diagnostic d : file.shown()) {
                 w.write(line(file.path(), d));
                 w.write('\n');
             }

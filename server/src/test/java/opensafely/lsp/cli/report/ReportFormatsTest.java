@@ -281,13 +281,34 @@ class ReportFormatsTest {
     void stepSummaryStopsBeforeGithubsLimit() {
         String longMessage = "x".repeat(10_000);
         List<Diagnostic> many = new java.util.ArrayList<>();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < FileReport.MAX_SHOWN; i++) { // messages are cut to 2,000 characters: 2 MB in all
             many.add(Diagnostic.of(Rule.YAML_SYNTAX, Range.of(i, 0, i, 1), longMessage));
         }
         CheckReport big = new CheckReport(CWD, "0.1.0", List.of(new FileReport("project.yaml", CWD.resolve("project.yaml"), "", many)));
         String md = StepSummary.markdown(big);
         assertTrue(md.length() < 1024 * 1024);
         assertTrue(md.matches("(?s).*\\n… and \\d+ more; see the SARIF or JSON report\\.\\n"), md.substring(md.length() - 100));
+    }
+
+    @Test
+    void eachFileAndMessageIsBoundedAndTheCutIsSaidOnce() throws IOException {
+        List<Diagnostic> many = new java.util.ArrayList<>();
+        for (int i = 0; i < FileReport.MAX_SHOWN + 500; i++) {
+            many.add(Diagnostic.of(Rule.LATEST_TAG, Range.of(i, 0, i, 1), i == 0 ? "x".repeat(100_000) : "finding " + i));
+        }
+        CheckReport big = new CheckReport(CWD, "0.1.0", List.of(new FileReport("project.yaml", CWD.resolve("project.yaml"), "", many)));
+        String text = render(ReportFormat.TEXT, big);
+        assertEquals(FileReport.MAX_SHOWN + 1, text.split("\n").length, "the shown findings and the summary");
+        assertTrue(text.endsWith("1500 warnings in 1 file\n"), "the summary counts every finding");
+        assertTrue(text.length() < 100_000, "a 100,000-character message is cut: " + text.length());
+        JsonNode json = JSON.readTree(render(ReportFormat.JSON, big));
+        assertEquals(FileReport.MAX_SHOWN, json.get("diagnostics").size());
+        assertEquals(FileReport.MAX_MESSAGE_CHARS, json.at("/diagnostics/0/message").asText().length());
+        assertTrue(json.at("/diagnostics/0/message").asText().endsWith("…"));
+        assertEquals(FileReport.MAX_SHOWN, JSON.readTree(render(ReportFormat.SARIF, big)).at("/runs/0/results").size());
+        assertEquals(java.util.Optional.of("wrote the first 1000 of 1500 findings in project.yaml; shortened 1 message to 2000 characters."),
+                big.cutNote());
+        assertEquals(java.util.Optional.empty(), report().cutNote());
     }
 
     private static List<String> fieldNames(JsonNode node) {
