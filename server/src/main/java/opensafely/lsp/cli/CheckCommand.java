@@ -25,6 +25,7 @@ import opensafely.lsp.features.StudyLanguageService;
 import opensafely.lsp.workspace.AtomicWrite;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
+import opensafely.lsp.workspace.SourceText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
