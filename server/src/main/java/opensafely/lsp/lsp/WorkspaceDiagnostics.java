@@ -97,13 +97,25 @@ final class WorkspaceDiagnostics {
     /** Files were created, deleted or changed on disk. */
     void filesChanged(List<Path> touched) {
         if (roots.isEmpty()) return;
-        if (touched.stream().anyMatch(p -> DocumentKind.of(p) == DocumentKind.PROJECT_YAML)) {
-            searchAgain(); // a study may have appeared or gone; the search re-checks every study
+        // A project.yaml that appeared where no study was known, or went where one was: look again (which
+        // re-checks every study). An edited one re-checks its study below.
+        if (touched.stream().anyMatch(p -> DocumentKind.of(p) == DocumentKind.PROJECT_YAML && p.getParent() != null
+                && studies.contains(p.getParent()) != Files.isRegularFile(p))) {
+            searchAgain();
             return;
         }
         for (Path study : studies) {
-            if (touched.stream().anyMatch(p -> p.startsWith(study))) refreshSoon(study);
+            if (touched.stream().anyMatch(p -> p.startsWith(study) && !ignored(study.relativize(p)))) refreshSoon(study);
         }
+    }
+
+    /** Files whose changes no rule sees: what jobs write to output/, and dot-folders (.git, .venv). */
+    private static boolean ignored(Path inStudy) {
+        if (inStudy.getNameCount() > 1 && inStudy.getName(0).toString().equals("output")) return true;
+        for (Path part : inStudy) {
+            if (part.toString().startsWith(".")) return true;
+        }
+        return false;
     }
 
     /** The client closed a document: its file on disk is what counts again. */

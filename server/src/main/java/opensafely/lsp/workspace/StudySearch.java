@@ -42,8 +42,10 @@ public final class StudySearch {
                             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                                 if (++folders[0] > MAX_FOLDERS) return FileVisitResult.TERMINATE;
                                 if (!dir.equals(root) && skipped(dir)) return FileVisitResult.SKIP_SUBTREE;
+                                Path study = dir.toAbsolutePath().normalize();
                                 if (Files.isRegularFile(dir.resolve("project.yaml"))) {
-                                    studies.add(dir.toAbsolutePath().normalize());
+                                    if (studies.contains(study)) return FileVisitResult.SKIP_SUBTREE; // roots may nest
+                                    studies.add(study);
                                     return studies.size() >= maxStudies ? FileVisitResult.TERMINATE : FileVisitResult.SKIP_SUBTREE;
                                 }
                                 return FileVisitResult.CONTINUE;
