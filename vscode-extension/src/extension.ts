@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
 import { CheckDiagnostic, CheckOutputError, diagnosticsByFile, parseCheckReport, studyFolderArgs, summarise } from './check';
-import { describeRejections, findJava, FoundJava, javaCandidates } from './java';
+import { describeRejections, findJava, FoundJava, JAVA_HOME_SETTING, javaCandidates, openSettingCommand, settingFallbackWarning } from './java';
 import { nodeJavaProbe, runProcess } from './process';
 import { BUNDLED_JAR, DEFAULT_JVM_OPTIONS, DOCUMENT_FILTERS, isStudyFile, javaArgs, parseServerVersion } from './server';
 
@@ -223,14 +223,12 @@ class Session {
         }
         try {
             const report = parseCheckReport(result.stdout);
-            const openByServer = new Set(
-                this.client?.state === State.Running
-                    ? vscode.workspace.textDocuments.filter(d => isStudyFile(d.uri.fsPath)).map(d => d.uri.fsPath)
-                    : [],
-            );
-            for (const [file, diagnostics] of diagnosticsByFile(report, root)) {
-                if (openByServer.has(file)) continue; // the server already reports this file live
-                this.checkResults.set(vscode.Uri.file(file), diagnostics.map(toVscodeDiagnostic));
+            // A running server reports every file of the studies it finds, open or not: showing `check`'s
+            // findings as well would list each problem twice. Without it, they are the only report.
+            if (this.client?.state !== State.Running) {
+                for (const [file, diagnostics] of diagnosticsByFile(report, root)) {
+                    this.checkResults.set(vscode.Uri.file(file), diagnostics.map(toVscodeDiagnostic));
+                }
             }
             return `${folder.name}: ${summarise(report)}`;
         } catch (e) {
@@ -253,7 +251,7 @@ class Session {
             this.showStatus('$(error) OpenSAFELY: no Java', lookup.message);
             void vscode.window.showErrorMessage(lookup.message, 'Open Settings', 'Get Java').then(choice => {
                 if (choice === 'Open Settings') {
-                    void vscode.commands.executeCommand('workbench.action.openSettings', 'opensafely.java.home');
+                    openJavaHomeSetting();
                 } else if (choice === 'Get Java') {
                     void vscode.env.openExternal(vscode.Uri.parse('https://adoptium.net/'));
                 }
@@ -261,6 +259,13 @@ class Session {
             return undefined;
         }
         this.output.info(`Using Java ${lookup.java.version} from ${lookup.java.source}: ${lookup.java.executable}`);
+        const fallback = settingFallbackWarning(lookup);
+        if (fallback) {
+            this.output.warn(fallback);
+            void vscode.window.showWarningMessage(fallback, 'Open Settings').then(choice => {
+                if (choice === 'Open Settings') openJavaHomeSetting();
+            });
+        }
         const jar = this.serverJar();
         if (!jar) {
             const message = `The OpenSAFELY server jar is missing from the extension (${BUNDLED_JAR}). Reinstall the extension.`;
@@ -304,6 +309,12 @@ class Session {
         this.status.text = text;
         this.status.tooltip = `${tooltip}. Click for the log.`;
     }
+}
+
+/** Shows `opensafely.java.home` in the Settings editor, on the tab that lists it. */
+function openJavaHomeSetting(): void {
+    const { command, args } = openSettingCommand(JAVA_HOME_SETTING, vscode.env.remoteName);
+    void vscode.commands.executeCommand(command, ...args);
 }
 
 const SEVERITY: Record<CheckDiagnostic['severity'], vscode.DiagnosticSeverity> = {

@@ -107,3 +107,29 @@ export async function findJava(candidates: JavaCandidate[], probe: JavaProbe): P
 export function describeRejections(rejected: RejectedJava[]): string[] {
     return rejected.map(r => `${r.candidate.source}: ${r.candidate.executable}: ${r.reason}`);
 }
+
+/**
+ * A warning when `opensafely.java.home` was set but could not be used, naming what was used instead.
+ * Without it the server silently runs on another Java and the user believes their setting works.
+ */
+export function settingFallbackWarning(lookup: JavaLookup): string | undefined {
+    if (!lookup.ok) return undefined;
+    const bad = lookup.rejected.find(r => r.candidate.source === 'setting');
+    if (!bad) return undefined;
+    return `OpenSAFELY: the Java of "opensafely.java.home" (${bad.candidate.executable}) cannot be used: ${bad.reason}. ` +
+        `Using Java ${lookup.java.version} from ${lookup.java.source} instead: ${lookup.java.executable}.`;
+}
+
+/** The setting that names the Java runtime. */
+export const JAVA_HOME_SETTING = 'opensafely.java.home';
+
+/**
+ * The command that opens the Settings editor where a machine-scoped setting is listed. In a remote
+ * window (Codespaces, SSH, WSL, a dev container, code-server) such settings live on the Remote tab, and
+ * the User tab, where `workbench.action.openSettings` lands, says "No Settings Found".
+ * Both commands take `{ query }`; the remote one ignores a bare string.
+ */
+export function openSettingCommand(setting: string, remoteName: string | undefined): { command: string; args: unknown[] } {
+    const command = remoteName ? 'workbench.action.openRemoteSettings' : 'workbench.action.openSettings';
+    return { command, args: [{ query: setting }] };
+}

@@ -71,6 +71,55 @@ test('without Java 17+, activation registers the commands and shows one clear me
     }
 });
 
+async function activateWithoutJava(remoteName) {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-java-'));
+    const saved = { PATH: process.env.PATH, JAVA_HOME: process.env.JAVA_HOME };
+    process.env.PATH = empty;
+    delete process.env.JAVA_HOME;
+    const { vscode, calls } = createVscodeStub({}, { 'OpenSAFELY needs Java': 'Open Settings' });
+    vscode.env.remoteName = remoteName;
+    const { ext, restore } = loadFresh(vscode);
+    try {
+        await ext.activate(fakeContext(extensionDir));
+        await new Promise(resolve => setImmediate(resolve)); // the button's handler runs after the message resolves
+        await ext.deactivate();
+        return calls.executed;
+    } finally {
+        restore();
+        process.env.PATH = saved.PATH;
+        if (saved.JAVA_HOME !== undefined) process.env.JAVA_HOME = saved.JAVA_HOME;
+    }
+}
+
+test('without Java, Open Settings shows opensafely.java.home on the tab that lists it', async () => {
+    assert.deepEqual(await activateWithoutJava(undefined),
+        [{ id: 'workbench.action.openSettings', args: [{ query: 'opensafely.java.home' }] }]);
+    // In Codespaces (and any remote window) the machine-scoped setting is on the Remote tab, not the User tab.
+    assert.deepEqual(await activateWithoutJava('codespaces'),
+        [{ id: 'workbench.action.openRemoteSettings', args: [{ query: 'opensafely.java.home' }] }]);
+});
+
+test('a bad opensafely.java.home that falls back to another Java says so', async () => {
+    const nowhere = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bad-home-')), 'jdk-typo');
+    const { vscode, calls } = createVscodeStub({ 'opensafely.java.home': nowhere }, { 'OpenSAFELY: the Java of': 'Open Settings' });
+    const { ext, restore } = loadFresh(vscode);
+    try {
+        // No server jar next to this fake installation: activation stops after choosing the Java.
+        await ext.activate(fakeContext(fs.mkdtempSync(path.join(os.tmpdir(), 'ext-'))));
+        await new Promise(resolve => setImmediate(resolve));
+        assert.equal(calls.warnings.length, 1, JSON.stringify(calls.warnings));
+        const javaOfSetting = path.join(nowhere, 'bin', 'java');
+        assert.ok(calls.warnings[0].startsWith(`OpenSAFELY: the Java of "opensafely.java.home" (${javaOfSetting}) cannot be used: not found. Using Java `),
+            calls.warnings[0]);
+        assert.match(calls.warnings[0], / from (JAVA_HOME|PATH) instead: .*java\.$/);
+        assert.ok(calls.outputLines.includes(`warn ${calls.warnings[0]}`), calls.outputLines.join('\n'));
+        assert.deepEqual(calls.executed, [{ id: 'workbench.action.openSettings', args: [{ query: 'opensafely.java.home' }] }]);
+    } finally {
+        await ext.deactivate();
+        restore();
+    }
+});
+
 test('with Java and the jar, the server starts and the commands work against it', { timeout: 60000 }, async () => {
     const jar = path.resolve(process.env.OPENSAFELY_LSP_JAR ?? path.join(extensionDir, '..', 'server', 'target', 'opensafely-lsp.jar'));
     assert.ok(fs.existsSync(jar), `The server jar ${jar} is not built: run "mvn -B -q -DskipTests package" at the repository root first.`);
@@ -102,7 +151,7 @@ test('with Java and the jar, the server starts and the commands work against it'
     ].join('\n'));
 
     const { vscode, calls } = createVscodeStub({});
-    vscode.workspace.workspaceFolders = [{ uri: { fsPath: study }, name: 'study', index: 0 }];
+    vscode.workspace.workspaceFolders = [{ uri: vscode.Uri.file(study), name: 'study', index: 0 }];
     vscode.workspace.findFiles = async () => [{ fsPath: path.join(study, 'project.yaml') }];
     const { ext, restore } = loadFresh(vscode);
     try {
@@ -112,14 +161,20 @@ test('with Java and the jar, the server starts and the commands work against it'
         assert.equal(calls.statusItems[0].text, '$(check) OpenSAFELY', log());
         assert.match(calls.statusItems[0].tooltip, /running on Java \d+/);
 
+        // The Problems panel lists the study's files without anyone opening them (the server's own
+        // collection), each code linking to its rule in docs/rules.md.
+        const server = await calls.collection('opensafely').catch(e => { throw new Error(e.message + '\n' + log()); });
+        const found = await server.waitFor(path.join(study, 'project.yaml'));
+        assert.deepEqual(found.map(d => [d.code.value, d.code.target.toString(), d.severity, d.range.start, d.range.end, d.source]), [
+            ['unknown-top-level-key', 'https://github.com/opensafely-lsp/opensafely-lsp/blob/main/docs/rules.md#unknown-top-level-key',
+                0, { line: 7, character: 0 }, { line: 7, character: 11 }, 'opensafely-lsp'],
+        ]);
+
+        // Check Whole Workspace sums up; with the server running it adds no second copy of each problem.
         const run = (id) => calls.commands.find(c => c.id === id).fn();
         await run('opensafely.checkWorkspace');
         const problems = calls.collections.find(c => c.name === 'opensafely-check');
-        const found = problems.get({ fsPath: path.join(study, 'project.yaml') });
-        assert.ok(found, `no check results for project.yaml: ${[...problems.entries.keys()]}\n${log()}`);
-        assert.deepEqual(found.map(d => [d.code, d.severity, d.range.start, d.range.end, d.source]), [
-            ['unknown-top-level-key', 0, { line: 7, character: 0 }, { line: 7, character: 11 }, 'opensafely-lsp'],
-        ]);
+        assert.deepEqual([...problems.entries.keys()], []);
         assert.deepEqual(calls.infos, ['OpenSAFELY: study: 2 file(s) checked: 1 error(s), 0 warning(s)']);
 
         await run('opensafely.restartServer');
@@ -163,7 +218,7 @@ test('Download Codelists and Generate Dummy Data: the server does the work in th
     const url = `http://127.0.0.1:${server.address().port}`;
 
     const { vscode, calls } = createVscodeStub({ 'opensafely.opencodelists.url': url });
-    vscode.workspace.workspaceFolders = [{ uri: { fsPath: study }, name: 'study', index: 0 }];
+    vscode.workspace.workspaceFolders = [{ uri: vscode.Uri.file(study), name: 'study', index: 0 }];
     vscode.workspace.findFiles = async () => [{ fsPath: path.join(study, 'project.yaml') }];
     const { ext, restore } = loadFresh(vscode);
     try {

@@ -95,6 +95,37 @@ test('the default JVM options are the ones package.json declares for opensafely.
     assert.deepEqual([...core.DEFAULT_JVM_OPTIONS], declared);
 });
 
+test('every default in the README settings table is the one package.json declares', () => {
+    const fs = require('fs');
+    const properties = require(path.join(__dirname, '..', 'package.json')).contributes.configuration.properties;
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `(opensafely\.[\w.]+)` \| `([^`]*)` \|/gm)];
+    assert.deepEqual(rows.map(r => r[1]).sort(), Object.keys(properties).sort(), 'one README row per setting');
+    for (const [, key, shown] of rows) {
+        assert.deepEqual(JSON.parse(shown), properties[key].default, `README default of ${key}`);
+    }
+});
+
+test('a bad opensafely.java.home that falls back to another Java is named in a warning', async () => {
+    const candidates = [
+        { source: 'setting', executable: '/opt/typo/bin/java' },
+        { source: 'PATH', executable: '/usr/bin/java' },
+    ];
+    const result = await core.findJava(candidates, fakeProbe({ '/usr/bin/java': 'openjdk version "17.0.15" 2025-04-15' }));
+    assert.equal(core.settingFallbackWarning(result),
+        'OpenSAFELY: the Java of "opensafely.java.home" (/opt/typo/bin/java) cannot be used: not found. '
+        + 'Using Java 17 from PATH instead: /usr/bin/java.');
+    const good = await core.findJava(candidates.slice(1), fakeProbe({ '/usr/bin/java': 'openjdk version "17.0.15"' }));
+    assert.equal(core.settingFallbackWarning(good), undefined, 'no setting, no warning');
+});
+
+test('Open Settings shows a machine-scoped setting on the Remote tab of a remote window', () => {
+    assert.deepEqual(core.openSettingCommand('opensafely.java.home', undefined),
+        { command: 'workbench.action.openSettings', args: [{ query: 'opensafely.java.home' }] });
+    assert.deepEqual(core.openSettingCommand('opensafely.java.home', 'codespaces'),
+        { command: 'workbench.action.openRemoteSettings', args: [{ query: 'opensafely.java.home' }] });
+});
+
 test('javaArgs puts JVM options before -jar and the command after the jar', () => {
     assert.deepEqual(core.javaArgs(['-Xmx512m', ' '], '/x/s.jar'), ['-Xmx512m', '-jar', '/x/s.jar']);
     assert.deepEqual(core.javaArgs([], 's.jar', ['check', '--format', 'json']), ['-jar', 's.jar', 'check', '--format', 'json']);

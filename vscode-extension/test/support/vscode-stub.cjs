@@ -3,8 +3,21 @@
 'use strict';
 const Module = require('module');
 
-function createVscodeStub(settings = {}) {
-    const calls = { commands: [], errors: [], infos: [], statusItems: [], outputLines: [], collections: [] };
+/**
+ * @param settings configuration values by full key
+ * @param answers the button a message "clicks", by the start of its text
+ */
+function createVscodeStub(settings = {}, answers = {}) {
+    const calls = { commands: [], executed: [], errors: [], warnings: [], infos: [], statusItems: [], outputLines: [], collections: [] };
+    const collectionListeners = [];
+    /** Resolves with the diagnostic collection of that name once it is made (vscode-languageclient makes its own lazily). */
+    calls.collection = (name, timeoutMs = 20000) => new Promise((resolve, reject) => {
+        const made = calls.collections.find(c => c.name === name);
+        if (made) return resolve(made);
+        const timer = setTimeout(() => reject(new Error(`no diagnostic collection ${name}`)), timeoutMs);
+        collectionListeners.push((c) => { if (c.name === name) { clearTimeout(timer); resolve(c); } });
+    });
+    const answer = (msg) => Promise.resolve(Object.entries(answers).find(([start]) => msg.startsWith(start))?.[1]);
     const disposable = () => ({ dispose() {} });
 
     // Anything the extension or vscode-languageclient touches that is not modelled below:
@@ -39,6 +52,15 @@ function createVscodeStub(settings = {}) {
         };
     };
 
+    class CancellationTokenSource {
+        constructor() {
+            const listeners = [];
+            this.token = { isCancellationRequested: false, onCancellationRequested: (l) => { listeners.push(l); return disposable(); } };
+            this.fire = () => listeners.forEach(l => l());
+        }
+        cancel() { if (!this.token.isCancellationRequested) { this.token.isCancellationRequested = true; this.fire(); } }
+        dispose() {}
+    }
     class RelativePattern {
         constructor(base, pattern) { this.base = base; this.pattern = pattern; }
     }
@@ -52,6 +74,7 @@ function createVscodeStub(settings = {}) {
     const overrides = {
         version: '1.91.0',
         RelativePattern,
+        CancellationTokenSource,
         Range,
         Diagnostic,
         EventEmitter,
@@ -59,7 +82,13 @@ function createVscodeStub(settings = {}) {
         StatusBarAlignment: { Left: 1, Right: 2 },
         DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
         ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
-        Uri: { file: (p) => ({ fsPath: p, scheme: 'file', toString: () => `file://${p}` }), parse: (s) => ({ toString: () => s }) },
+        Uri: {
+            file: (p) => ({ fsPath: p, scheme: 'file', toString: () => `file://${p}` }),
+            parse: (s) => {
+                const scheme = s.slice(0, s.indexOf(':'));
+                return { scheme, fsPath: scheme === 'file' ? require('url').fileURLToPath(s) : undefined, toString: () => s };
+            },
+        },
         window: {
             createOutputChannel: (name) => logChannel(name),
             createStatusBarItem: () => {
@@ -67,8 +96,8 @@ function createVscodeStub(settings = {}) {
                 calls.statusItems.push(item);
                 return item;
             },
-            showErrorMessage: (msg) => { calls.errors.push(msg); return Promise.resolve(undefined); },
-            showWarningMessage: (msg) => { calls.errors.push(msg); return Promise.resolve(undefined); },
+            showErrorMessage: (msg) => { calls.errors.push(msg); return answer(msg); },
+            showWarningMessage: (msg) => { calls.warnings.push(msg); return answer(msg); },
             showInformationMessage: (msg) => { calls.infos.push(msg); return Promise.resolve(undefined); },
             withProgress: (_opts, task) => task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => disposable() }),
             get activeTextEditor() { return undefined; },
@@ -78,14 +107,35 @@ function createVscodeStub(settings = {}) {
         },
         commands: {
             registerCommand: (id, fn) => { calls.commands.push({ id, fn }); return disposable(); },
-            executeCommand: () => Promise.resolve(undefined),
+            executeCommand: (id, ...args) => { calls.executed.push({ id, args }); return Promise.resolve(undefined); },
         },
         languages: {
             createDiagnosticCollection: (name) => {
                 const entries = new Map();
+                const waiting = [];
                 const collection = {
                     name, entries,
-                    set: (uri, diags) => entries.set(uri.fsPath, diags),
+                    set: (uri, diags) => {
+                        entries.set(uri.fsPath, diags);
+                        for (const w of [...waiting]) w();
+                    },
+                    /** Resolves with a file's diagnostics once they match, or rejects after timeoutMs. */
+                    waitFor: (fsPath, matches = () => true, timeoutMs = 20000) => new Promise((resolve, reject) => {
+                        const check = () => {
+                            const d = entries.get(fsPath);
+                            if (d && matches(d)) {
+                                waiting.splice(waiting.indexOf(check), 1);
+                                clearTimeout(timer);
+                                resolve(d);
+                            }
+                        };
+                        const timer = setTimeout(() => {
+                            waiting.splice(waiting.indexOf(check), 1);
+                            reject(new Error(`no diagnostics for ${fsPath} in ${name}; has ${[...entries.keys()]}`));
+                        }, timeoutMs);
+                        waiting.push(check);
+                        check();
+                    }),
                     delete: (uri) => entries.delete(uri.fsPath),
                     clear: () => entries.clear(),
                     get: (uri) => entries.get(uri.fsPath),
@@ -93,6 +143,7 @@ function createVscodeStub(settings = {}) {
                     dispose() {},
                 };
                 calls.collections.push(collection);
+                for (const l of [...collectionListeners]) l(collection);
                 return collection;
             },
         },
@@ -117,7 +168,8 @@ function createVscodeStub(settings = {}) {
             createFileSystemWatcher: () => ({ onDidCreate: () => disposable(), onDidChange: () => disposable(), onDidDelete: () => disposable(), dispose() {} }),
             findFiles: () => Promise.resolve([]),
         },
-        env: { openExternal: () => Promise.resolve(true), appName: 'stub', language: 'en' },
+        // remoteName: undefined in a local window; 'codespaces', 'ssh-remote', ... in a remote one.
+        env: { openExternal: () => Promise.resolve(true), appName: 'stub', language: 'en', remoteName: undefined },
     };
     // Namespaces fall back to `anything` for the many APIs the language client registers with.
     const withFallback = (obj, name) => new Proxy(obj, {

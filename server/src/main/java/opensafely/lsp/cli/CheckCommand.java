@@ -29,6 +29,7 @@ import opensafely.lsp.workspace.AtomicWrite;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
 import opensafely.lsp.workspace.OutputFile;
+import opensafely.lsp.workspace.SourceText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -5,21 +5,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import opensafely.lsp.workspace.DocumentKind;
+import opensafely.lsp.workspace.StudyFiles;
 import opensafely.lsp.workspace.StudyFolder;
 
 /**
  * The files that `check`'s PATH arguments stand for, each with the study folder it belongs to.
  *
  * <p>A folder must be a study folder (hold project.yaml); it contributes its project.yaml and, for the
- * kinds the analysis covers, its other files ({@code analysis/**}{@code /*.py} for Python). A file is
+ * kinds the analysis covers, its other files ({@code analysis/**}{@code /*.py} for Python): see
+ * {@link StudyFiles}, which the language server uses too. A file is
  * checked whatever its kind, in the study folder that encloses it, if any. A file named twice (say by
  * {@code check . project.yaml}) is checked once, where it was first named.
  */
@@ -39,10 +39,6 @@ final class CheckTargets {
             super(message);
         }
     }
-
-    /** Where a study folder keeps its code, and how deep we look in it (real studies nest two or three levels). */
-    private static final String ANALYSIS_DIR = "analysis";
-    private static final int MAX_DEPTH = 16;
 
     private CheckTargets() {
     }
@@ -91,30 +87,10 @@ final class CheckTargets {
             throw new BadPath(arg + ": not a study folder (it has no project.yaml)");
         }
         StudyFolder folder = StudyFolder.at(dir);
-        List<Target> out = new ArrayList<>();
-        if (kinds.contains(DocumentKind.PROJECT_YAML)) {
-            out.add(new Target(project, folder, false));
+        try {
+            return StudyFiles.of(dir, kinds).stream().map(p -> new Target(p, folder, false)).toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new BadPath(arg + ": cannot list " + StudyFiles.ANALYSIS_DIR + "/: " + e.getMessage());
         }
-        Path analysis = dir.resolve(ANALYSIS_DIR);
-        if (kinds.stream().anyMatch(k -> k != DocumentKind.PROJECT_YAML) && Files.isDirectory(analysis)) {
-            try (Stream<Path> files = Files.walk(analysis, MAX_DEPTH)) {
-                files.filter(p -> kinds.contains(DocumentKind.of(p)) && DocumentKind.of(p) != DocumentKind.PROJECT_YAML)
-                        .filter(Files::isRegularFile)
-                        .filter(p -> !hidden(analysis.relativize(p)))
-                        .sorted()
-                        .forEach(p -> out.add(new Target(p, folder, false)));
-            } catch (IOException | UncheckedIOException e) {
-                throw new BadPath(arg + ": cannot list " + ANALYSIS_DIR + "/: " + e.getMessage());
-            }
-        }
-        return out;
-    }
-
-    /** Dot-folders (.venv, .git) hold no study code. */
-    private static boolean hidden(Path relative) {
-        for (Path part : relative) {
-            if (part.toString().startsWith(".")) return true;
-        }
-        return false;
     }
 }

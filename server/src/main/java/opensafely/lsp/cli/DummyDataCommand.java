@@ -12,6 +12,7 @@ import opensafely.lsp.study.DummyDataFile;
 import opensafely.lsp.study.StudyDefinitionService;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.OutputFile;
+import opensafely.lsp.workspace.SourceText;
 import opensafely.lsp.workspace.StudyFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -302,6 +302,12 @@ public enum Rule {
                     + " Check that it is the codelist CSV (download it again with `opensafely codelists update`)."),
     ;
 
+    /**
+     * Where the rule catalogue is read on the web: docs/rules.md on the project's repository (the
+     * repository of vscode-extension/package.json; a test keeps the two in step).
+     */
+    public static final String CATALOGUE_URL = "https://github.com/opensafely-lsp/opensafely-lsp/blob/main/docs/rules.md";
+
     private static final Map<String, Rule> BY_ID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Rule::id, Function.identity()));
 
@@ -331,6 +337,11 @@ public enum Rule {
 
     public String help() {
         return help;
+    }
+
+    /** This rule's entry in the catalogue: its heading, `## `id``, renders on GitHub with the anchor #id. */
+    public String documentationUrl() {
+        return CATALOGUE_URL + "#" + id;
     }
 
     public static Rule byId(String id) {

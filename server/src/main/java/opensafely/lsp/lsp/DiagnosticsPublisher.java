@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.editor.LanguageService;
@@ -45,6 +47,7 @@ final class DiagnosticsPublisher {
     private final Map<String, Computed> cache = new ConcurrentHashMap<>();
     private final AtomicInteger generation = new AtomicInteger();
     private final Object publishLock = new Object();
+    private volatile Consumer<String> onClear = uri -> { };
 
     DiagnosticsPublisher(LanguageService service, OpenDocuments documents, Supplier<LanguageClient> client,
                          ServerLog log, Duration debounce) {
@@ -96,6 +99,17 @@ final class DiagnosticsPublisher {
             LanguageClient c = client.get();
             if (c != null) c.publishDiagnostics(new PublishDiagnosticsParams(uri, List.of()));
         }
+        onClear.accept(uri);
+    }
+
+    /** Whether no open document's analysis is waiting or running: background work yields until then. */
+    boolean idle() {
+        return pending.values().stream().allMatch(Future::isDone);
+    }
+
+    /** Told of each document closed, after its diagnostics were cleared. */
+    void onClear(Consumer<String> listener) {
+        onClear = listener;
     }
 
     void shutdown() {

@@ -19,6 +19,7 @@ import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionItemKind;
+import org.eclipse.lsp4j.DiagnosticCodeDescription;
 import org.eclipse.lsp4j.DiagnosticRelatedInformation;
 import org.eclipse.lsp4j.DiagnosticSeverity;
 import org.eclipse.lsp4j.DocumentSymbol;
@@ -72,6 +73,8 @@ final class Protocol {
         out.setRange(range(d.range()));
         out.setSeverity(severity(d.severity()));
         out.setCode(d.code());
+        // Editors show the code as a link to the rule's entry, with its example and fix.
+        out.setCodeDescription(new DiagnosticCodeDescription(d.rule().documentationUrl()));
         out.setSource(SOURCE);
         out.setMessage(d.message());
         if (!d.related().isEmpty()) {

@@ -58,6 +58,8 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
     private final DiagnosticsPublisher diagnostics;
     private final StudyTextDocumentService textDocuments;
     private final StudyWorkspaceService workspace;
+    private final WorkspaceDiagnostics wholeStudies;
+    private volatile List<Path> roots = List.of();
     private final ParentProcessWatcher parentWatcher = new ParentProcessWatcher();
     private volatile boolean shutdownRequested;
     private volatile ClientCapabilities clientCapabilities;
@@ -73,8 +75,11 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         this.exit = exit;
         this.diagnostics = new DiagnosticsPublisher(service, documents, () -> client, log, debounce);
         this.textDocuments = new StudyTextDocumentService(service, documents, diagnostics, workers, log);
+        this.wholeStudies = new WorkspaceDiagnostics(service, documents, diagnostics, () -> client, log);
+        diagnostics.onClear(wholeStudies::documentClosed);
         var codelists = new CodelistsCommand(() -> client, this::clientShowsProgress, () -> openCodelistsUrl, diagnostics, workers, version);
-        this.workspace = new StudyWorkspaceService(documents, diagnostics, codelists, new DummyDataAction(() -> client, documents, workers));
+        this.workspace = new StudyWorkspaceService(documents, diagnostics, codelists, new DummyDataAction(() -> client, documents, workers),
+                wholeStudies::filesChanged);
     }
 
     @Override
@@ -89,7 +94,8 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
                 && url.isString() && !url.getAsString().isBlank()) {
             openCodelistsUrl = url.getAsString();
         }
-        documents.setWorkspaceRoots(workspaceRoots(params));
+        roots = workspaceRoots(params);
+        documents.setWorkspaceRoots(roots);
         if (params.getProcessId() != null) {
             parentWatcher.watch(params.getProcessId(), () -> exit.accept(1), 3000);
         }
@@ -99,11 +105,13 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
     @Override
     public void initialized(InitializedParams params) {
         registerFileWatcher();
+        wholeStudies.start(roots);
     }
 
     @Override
     public CompletableFuture<Object> shutdown() {
         shutdownRequested = true;
+        wholeStudies.stop();
         return CompletableFuture.completedFuture(null);
     }
 
@@ -119,8 +127,14 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
     /** Stops the server's threads; called by whoever launched it once the session is over. */
     public void dispose() {
         parentWatcher.stop();
+        wholeStudies.stop();
         diagnostics.shutdown();
         workers.shutdownNow();
+    }
+
+    /** The background check of files not open, for tests. */
+    WorkspaceDiagnostics wholeStudies() {
+        return wholeStudies;
     }
 
     @Override

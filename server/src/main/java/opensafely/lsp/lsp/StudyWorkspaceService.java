@@ -3,6 +3,7 @@ package opensafely.lsp.lsp;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import opensafely.lsp.workspace.DocumentKind;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
@@ -23,13 +24,16 @@ final class StudyWorkspaceService implements WorkspaceService {
     private final DiagnosticsPublisher diagnostics;
     private final CodelistsCommand codelists;
     private final DummyDataAction dummyData;
+    /** Told of the files that changed on disk, for the diagnostics of files not open (WorkspaceDiagnostics). */
+    private final Consumer<List<Path>> filesChanged;
 
     StudyWorkspaceService(OpenDocuments documents, DiagnosticsPublisher diagnostics, CodelistsCommand codelists,
-                          DummyDataAction dummyData) {
+                          DummyDataAction dummyData, Consumer<List<Path>> filesChanged) {
         this.documents = documents;
         this.diagnostics = diagnostics;
         this.codelists = codelists;
         this.dummyData = dummyData;
+        this.filesChanged = filesChanged;
     }
 
     /** The commands editors can run (code actions and the command palette name them). */
@@ -60,6 +64,7 @@ final class StudyWorkspaceService implements WorkspaceService {
         }
         diagnostics.filesChanged((uri, doc) ->
                 doc.folder().root().map(root -> touched.stream().anyMatch(p -> p.startsWith(root))).orElse(false));
+        filesChanged.accept(touched);
     }
 
     /**

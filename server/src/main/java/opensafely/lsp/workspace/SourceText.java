@@ -1,4 +1,4 @@
-package opensafely.lsp.cli;
+package opensafely.lsp.workspace;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -22,9 +22,9 @@ import opensafely.lsp.text.Range;
  * the user never wrote: the file instead gets one {@link Rule#FILE_ENCODING} finding at the first bad
  * byte, and {@code text} is the valid part before it.
  */
-record SourceText(String text, Optional<Diagnostic> encodingProblem) {
+public record SourceText(String text, Optional<Diagnostic> encodingProblem) {
 
-    static SourceText decode(byte[] bytes) {
+    public static SourceText decode(byte[] bytes) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

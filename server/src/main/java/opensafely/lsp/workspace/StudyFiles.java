@@ -1,0 +1,58 @@
+package opensafely.lsp.workspace;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The files of a study folder that `check` analyses, and so the editor's whole-study diagnostics too:
+ * its project.yaml and, for the kinds asked for, the files under {@code analysis/} (the analysis says
+ * nothing of other files). One list for both, so the Problems panel and CI cover the same files.
+ */
+public final class StudyFiles {
+    /** Where a study folder keeps its code. */
+    public static final String ANALYSIS_DIR = "analysis";
+    /** How deep we look under analysis/ (real studies nest two or three levels). */
+    private static final int MAX_DEPTH = 16;
+
+    private StudyFiles() {
+    }
+
+    /**
+     * The files of the study at {@code root} of the given kinds: project.yaml first, then the files under
+     * analysis/ in path order, leaving out dot-folders (.venv, .ipynb_checkpoints hold no study code).
+     *
+     * @throws IOException when analysis/ cannot be listed
+     */
+    public static List<Path> of(Path root, Set<DocumentKind> kinds) throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (kinds.contains(DocumentKind.PROJECT_YAML)) {
+            out.add(root.resolve("project.yaml"));
+        }
+        Path analysis = root.resolve(ANALYSIS_DIR);
+        if (kinds.stream().anyMatch(k -> k != DocumentKind.PROJECT_YAML) && Files.isDirectory(analysis)) {
+            try (Stream<Path> files = Files.walk(analysis, MAX_DEPTH)) {
+                files.filter(p -> kinds.contains(DocumentKind.of(p)) && DocumentKind.of(p) != DocumentKind.PROJECT_YAML)
+                        .filter(Files::isRegularFile)
+                        .filter(p -> !hidden(analysis.relativize(p)))
+                        .sorted()
+                        .forEach(out::add);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+        return out;
+    }
+
+    private static boolean hidden(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".")) return true;
+        }
+        return false;
+    }
+}
