@@ -37,17 +37,24 @@ public final class StudyLanguageService implements LanguageService {
         };
     }
 
-    /** Runs one feature of the document's service; a failure goes to stderr (stdout may carry the protocol). */
+    /**
+     * Runs one feature of the document's service. Any failure, a stack or heap exhausted by a pathological
+     * text included, costs only this answer: one line on stderr (stdout may carry the protocol; a stack
+     * trace helps no user), and the empty answer.
+     */
     private <T> T safely(String feature, Document doc, Function<LanguageService, T> run, T fallback) {
         try {
             return run.apply(serviceFor(doc));
-        } catch (RuntimeException | StackOverflowError e) {
-            System.err.println("opensafely-lsp: " + feature + " failed on " + doc.path() + ": " + e);
+        } catch (Throwable e) { // StackOverflowError and OutOfMemoryError too: what failed is freed on the way out
+            System.err.println("opensafely-lsp: " + feature + " failed on " + doc.path() + ": " + AnalysisIncomplete.reason(e));
             return fallback;
         }
     }
 
-    /** Diagnostics are not guarded: `check` must report an internal error (exit 2), not a clean file. */
+    /**
+     * Diagnostics are not swallowed here: `check` must report an internal error (exit 2), not a clean file.
+     * The editor publishes {@link AnalysisIncomplete#failed} in their place (lsp.DiagnosticsPublisher).
+     */
     @Override
     public List<Diagnostic> diagnostics(Document doc) {
         return serviceFor(doc).diagnostics(doc);

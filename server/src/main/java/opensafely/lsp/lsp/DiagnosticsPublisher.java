@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.features.AnalysisIncomplete;
 import opensafely.lsp.features.LanguageService;
 import opensafely.lsp.workspace.Document;
 import org.eclipse.lsp4j.PublishDiagnosticsParams;
@@ -28,10 +31,35 @@ import org.eclipse.lsp4j.services.LanguageClient;
  *   <li>Cached per (URI, version, files-on-disk generation), so code actions and repeated requests do not
  *       re-analyse an unchanged document. The generation moves when files in the workspace are created or
  *       deleted, because rules check that files named in project.yaml exist.</li>
+ *   <li>Bounded, so that one bad document never stops the others: each document is analysed on its own
+ *       thread of a pool (the timer thread only schedules), one analysis per document at a time (edits made
+ *       meanwhile are analysed, newest version only, when it ends: superseded versions are never started).
+ *       An analysis still running after {@code budget} is left behind: its document gets an
+ *       {@code analysis-incomplete} warning, requests on that version answer empty at once instead of
+ *       starting another, and the next version is analysed afresh. Java cannot stop a thread safely, so
+ *       the abandoned one runs on; at most {@link #MAX_OVERDUE} may, after which no new analysis starts.</li>
+ *   <li>A failure, even of the stack or heap, publishes {@code analysis-incomplete} for that version
+ *       rather than leaving the diagnostics of an older text in place.</li>
  * </ul>
  */
 final class DiagnosticsPublisher {
+    /** Longer than any real study takes (the biggest project.yaml: under a second) on a loaded machine. */
+    static final Duration DEFAULT_BUDGET = Duration.ofSeconds(30);
+    static final int MAX_OVERDUE = 4;
+
     private record Computed(int version, int generation, List<Diagnostic> diagnostics) {
+    }
+
+    /** One analysis under way for a document. Fields are guarded by the publisher's {@code runs} lock. */
+    private static final class Run {
+        final int version;
+        boolean overdue;
+        boolean rerun;
+        volatile ScheduledFuture<?> deadline;
+
+        Run(int version) {
+            this.version = version;
+        }
     }
 
     private final LanguageService service;
@@ -39,20 +67,29 @@ final class DiagnosticsPublisher {
     private final Supplier<LanguageClient> client;
     private final ServerLog log;
     private final long debounceMillis;
-    private final ScheduledExecutorService executor =
+    private final Duration budget;
+    /** Timers only (debounce, deadlines): never analysis, so it is always free to fire. */
+    private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(new DaemonThreads("opensafely-diagnostics"));
+    private final ExecutorService analyses = Executors.newCachedThreadPool(DaemonThreads.analysis("opensafely-analysis"));
     private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     private final Map<String, Computed> cache = new ConcurrentHashMap<>();
+    private final Object runs = new Object();
+    private final Map<String, Run> running = new ConcurrentHashMap<>();
+    /** Per document, the version whose analysis overran its budget (until a result arrives after all). */
+    private final Map<String, Integer> overdueVersion = new ConcurrentHashMap<>();
+    private final AtomicInteger overdueRuns = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
     private final Object publishLock = new Object();
 
     DiagnosticsPublisher(LanguageService service, OpenDocuments documents, Supplier<LanguageClient> client,
-                         ServerLog log, Duration debounce) {
+                         ServerLog log, Duration debounce, Duration budget) {
         this.service = service;
         this.documents = documents;
         this.client = client;
         this.log = log;
         this.debounceMillis = debounce.toMillis();
+        this.budget = budget;
     }
 
     void validateNow(String uri) {
@@ -71,8 +108,15 @@ final class DiagnosticsPublisher {
         });
     }
 
+    /** Whether the analysis of exactly this version overran its budget: requests on it should not start another. */
+    boolean overdue(String uri, Document doc) {
+        Integer v = overdueVersion.get(uri);
+        return v != null && v == doc.version();
+    }
+
     /** The diagnostics of one version of a document, from the cache when nothing changed. */
     List<Diagnostic> diagnostics(String uri, Document doc) {
+        if (overdue(uri, doc)) return List.of(AnalysisIncomplete.timedOut(budget));
         int gen = generation.get();
         Computed c = cache.get(uri);
         if (c != null && c.version() == doc.version() && c.generation() == gen) {
@@ -92,6 +136,7 @@ final class DiagnosticsPublisher {
         ScheduledFuture<?> p = pending.remove(uri);
         if (p != null) p.cancel(false);
         cache.remove(uri);
+        overdueVersion.remove(uri);
         synchronized (publishLock) {
             LanguageClient c = client.get();
             if (c != null) c.publishDiagnostics(new PublishDiagnosticsParams(uri, List.of()));
@@ -99,26 +144,94 @@ final class DiagnosticsPublisher {
     }
 
     void shutdown() {
-        executor.shutdownNow();
+        timers.shutdownNow();
+        analyses.shutdownNow();
     }
 
     private void schedule(String uri, long delayMillis) {
         pending.compute(uri, (k, old) -> {
             if (old != null) old.cancel(false);
-            return executor.schedule(() -> validate(uri), delayMillis, TimeUnit.MILLISECONDS);
+            try {
+                return timers.schedule(() -> start(uri), delayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                return null; // shut down
+            }
         });
     }
 
-    private void validate(String uri) {
-        Document doc = documents.get(uri).orElse(null);
-        if (doc == null) return;
+    /** Starts analysing the current version, unless an analysis of this document is under way and on time. */
+    private void start(String uri) {
+        Document doc;
+        Run run;
+        synchronized (runs) {
+            Run current = running.get(uri);
+            if (current != null && !current.overdue) {
+                current.rerun = true; // the newest version follows when this one ends
+                return;
+            }
+            doc = documents.get(uri).orElse(null);
+            if (doc == null || overdue(uri, doc)) return; // that very text overran once: do not start it again
+            if (overdueRuns.get() >= MAX_OVERDUE) {
+                publish(uri, doc, List.of(AnalysisIncomplete.notStarted()));
+                return;
+            }
+            run = new Run(doc.version());
+            running.put(uri, run);
+        }
+        try {
+            analyses.execute(() -> analyse(uri, doc, run));
+            run.deadline = timers.schedule(() -> deadline(uri, doc, run), budget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // shut down
+        }
+    }
+
+    private void analyse(String uri, Document doc, Run run) {
         List<Diagnostic> result;
         try {
             result = diagnostics(uri, doc);
-        } catch (RuntimeException e) {
-            log.error("diagnostics for " + uri + " failed", e);
-            return;
+        } catch (Throwable t) { // StackOverflowError and OutOfMemoryError too: the document still gets an answer
+            log.warning("diagnostics for " + uri + " failed: " + AnalysisIncomplete.reason(t));
+            result = List.of(AnalysisIncomplete.failed(t));
+        } finally {
+            finished(uri, run);
         }
+        publish(uri, doc, result);
+    }
+
+    private void finished(String uri, Run run) {
+        ScheduledFuture<?> timer = run.deadline;
+        if (timer != null) timer.cancel(false);
+        boolean again;
+        synchronized (runs) {
+            if (run.overdue) {
+                overdueRuns.decrementAndGet();
+                overdueVersion.remove(uri, run.version); // it did finish: its result is published now
+            }
+            if (running.get(uri) != run) return; // left behind; a newer run has the document
+            running.remove(uri);
+            again = run.rerun;
+        }
+        if (again) start(uri);
+    }
+
+    /** The run is past its budget: say so, and let the next version be analysed without waiting for it. */
+    private void deadline(String uri, Document doc, Run run) {
+        boolean again;
+        synchronized (runs) {
+            if (running.get(uri) != run) return; // finished in time
+            run.overdue = true;
+            overdueRuns.incrementAndGet();
+            overdueVersion.put(uri, run.version);
+            again = run.rerun;
+        }
+        log.warning("diagnostics for " + uri + " (version " + run.version + ") still running after " + budget.toSeconds()
+                + " s; left behind");
+        publish(uri, doc, List.of(AnalysisIncomplete.timedOut(budget)));
+        if (again) start(uri);
+    }
+
+    private void publish(String uri, Document doc, List<Diagnostic> result) {
         synchronized (publishLock) {
             Document current = documents.get(uri).orElse(null);
             if (current == null || current.version() != doc.version()) return; // stale: a newer run follows

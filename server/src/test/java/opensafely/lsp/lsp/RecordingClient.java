@@ -40,7 +40,7 @@ public final class RecordingClient implements LanguageClient {
      * it skips, so consecutive calls see consecutive publications.
      */
     public PublishDiagnosticsParams awaitDiagnostics(Predicate<PublishDiagnosticsParams> matching) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         List<PublishDiagnosticsParams> skipped = new ArrayList<>();
         try {
             while (System.nanoTime() < deadline) {
