@@ -33,15 +33,27 @@ final class ProtocolLogging {
         return m != null && m.startsWith("Unmatched cancel notification");
     }
 
-    /** The record in one line: no stack trace, the cause's class and message only. */
+    /** The record in one line: no stack trace; the cause's class and message when the record does not say them. */
     static String format(LogRecord r) {
-        String message = r.getMessage() == null ? "" : r.getMessage().lines().findFirst().orElse("");
+        String message = firstLine(r.getMessage());
+        if (message.endsWith("{")) message = message.substring(0, message.length() - 1).strip(); // a message's JSON follows
         Throwable t = r.getThrown();
         if (t != null) {
-            String cause = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage().lines().findFirst().orElse(""));
-            message = message.isBlank() ? cause : message + " (" + cause + ")";
+            String causeMessage = firstLine(t.getMessage());
+            String cause = t.getClass().getSimpleName() + (causeMessage.isEmpty() ? "" : ": " + causeMessage);
+            if (message.isEmpty()) {
+                message = cause;
+            } else if (causeMessage.isEmpty() || !message.contains(causeMessage)) {
+                message = message + " (" + cause + ")";
+            }
         }
-        return "opensafely-lsp: protocol " + r.getLevel().getName().toLowerCase(java.util.Locale.ROOT) + ": " + message;
+        String level = r.getLevel().intValue() >= Level.SEVERE.intValue() ? "error" : "warning";
+        return "opensafely-lsp: protocol " + level + ": " + message;
+    }
+
+    private static String firstLine(String s) {
+        String line = s == null ? "" : s.lines().findFirst().orElse("").strip();
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 
     private static final class OneLine extends Handler {
