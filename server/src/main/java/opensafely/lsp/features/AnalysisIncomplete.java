@@ -32,6 +32,11 @@ public final class AnalysisIncomplete {
         return at("This file was not analysed: several earlier analyses are still running past their time. Restart the language server.");
     }
 
+    /** The file exceeds a bound on the work one file may cost; the message says which and what to do. */
+    public static Diagnostic tooBig(String message) {
+        return at(message);
+    }
+
     /** In words a user can act on; never a stack trace. */
     public static String reason(Throwable t) {
         if (t instanceof StackOverflowError) {

@@ -23,13 +23,25 @@ public final class StudyLanguageService implements LanguageService {
 
     private final ProjectYamlService projectYaml = new ProjectYamlService();
     private final StudyDefinitionService studyDefinitions = new StudyDefinitionService();
+    private final PythonSize pythonSize = new PythonSize();
 
     /** The parsed project.yaml of a document; the same text and version reuse one parse. */
     public Project project(Document doc) {
         return projectYaml.project(doc);
     }
 
+    /** A Python file with more tokens than any analysis should read: only a warning that says so. */
+    private static final LanguageService TOO_BIG = doc -> List.of(AnalysisIncomplete.tooBig("This file has more than "
+            + PythonSize.MAX_TOKENS + " Python tokens, more than this analysis reads, so it was not checked. "
+            + "Move long literal data into a CSV or JSON file that the code reads at run time."));
+
     private LanguageService serviceFor(Document doc) {
+        LanguageService service = kindServiceFor(doc);
+        if (service == projectYaml || service == NOTHING) return service; // project.yaml is bounded in YamlLoader
+        return pythonSize.overBound(doc.text()) ? TOO_BIG : service;
+    }
+
+    private LanguageService kindServiceFor(Document doc) {
         return switch (doc.kind()) {
             case PROJECT_YAML -> projectYaml;
             case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions : opensafely.lsp.ehrql.DatasetDefinitionService.isDatasetDefinition(doc) ? opensafely.lsp.ehrql.DatasetDefinitionService.shared() : NOTHING;
