@@ -7,9 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
@@ -69,8 +70,7 @@ final class DiagnosticsPublisher {
     private final long debounceMillis;
     private final Duration budget;
     /** Timers only (debounce, deadlines): never analysis, so it is always free to fire. */
-    private final ScheduledExecutorService timers =
-            Executors.newSingleThreadScheduledExecutor(new DaemonThreads("opensafely-diagnostics"));
+    private final ScheduledThreadPoolExecutor timers = timers();
     private final ExecutorService analyses = Executors.newCachedThreadPool(DaemonThreads.analysis("opensafely-analysis"));
     private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     private final Map<String, Computed> cache = new ConcurrentHashMap<>();
@@ -78,9 +78,18 @@ final class DiagnosticsPublisher {
     private final Map<String, Run> running = new ConcurrentHashMap<>();
     /** Per document, the version whose analysis overran its budget (until a result arrives after all). */
     private final Map<String, Integer> overdueVersion = new ConcurrentHashMap<>();
+    /** Per document, the version on which a request's work overran its budget. */
+    private final Map<String, Integer> overdueRequestVersion = new ConcurrentHashMap<>();
     private final AtomicInteger overdueRuns = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
     private final Object publishLock = new Object();
+
+    /** One thread; a deadline cancelled because its work ended in time leaves the queue at once. */
+    private static ScheduledThreadPoolExecutor timers() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, new DaemonThreads("opensafely-diagnostics"));
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
+    }
 
     DiagnosticsPublisher(LanguageService service, OpenDocuments documents, Supplier<LanguageClient> client,
                          ServerLog log, Duration debounce, Duration budget) {
@@ -108,15 +117,41 @@ final class DiagnosticsPublisher {
         });
     }
 
-    /** Whether the analysis of exactly this version overran its budget: requests on it should not start another. */
+    /**
+     * Whether an analysis of exactly this version (its diagnostics, or a request) overran its budget:
+     * requests on it should not start another.
+     */
     boolean overdue(String uri, Document doc) {
+        Integer v = overdueRequestVersion.get(uri);
+        return diagnosticsOverdue(uri, doc) || (v != null && v == doc.version());
+    }
+
+    private boolean diagnosticsOverdue(String uri, Document doc) {
         Integer v = overdueVersion.get(uri);
         return v != null && v == doc.version();
     }
 
+    /**
+     * Watches one request's work on a version: if it is still running after the budget (cancelled by the
+     * client or not: Java cannot stop it), later requests on that version answer empty at once instead
+     * of starting the same runaway work again. The version's diagnostics stand.
+     */
+    ScheduledFuture<?> watchRequest(String name, String uri, int version, AtomicBoolean done) {
+        try {
+            return timers.schedule(() -> {
+                if (done.get()) return;
+                overdueRequestVersion.put(uri, version);
+                log.warning(name + " on " + uri + " (version " + version + ") still running after " + budget.toSeconds()
+                        + " s; requests on this version answer empty");
+            }, budget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // shut down
+        }
+    }
+
     /** The diagnostics of one version of a document, from the cache when nothing changed. */
     List<Diagnostic> diagnostics(String uri, Document doc) {
-        if (overdue(uri, doc)) return List.of(AnalysisIncomplete.timedOut(budget));
+        if (diagnosticsOverdue(uri, doc)) return List.of(AnalysisIncomplete.timedOut(budget));
         int gen = generation.get();
         Computed c = cache.get(uri);
         if (c != null && c.version() == doc.version() && c.generation() == gen) {
@@ -137,6 +172,7 @@ final class DiagnosticsPublisher {
         if (p != null) p.cancel(false);
         cache.remove(uri);
         overdueVersion.remove(uri);
+        overdueRequestVersion.remove(uri);
         synchronized (publishLock) {
             LanguageClient c = client.get();
             if (c != null) c.publishDiagnostics(new PublishDiagnosticsParams(uri, List.of()));
@@ -170,7 +206,7 @@ final class DiagnosticsPublisher {
                 return;
             }
             doc = documents.get(uri).orElse(null);
-            if (doc == null || overdue(uri, doc)) return; // that very text overran once: do not start it again
+            if (doc == null || diagnosticsOverdue(uri, doc)) return; // that very text overran once: do not start it again
             if (overdueRuns.get() >= MAX_OVERDUE) {
                 publish(uri, doc, List.of(AnalysisIncomplete.notStarted()));
                 return;

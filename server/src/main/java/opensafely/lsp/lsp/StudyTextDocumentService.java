@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Fix;
@@ -240,15 +242,20 @@ final class StudyTextDocumentService implements TextDocumentService {
         }
         Optional<Document> doc = documents.get(id.getUri());
         if (doc.isEmpty() || diagnostics.overdue(id.getUri(), doc.get())) return CompletableFuture.completedFuture(empty);
+        AtomicBoolean done = new AtomicBoolean();
+        ScheduledFuture<?> deadline = diagnostics.watchRequest(name, id.getUri(), doc.get().version(), done);
         return CompletableFutures.computeAsync(workers, cancel -> {
-            cancel.checkCanceled();
             try {
+                cancel.checkCanceled();
                 return work.apply(doc.get(), cancel);
             } catch (CancellationException | ResponseErrorException e) {
                 throw e;
             } catch (Throwable e) { // StackOverflowError and OutOfMemoryError too: they cost this answer only
                 log.error(name + " failed for " + id.getUri(), e);
                 return empty;
+            } finally {
+                done.set(true);
+                if (deadline != null) deadline.cancel(false);
             }
         });
     }

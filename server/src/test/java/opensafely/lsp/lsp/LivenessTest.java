@@ -132,6 +132,37 @@ class LivenessTest {
         assertEquals(List.of("unknown-top-level-key"), codes(lsp.client.awaitDiagnostics(bad, 2)));
     }
 
+    /**
+     * A request whose work never ends (cancelled by the client or not) is left behind after the budget,
+     * and later requests on that version answer at once instead of starting it again. Diagnostics stand.
+     */
+    @Test
+    void aRunawayRequestIsNotStartedAgainOnTheSameText() throws Exception {
+        AtomicInteger hovers = new AtomicInteger();
+        start(new DelegatingService() {
+            @Override
+            public java.util.Optional<opensafely.lsp.features.HoverInfo> hover(Document doc, Position pos) {
+                hovers.incrementAndGet();
+                if (doc.text().contains("RUNAWAY")) awaitRelease();
+                return super.hover(doc, pos);
+            }
+        }, Duration.ofSeconds(1));
+        lsp.open(bad, "# RUNAWAY\n" + StudyLanguageServerTest.WITH_TYPO);
+        assertEquals(List.of("unknown-top-level-key"), codes(lsp.client.awaitDiagnostics(bad, 1)));
+        var position = new org.eclipse.lsp4j.Position(3, 3);
+        var first = lsp.remote.getTextDocumentService().hover(new HoverParams(new TextDocumentIdentifier(bad), position));
+        lsp.client.awaitLogged(m -> m.getMessage().startsWith("hover on " + bad) && m.getMessage().contains("still running"));
+        first.cancel(true); // as an editor does when the mouse moves on; the work runs on regardless
+
+        assertNull(lsp.remote.getTextDocumentService().hover(new HoverParams(new TextDocumentIdentifier(bad), position))
+                .get(60, TimeUnit.SECONDS));
+        assertEquals(1, hovers.get(), "a request on that text started the runaway work again");
+
+        lsp.change(bad, 2, InJvmServer.edit(0, 0, 1, 0, ""));
+        lsp.remote.getTextDocumentService().hover(new HoverParams(new TextDocumentIdentifier(bad), position)).get(60, TimeUnit.SECONDS);
+        assertEquals(2, hovers.get(), "the next version is served afresh");
+    }
+
     /** A failure of the stack used to leave the text's old diagnostics in place, silently. */
     @Test
     void aStackOverflowPublishesAWarningInsteadOfNothing() throws Exception {
