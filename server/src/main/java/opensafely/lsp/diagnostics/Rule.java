@@ -29,6 +29,10 @@ public enum Rule {
             "The top level of project.yaml must be a mapping with `version` and `actions` (and string keys)."),
     YAML_TOO_DEEP("yaml-too-deep", ERROR, "YAML nested too deeply",
             "The file nests collections deeper than any pipeline needs; it cannot be analysed."),
+    YAML_RECURSIVE_ALIAS("yaml-recursive-alias", WARNING, "Collection refers to itself",
+            "An alias (`*name`) inside the collection its anchor (`&name`) marks makes the collection contain itself. No pipeline needs that; the analysis reads the inner alias as empty. Remove the alias or point it at another collection."),
+    ANALYSIS_INCOMPLETE("analysis-incomplete", WARNING, "File not fully analysed",
+            "The analysis of this file hit one of its limits (time, memory or depth) or an internal error, so some problems may not be reported. The message says which; simplify the construct it names, or report the file to the opensafely-lsp maintainers."),
 
     // --- top level ------------------------------------------------------------------------------
     UNKNOWN_TOP_LEVEL_KEY("unknown-top-level-key", ERROR, "Unknown top-level key",

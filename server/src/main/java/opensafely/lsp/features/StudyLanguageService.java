@@ -27,13 +27,25 @@ public final class StudyLanguageService implements LanguageService {
 
     private final ProjectYamlService projectYaml = new ProjectYamlService();
     private final StudyDefinitionService studyDefinitions = new StudyDefinitionService();
+    private final PythonSize pythonSize = new PythonSize();
 
     /** The parsed project.yaml of a document; the same text and version reuse one parse. */
     public Project project(Document doc) {
         return projectYaml.project(doc);
     }
 
+    /** A Python file with more tokens than any analysis should read: only a warning that says so. */
+    private static final LanguageService TOO_BIG = doc -> List.of(AnalysisIncomplete.tooBig("This file has more than "
+            + PythonSize.MAX_TOKENS + " Python tokens, more than this analysis reads, so it was not checked. "
+            + "Move long literal data into a CSV or JSON file that the code reads at run time."));
+
     private LanguageService serviceFor(Document doc) {
+        LanguageService service = kindServiceFor(doc);
+        if (service == projectYaml || service == NOTHING) return service; // project.yaml is bounded in YamlLoader
+        return pythonSize.overBound(doc.text()) ? TOO_BIG : service;
+    }
+
+    private LanguageService kindServiceFor(Document doc) {
         return switch (doc.kind()) {
             case PROJECT_YAML -> projectYaml;
             case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions : opensafely.lsp.ehrql.DatasetDefinitionService.isDatasetDefinition(doc) ? opensafely.lsp.ehrql.DatasetDefinitionService.shared() : NOTHING;
@@ -41,17 +53,24 @@ public final class StudyLanguageService implements LanguageService {
         };
     }
 
-    /** Runs one feature of the document's service; a failure goes to stderr (stdout may carry the protocol). */
+    /**
+     * Runs one feature of the document's service. Any failure, a stack or heap exhausted by a pathological
+     * text included, costs only this answer: one line on stderr (stdout may carry the protocol; a stack
+     * trace helps no user), and the empty answer.
+     */
     private <T> T safely(String feature, Document doc, Function<LanguageService, T> run, T fallback) {
         try {
             return run.apply(serviceFor(doc));
-        } catch (RuntimeException | StackOverflowError e) {
-            System.err.println("opensafely-lsp: " + feature + " failed on " + doc.path() + ": " + e);
+        } catch (Throwable e) { // StackOverflowError and OutOfMemoryError too: what failed is freed on the way out
+            System.err.println("opensafely-lsp: " + feature + " failed on " + doc.path() + ": " + AnalysisIncomplete.reason(e));
             return fallback;
         }
     }
 
-    /** Diagnostics are not guarded: `check` must report an internal error (exit 2), not a clean file. */
+    /**
+     * Diagnostics are not swallowed here: `check` must report an internal error (exit 2), not a clean file.
+     * The editor publishes {@link AnalysisIncomplete#failed} in their place (lsp.DiagnosticsPublisher).
+     */
     @Override
     public List<Diagnostic> diagnostics(Document doc) {
         return serviceFor(doc).diagnostics(doc);

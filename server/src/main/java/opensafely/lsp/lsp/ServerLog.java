@@ -9,9 +9,13 @@ import org.eclipse.lsp4j.services.LanguageClient;
 
 /**
  * Where the server reports its own trouble: the client's output panel (window/logMessage) and stderr.
- * Never stdout, which carries the protocol.
+ * Never stdout, which carries the protocol. One line per event: editors show stderr to users (VS Code as
+ * red "[error]" lines), and a stack trace helps none of them. Set OPENSAFELY_LSP_DEBUG=1 to get the traces
+ * on stderr when debugging the server.
  */
 final class ServerLog {
+    private static final boolean DEBUG = System.getenv("OPENSAFELY_LSP_DEBUG") != null;
+
     private final Supplier<LanguageClient> client;
 
     ServerLog(Supplier<LanguageClient> client) {
@@ -22,11 +26,30 @@ final class ServerLog {
         send(MessageType.Info, message);
     }
 
+    void warning(String message) {
+        System.err.println("opensafely-lsp: " + message);
+        send(MessageType.Warning, message);
+    }
+
     void error(String what, Throwable t) {
-        StringWriter trace = new StringWriter();
-        t.printStackTrace(new PrintWriter(trace));
-        System.err.println("opensafely-lsp: " + what + ": " + trace);
-        send(MessageType.Error, what + ": " + t);
+        String line = what + ": " + oneLine(t);
+        if (DEBUG) {
+            StringWriter trace = new StringWriter();
+            t.printStackTrace(new PrintWriter(trace));
+            System.err.println("opensafely-lsp: " + what + ": " + trace);
+        } else {
+            System.err.println("opensafely-lsp: " + line);
+        }
+        send(MessageType.Error, line);
+    }
+
+    /** The throwable's class and the first line of its message, and where it was thrown (for a bug report). */
+    static String oneLine(Throwable t) {
+        String message = t.getMessage() == null ? "" : ": " + t.getMessage().lines().findFirst().orElse("");
+        StackTraceElement[] trace = t.getStackTrace();
+        String where = trace.length == 0 ? "" : " (at " + trace[0].getClassName() + "." + trace[0].getMethodName()
+                + ":" + trace[0].getLineNumber() + ")";
+        return t.getClass().getSimpleName() + message + where;
     }
 
     private void send(MessageType type, String message) {

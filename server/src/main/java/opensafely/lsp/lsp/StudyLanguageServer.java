@@ -54,7 +54,7 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
     private volatile LanguageClient client;
     private final ServerLog log = new ServerLog(() -> client);
     private final OpenDocuments documents = new OpenDocuments();
-    private final ExecutorService workers = Executors.newCachedThreadPool(new DaemonThreads("opensafely-request"));
+    private final ExecutorService workers = Executors.newCachedThreadPool(DaemonThreads.analysis("opensafely-request"));
     private final DiagnosticsPublisher diagnostics;
     private final StudyTextDocumentService textDocuments;
     private final StudyWorkspaceService workspace;
@@ -71,9 +71,14 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
      *     client process dies; the caller decides what exiting means (tests do not end the JVM)
      */
     public StudyLanguageServer(LanguageService service, String version, Duration debounce, IntConsumer exit) {
+        this(service, version, debounce, DiagnosticsPublisher.DEFAULT_BUDGET, exit);
+    }
+
+    /** @param budget how long one document's diagnostics may run before the editor is told they are incomplete */
+    StudyLanguageServer(LanguageService service, String version, Duration debounce, Duration budget, IntConsumer exit) {
         this.version = version;
         this.exit = exit;
-        this.diagnostics = new DiagnosticsPublisher(service, documents, () -> client, log, debounce);
+        this.diagnostics = new DiagnosticsPublisher(service, documents, () -> client, log, debounce, budget);
         this.textDocuments = new StudyTextDocumentService(service, documents, diagnostics, workers, log);
         this.wholeStudies = new WorkspaceDiagnostics(service, documents, diagnostics, () -> client, log);
         diagnostics.onClear(wholeStudies::documentClosed);

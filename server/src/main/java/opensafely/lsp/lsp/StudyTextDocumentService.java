@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Fix;
@@ -229,21 +231,31 @@ final class StudyTextDocumentService implements TextDocumentService {
 
     /**
      * Runs one request on a worker. A document that is not open, a cancellation, or a failure in the
-     * analysis gives the empty answer; a failure is also logged to the client.
+     * analysis gives the empty answer; a failure is also logged to the client. So does a version whose
+     * diagnostics overran their time: a request must not start the same runaway analysis again.
      */
     private <R> CompletableFuture<R> compute(String name, TextDocumentIdentifier id, R empty,
                                              BiFunction<Document, CancelChecker, R> work) {
+        if (id == null || id.getUri() == null) {
+            throw new ResponseErrorException(new ResponseError(ResponseErrorCode.InvalidParams,
+                    name + " needs a textDocument with a uri", null));
+        }
         Optional<Document> doc = documents.get(id.getUri());
-        if (doc.isEmpty()) return CompletableFuture.completedFuture(empty);
+        if (doc.isEmpty() || diagnostics.overdue(id.getUri(), doc.get())) return CompletableFuture.completedFuture(empty);
+        AtomicBoolean done = new AtomicBoolean();
+        ScheduledFuture<?> deadline = diagnostics.watchRequest(name, id.getUri(), doc.get().version(), done);
         return CompletableFutures.computeAsync(workers, cancel -> {
-            cancel.checkCanceled();
             try {
+                cancel.checkCanceled();
                 return work.apply(doc.get(), cancel);
             } catch (CancellationException | ResponseErrorException e) {
                 throw e;
-            } catch (RuntimeException | StackOverflowError e) {
+            } catch (Throwable e) { // StackOverflowError and OutOfMemoryError too: they cost this answer only
                 log.error(name + " failed for " + id.getUri(), e);
                 return empty;
+            } finally {
+                done.set(true);
+                if (deadline != null) deadline.cancel(false);
             }
         });
     }

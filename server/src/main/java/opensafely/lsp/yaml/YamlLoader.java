@@ -25,6 +25,8 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.CoreScalarResolver;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
@@ -41,13 +43,44 @@ public final class YamlLoader {
     private static final Pattern TIMESTAMP = Pattern.compile(
             "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]*)?(?:[ \\t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?");
 
-    private final LoadSettings settings = LoadSettings.builder()
-            .setSchema(new CoreSchema())
-            .setAllowDuplicateKeys(true)
-            .setCodePointLimit(Integer.MAX_VALUE)
-            .setMaxAliasesForCollections(1000)
-            .setUseMarks(true)
-            .build();
+    /** Far beyond any real project.yaml (the biggest known is ~1 MB); a bigger text is reported, not read. */
+    static final int MAX_CODE_POINTS = 20_000_000;
+
+    /**
+     * Aliases of collections: a real pipeline has a few dozen. Composition shares aliased nodes (no
+     * expansion), and so does {@link Converter}, so a "billion laughs" text costs only its own size.
+     */
+    static final int MAX_ALIASES = 1000;
+
+    /**
+     * Settings for reading a text of this many chars. The buffer holds the whole text: snakeyaml-engine's
+     * reader copies its window forward each time a token outgrows it, so with the default 1 KiB buffer a
+     * single long token (a 5 MB comment line or string) cost time quadratic in its length.
+     */
+    private static LoadSettings settings(int length) {
+        return LoadSettings.builder()
+                .setSchema(new NoMergeCoreSchema())
+                .setAllowDuplicateKeys(true)
+                .setAllowRecursiveKeys(false)
+                .setCodePointLimit(MAX_CODE_POINTS)
+                .setMaxAliasesForCollections(MAX_ALIASES)
+                .setBufferSize(Math.min(length, MAX_CODE_POINTS) + 2)
+                .setUseMarks(true)
+                .build();
+    }
+
+    /**
+     * The YAML 1.2 core schema without its merge-key resolver. With it, snakeyaml-engine flattens
+     * {@code <<} while composing, and a mapping that merges itself ({@code x: &x} then {@code <<: *x})
+     * makes that flattening loop forever. Left as a plain {@code <<} key, merges are expanded by
+     * {@link Converter}, which guards against recursion and marks merged entries as such.
+     */
+    private static final class NoMergeCoreSchema extends CoreSchema {
+        @Override
+        public ScalarResolver getScalarResolver() {
+            return new CoreScalarResolver(false);
+        }
+    }
 
     /** YAML 1.1 timestamps as ruamel reads them; the regex runs only on what starts like a date. */
     private static boolean looksLikeTimestamp(String v) {
@@ -57,6 +90,12 @@ public final class YamlLoader {
     public YamlDocument load(String text) {
         LineIndex lines = new LineIndex(text);
         List<Diagnostic> problems = new ArrayList<>();
+        if (text.length() > MAX_CODE_POINTS) {
+            problems.add(Diagnostic.of(Rule.ANALYSIS_INCOMPLETE, Range.at(new Position(0, 0)),
+                    "The file is " + text.length() + " characters long; this analysis reads YAML files of at most "
+                            + MAX_CODE_POINTS + " characters, so it was not checked."));
+            return new YamlDocument(lines, Optional.empty(), problems, false);
+        }
         int depth = nestingDepth(text);
         if (depth > MAX_DEPTH) {
             problems.add(Diagnostic.of(Rule.YAML_TOO_DEEP, Range.at(new Position(0, 0)),
@@ -65,7 +104,7 @@ public final class YamlLoader {
         }
         Optional<Node> composed;
         try {
-            composed = new Compose(settings).composeString(text);
+            composed = new Compose(settings(text.length())).composeString(text);
         } catch (MarkedYamlEngineException e) {
             problems.add(syntaxError(lines, e));
             return new YamlDocument(lines, Optional.empty(), problems, false);
@@ -110,7 +149,7 @@ public final class YamlLoader {
         if (nestingDepth(block) > MAX_DEPTH) return Optional.empty();
         Optional<Node> composed;
         try {
-            composed = new Compose(settings).composeString(block);
+            composed = new Compose(settings(block.length())).composeString(block);
         } catch (YamlEngineException | StackOverflowError e) {
             return Optional.empty();
         }
@@ -208,6 +247,7 @@ public final class YamlLoader {
         private final List<Diagnostic> problems;
         private final Map<Node, YamlNode> done = new IdentityHashMap<>();
         private final Map<Node, Boolean> inProgress = new IdentityHashMap<>();
+        private final Map<Node, Boolean> reportedRecursion = new IdentityHashMap<>();
         private final int lineOffset;
         private final int charOffset;
         /** Whether an anchor, a merge key or a custom tag was met: their meaning can reach across blocks. */
@@ -231,7 +271,8 @@ public final class YamlLoader {
             }
             Range range = range(node);
             if ((anchored && inProgress.containsKey(node)) || depth > MAX_DEPTH) {
-                // A recursive alias: keep the analysis finite.
+                // A recursive alias: keep the analysis finite, and say why a part reads as empty.
+                if (anchored && reportedRecursion.put(node, Boolean.TRUE) == null) reportRecursion(node, range);
                 return new YamlScalar("", YamlScalar.Type.NULL, true, range);
             }
             if (anchored) inProgress.put(node, Boolean.TRUE);
@@ -304,6 +345,21 @@ public final class YamlLoader {
                 range = new Range(range.start(), explicit.get(explicit.size() - 1).value().range().end());
             }
             return new YamlMapping(entries, flow, range);
+        }
+
+        /**
+         * The composed tree keeps no place for the alias itself (it is the anchored node again), so the
+         * warning sits on the first line of the anchored collection, which names the anchor.
+         */
+        private void reportRecursion(Node node, Range range) {
+            String anchor = node.getAnchor().map(a -> a.getValue()).orElse("");
+            Position start = range.start();
+            Position lineEnd = lines.position(lines.lineEnd(start.line()));
+            Range at = new Range(start, range.end().compareTo(lineEnd) < 0 ? range.end() : lineEnd);
+            problems.add(Diagnostic.of(Rule.YAML_RECURSIVE_ALIAS, at,
+                    "The collection anchored as '&" + anchor + "' contains an alias '*" + anchor
+                            + "' to itself, so it would contain itself forever. The analysis reads that alias as empty; "
+                            + "remove it or point it at another collection."));
         }
 
         private void reportDuplicate(YamlMapping.Entry first, YamlMapping.Entry again) {

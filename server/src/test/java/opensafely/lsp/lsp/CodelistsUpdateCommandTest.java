@@ -84,14 +84,14 @@ class CodelistsUpdateCommandTest {
 
         // The finding's quick fix is the download, a command with the study folder as its argument.
         var actions = lsp.remote.getTextDocumentService().codeAction(new CodeActionParams(new TextDocumentIdentifier(uri),
-                before.get(0).getRange(), new CodeActionContext(before))).get(10, TimeUnit.SECONDS);
+                before.get(0).getRange(), new CodeActionContext(before))).get(60, TimeUnit.SECONDS);
         var fix = actions.stream().map(a -> a.getRight()).filter(a -> a.getKind().equals("quickfix")).findFirst().orElseThrow();
         assertEquals("Download the codelists (codelists update)", fix.getTitle());
         assertEquals("opensafely.codelists.update", fix.getCommand().getCommand());
         assertEquals(study.toUri().toString(), String.valueOf(fix.getCommand().getArguments().get(0)).replace("\"", ""));
 
         Object result = lsp.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(
-                "opensafely.codelists.update", fix.getCommand().getArguments())).get(30, TimeUnit.SECONDS);
+                "opensafely.codelists.update", fix.getCommand().getArguments())).get(60, TimeUnit.SECONDS);
         Map<?, ?> outcome = (Map<?, ?>) result;
         assertEquals(true, outcome.get("ok"), outcome.toString());
         assertEquals("code,term\nXa1,Asthma\n", Files.readString(study.resolve("codelists/opensafely-asthma-diagnosis.csv")));
@@ -111,7 +111,7 @@ class CodelistsUpdateCommandTest {
     void aFailureIsShownAndTheFolderKeepsWhatItHad() throws Exception {
         Object result = lsp.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(
                 "opensafely.codelists.update", List.of(study.resolve("project.yaml").toUri().toString(), "http://127.0.0.1:1")))
-                .get(30, TimeUnit.SECONDS);
+                .get(60, TimeUnit.SECONDS);
         Map<?, ?> outcome = (Map<?, ?>) result;
         assertEquals(false, outcome.get("ok"));
         assertEquals("Could not update the codelists: could not download from 127.0.0.1:1: connection refused."

@@ -45,13 +45,13 @@ class CompletionBudgetTest {
             String uri = "file:///nonexistent/study/project.yaml";
             lsp.open(uri, text);
             var list = lsp.remote.getTextDocumentService().completion(new CompletionParams(new TextDocumentIdentifier(uri),
-                    new org.eclipse.lsp4j.Position(line, 10))).get(10, TimeUnit.SECONDS).getRight(); // after `- step_`
+                    new org.eclipse.lsp4j.Position(line, 10))).get(60, TimeUnit.SECONDS).getRight(); // after `- step_`
             assertTrue(list.isIncomplete(), "capped, so the editor asks again");
             assertEquals(CompletionBudget.MAX_ITEMS, list.getItems().size());
             assertTrue(list.getItems().stream().allMatch(i -> i.getLabel().startsWith("step_")));
 
             var narrower = lsp.remote.getTextDocumentService().completion(new CompletionParams(new TextDocumentIdentifier(uri),
-                    new org.eclipse.lsp4j.Position(line, 13))).get(10, TimeUnit.SECONDS).getRight(); // after `- step_12`
+                    new org.eclipse.lsp4j.Position(line, 13))).get(60, TimeUnit.SECONDS).getRight(); // after `- step_12`
             assertTrue(narrower.getItems().stream().allMatch(i -> CompletionBudget.matches(i.getLabel(), "step_12")));
             assertTrue(narrower.getItems().stream().anyMatch(i -> i.getLabel().equals("step_120")));
         }

@@ -53,7 +53,7 @@ class DummyDataActionTest {
 
         var actions = lsp.remote.getTextDocumentService().codeAction(new CodeActionParams(new TextDocumentIdentifier(uri),
                 StudyLanguageServerTest.range(0, 0, 0, 0), new CodeActionContext(List.of(), List.of(CodeActionKind.Source))))
-                .get(10, TimeUnit.SECONDS);
+                .get(60, TimeUnit.SECONDS);
         assertEquals(1, actions.size(), actions.toString());
         var action = actions.get(0).getRight();
         assertEquals("source", action.getKind());
@@ -61,7 +61,7 @@ class DummyDataActionTest {
         assertEquals("opensafely.dummyData.generate", action.getCommand().getCommand());
 
         Object result = lsp.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(
-                action.getCommand().getCommand(), action.getCommand().getArguments())).get(30, TimeUnit.SECONDS);
+                action.getCommand().getCommand(), action.getCommand().getArguments())).get(60, TimeUnit.SECONDS);
         assertEquals(true, ((Map<?, ?>) result).get("ok"), result.toString());
         List<String> lines = Files.readAllLines(study.resolve("output/input.csv"));
         assertEquals("died,patient_id", lines.get(0));

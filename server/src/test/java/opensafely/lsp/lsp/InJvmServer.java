@@ -37,11 +37,16 @@ final class InJvmServer implements AutoCloseable {
     private final PipedOutputStream toClient = new PipedOutputStream();
 
     InJvmServer(LanguageService service, Duration debounce) {
+        this(service, debounce, DiagnosticsPublisher.DEFAULT_BUDGET);
+    }
+
+    /** @param budget how long one document's diagnostics may run before they are reported incomplete */
+    InJvmServer(LanguageService service, Duration debounce, Duration budget) {
         try {
             PipedInputStream serverIn = new PipedInputStream(toServer, 1 << 16);
             PipedInputStream clientIn = new PipedInputStream(toClient, 1 << 16);
-            server = new StudyLanguageServer(service, "test", debounce, exitCode::complete);
-            var serverLauncher = LSPLauncher.createServerLauncher(server, serverIn, toClient, threads, null);
+            server = new StudyLanguageServer(service, "test", debounce, budget, exitCode::complete);
+            var serverLauncher = LanguageServerSession.launcher(server, serverIn, toClient, threads);
             server.connect(serverLauncher.getRemoteProxy());
             serverLauncher.startListening();
             var clientLauncher = LSPLauncher.createClientLauncher(client, clientIn, toServer, threads, null);
@@ -64,7 +69,7 @@ final class InJvmServer implements AutoCloseable {
         InitializeParams params = new InitializeParams();
         params.setCapabilities(capabilities);
         params.setInitializationOptions(initializationOptions);
-        InitializeResult result = remote.initialize(params).get(5, TimeUnit.SECONDS);
+        InitializeResult result = remote.initialize(params).get(60, TimeUnit.SECONDS);
         remote.initialized(new InitializedParams());
         return result;
     }

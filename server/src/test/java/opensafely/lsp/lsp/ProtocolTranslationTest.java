@@ -104,7 +104,7 @@ class ProtocolTranslationTest {
     void completionsBecomeItemsWithSnippetsReplaceRangesAndMarkdown() throws Exception {
         String uri = openScripted();
         var result = lsp.remote.getTextDocumentService().completion(new CompletionParams(
-                new TextDocumentIdentifier(uri), new org.eclipse.lsp4j.Position(2, 6))).get(4, TimeUnit.SECONDS);
+                new TextDocumentIdentifier(uri), new org.eclipse.lsp4j.Position(2, 6))).get(60, TimeUnit.SECONDS);
         var items = result.getRight().getItems();
         assertEquals(2, items.size());
         var needs = items.get(0);
@@ -131,26 +131,26 @@ class ProtocolTranslationTest {
         var id = new TextDocumentIdentifier(uri);
         var at = new org.eclipse.lsp4j.Position(3, 15);
 
-        var hover = docs.hover(new HoverParams(id, at)).get(4, TimeUnit.SECONDS);
+        var hover = docs.hover(new HoverParams(id, at)).get(60, TimeUnit.SECONDS);
         assertEquals(MarkupKind.MARKDOWN, hover.getContents().getRight().getKind());
         assertEquals("**needs**: actions", hover.getContents().getRight().getValue());
         assertEquals(range(2, 4, 2, 9), hover.getRange());
 
-        var definition = docs.definition(new DefinitionParams(id, at)).get(4, TimeUnit.SECONDS).getLeft();
+        var definition = docs.definition(new DefinitionParams(id, at)).get(60, TimeUnit.SECONDS).getLeft();
         assertEquals(uri, definition.get(0).getUri(), "the open document keeps the client's own URI");
         assertEquals(range(1, 2, 1, 18), definition.get(0).getRange());
         assertEquals(study.resolve("analysis/model.py").toUri().toString(), definition.get(1).getUri());
 
-        var prepared = docs.prepareRename(new PrepareRenameParams(id, at)).get(4, TimeUnit.SECONDS);
+        var prepared = docs.prepareRename(new PrepareRenameParams(id, at)).get(60, TimeUnit.SECONDS);
         assertEquals(range(1, 2, 1, 18), prepared.getSecond().getRange());
         assertEquals("generate_dataset", prepared.getSecond().getPlaceholder());
 
-        var edit = docs.rename(new RenameParams(id, at, "extract")).get(4, TimeUnit.SECONDS);
+        var edit = docs.rename(new RenameParams(id, at, "extract")).get(60, TimeUnit.SECONDS);
         var edits = edit.getChanges().get(uri);
         assertEquals(List.of(range(1, 2, 1, 18), range(3, 12, 3, 28)), edits.stream().map(e -> e.getRange()).toList());
         assertTrue(edits.stream().allMatch(e -> e.getNewText().equals("extract")));
 
-        var symbols = docs.documentSymbol(new DocumentSymbolParams(id)).get(4, TimeUnit.SECONDS);
+        var symbols = docs.documentSymbol(new DocumentSymbolParams(id)).get(60, TimeUnit.SECONDS);
         var action = symbols.get(0).getRight();
         assertEquals("generate_dataset", action.getName());
         assertEquals(SymbolKind.Function, action.getKind());
@@ -166,7 +166,7 @@ class ProtocolTranslationTest {
         lsp.initialize();
         var id = new TextDocumentIdentifier(study.resolve("project.yaml").toUri().toString());
         assertNull(lsp.remote.getTextDocumentService().hover(new HoverParams(id, new org.eclipse.lsp4j.Position(0, 0)))
-                .get(4, TimeUnit.SECONDS));
+                .get(60, TimeUnit.SECONDS));
     }
 
     @Test
@@ -181,7 +181,7 @@ class ProtocolTranslationTest {
         workspace.setDidChangeWatchedFiles(new DidChangeWatchedFilesCapabilities(true));
         caps.setWorkspace(workspace);
         params.setCapabilities(caps);
-        var result = lsp.remote.initialize(params).get(4, TimeUnit.SECONDS);
+        var result = lsp.remote.initialize(params).get(60, TimeUnit.SECONDS);
         lsp.remote.initialized(new org.eclipse.lsp4j.InitializedParams());
 
         var server = result.getCapabilities();

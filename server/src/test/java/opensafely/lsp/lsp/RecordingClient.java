@@ -28,6 +28,7 @@ public final class RecordingClient implements LanguageClient {
     public final List<WorkDoneProgressCreateParams> progressCreated = new CopyOnWriteArrayList<>();
     public final List<ProgressParams> progress = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<PublishDiagnosticsParams> unread = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<MessageParams> unreadLog = new LinkedBlockingQueue<>();
 
     @Override
     public void publishDiagnostics(PublishDiagnosticsParams params) {
@@ -40,7 +41,7 @@ public final class RecordingClient implements LanguageClient {
      * it skips, so consecutive calls see consecutive publications.
      */
     public PublishDiagnosticsParams awaitDiagnostics(Predicate<PublishDiagnosticsParams> matching) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         List<PublishDiagnosticsParams> skipped = new ArrayList<>();
         try {
             while (System.nanoTime() < deadline) {
@@ -76,6 +77,22 @@ public final class RecordingClient implements LanguageClient {
     @Override
     public void logMessage(MessageParams message) {
         logged.add(message);
+        unreadLog.add(message);
+    }
+
+    /** The next window/logMessage (skipping earlier ones) that matches, within a generous timeout. */
+    public MessageParams awaitLogged(Predicate<MessageParams> matching) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try {
+            while (System.nanoTime() < deadline) {
+                MessageParams m = unreadLog.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (m == null) break;
+                if (matching.test(m)) return m;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return fail("no matching logMessage; logged " + logged);
     }
 
     @Override

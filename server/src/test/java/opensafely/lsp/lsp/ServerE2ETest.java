@@ -105,7 +105,7 @@ class ServerE2ETest {
         text.setRename(new RenameCapabilities(true, false));
         caps.setTextDocument(text);
         params.setCapabilities(caps);
-        var result = server.initialize(params).get(10, TimeUnit.SECONDS);
+        var result = server.initialize(params).get(60, TimeUnit.SECONDS);
         assertEquals("opensafely-lsp", result.getServerInfo().getName());
         server.initialized(new InitializedParams());
     }
@@ -123,9 +123,9 @@ class ServerE2ETest {
     }
 
     private void shutdownAndExit(LanguageServer server) throws Exception {
-        server.shutdown().get(5, TimeUnit.SECONDS);
+        server.shutdown().get(60, TimeUnit.SECONDS);
         server.exit();
-        assertTrue(process.waitFor(5, TimeUnit.SECONDS), "the server exits after `exit`");
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the server exits after `exit`");
         assertEquals(0, process.exitValue());
     }
 
@@ -146,46 +146,46 @@ class ServerE2ETest {
         var id = new TextDocumentIdentifier(uri);
         Position inNeeds = new Position(11, 14); // needs: [generate_dataset], on the action's name
 
-        var needsCompletion = docs.completion(new CompletionParams(id, new Position(11, 12))).get(5, TimeUnit.SECONDS);
+        var needsCompletion = docs.completion(new CompletionParams(id, new Position(11, 12))).get(60, TimeUnit.SECONDS);
         var needsItems = needsCompletion.getRight().getItems();
         assertEquals(List.of("generate_dataset"), needsItems.stream().map(i -> i.getLabel()).toList(),
                 "an action may need the other actions, not itself");
         assertEquals(range(11, 12, 11, 12), needsItems.get(0).getTextEdit().getLeft().getRange());
 
-        var keyCompletion = docs.completion(new CompletionParams(id, new Position(10, 4))).get(5, TimeUnit.SECONDS);
+        var keyCompletion = docs.completion(new CompletionParams(id, new Position(10, 4))).get(60, TimeUnit.SECONDS);
         var keyItems = keyCompletion.getRight().getItems();
         assertTrue(keyItems.stream().map(i -> i.getLabel()).toList().containsAll(List.of("run", "config", "dummy_data_file")),
                 keyItems.toString());
         assertTrue(keyItems.stream().allMatch(i -> i.getTextEdit().getLeft().getRange().equals(range(10, 4, 10, 7))),
                 "action keys replace the word under the cursor");
 
-        var hover = docs.hover(new HoverParams(id, inNeeds)).get(5, TimeUnit.SECONDS);
+        var hover = docs.hover(new HoverParams(id, inNeeds)).get(60, TimeUnit.SECONDS);
         assertEquals("markdown", hover.getContents().getRight().getKind());
         assertTrue(hover.getContents().getRight().getValue().contains("generate_dataset"), hover.toString());
         assertTrue(hover.getContents().getRight().getValue().contains("output/dataset.csv.gz"), hover.toString());
         assertEquals(range(11, 12, 11, 28), hover.getRange());
 
-        var definition = docs.definition(new DefinitionParams(id, inNeeds)).get(5, TimeUnit.SECONDS).getLeft();
+        var definition = docs.definition(new DefinitionParams(id, inNeeds)).get(60, TimeUnit.SECONDS).getLeft();
         assertEquals(1, definition.size(), definition.toString());
         assertEquals(uri, definition.get(0).getUri());
         assertEquals(range(4, 2, 4, 18), definition.get(0).getRange());
 
-        var prepared = docs.prepareRename(new PrepareRenameParams(id, inNeeds)).get(5, TimeUnit.SECONDS).getSecond();
+        var prepared = docs.prepareRename(new PrepareRenameParams(id, inNeeds)).get(60, TimeUnit.SECONDS).getSecond();
         assertEquals(range(11, 12, 11, 28), prepared.getRange());
         assertEquals("generate_dataset", prepared.getPlaceholder());
 
-        var rename = docs.rename(new RenameParams(id, inNeeds, "extract")).get(5, TimeUnit.SECONDS);
+        var rename = docs.rename(new RenameParams(id, inNeeds, "extract")).get(60, TimeUnit.SECONDS);
         var edits = rename.getChanges().get(uri);
         assertEquals(List.of(range(4, 2, 4, 18), range(11, 12, 11, 28)), edits.stream().map(e -> e.getRange()).toList());
         assertTrue(edits.stream().allMatch(e -> e.getNewText().equals("extract")));
 
-        var symbols = docs.documentSymbol(new DocumentSymbolParams(id)).get(5, TimeUnit.SECONDS).stream()
+        var symbols = docs.documentSymbol(new DocumentSymbolParams(id)).get(60, TimeUnit.SECONDS).stream()
                 .map(e -> e.getRight()).filter(s -> s.getKind() == SymbolKind.Function).toList();
         assertEquals(List.of("generate_dataset", "model"), symbols.stream().map(s -> s.getName()).toList());
         assertEquals(List.of(range(4, 2, 4, 18), range(9, 2, 9, 7)), symbols.stream().map(s -> s.getSelectionRange()).toList());
 
         var actions = docs.codeAction(new CodeActionParams(id, range(1, 0, 1, 7),
-                new CodeActionContext(diagnostics.getDiagnostics()))).get(5, TimeUnit.SECONDS);
+                new CodeActionContext(diagnostics.getDiagnostics()))).get(60, TimeUnit.SECONDS);
         var fix = actions.get(0).getRight();
         assertEquals("quickfix", fix.getKind());
         assertEquals("actions", fix.getEdit().getChanges().get(uri).get(0).getNewText());
@@ -240,11 +240,11 @@ class ServerE2ETest {
 
         var id = new TextDocumentIdentifier(studyUri);
         var actions = docs.codeAction(new CodeActionParams(id, d.getRange(), new CodeActionContext(p.getDiagnostics(), List.of("quickfix"))))
-                .get(5, TimeUnit.SECONDS);
+                .get(60, TimeUnit.SECONDS);
         var fix = actions.get(0).getRight();
         assertEquals("registered_as_of", fix.getEdit().getChanges().get(studyUri).get(0).getNewText());
 
-        var definition = docs.definition(new DefinitionParams(id, new Position(7, 10))).get(5, TimeUnit.SECONDS).getLeft();
+        var definition = docs.definition(new DefinitionParams(id, new Position(7, 10))).get(60, TimeUnit.SECONDS).getLeft();
         assertEquals(1, definition.size(), definition.toString());
         assertTrue(definition.get(0).getUri().endsWith("analysis/common_variables.py"), definition.toString());
         assertEquals(2, definition.get(0).getRange().getStart().getLine());
@@ -256,7 +256,7 @@ class ServerE2ETest {
         long[] completion = new long[50];
         for (int i = 0; i < completion.length; i++) {
             long t = System.nanoTime();
-            server.getTextDocumentService().completion(new CompletionParams(id, new Position(11, 12))).get(5, TimeUnit.SECONDS);
+            server.getTextDocumentService().completion(new CompletionParams(id, new Position(11, 12))).get(60, TimeUnit.SECONDS);
             completion[i] = System.nanoTime() - t;
         }
         java.util.Arrays.sort(completion);
@@ -272,7 +272,7 @@ class ServerE2ETest {
             LanguageServer server = connect(process.getInputStream(), process.getOutputStream());
             initialize(server, editor.pid());
             editor.destroyForcibly();
-            assertTrue(process.waitFor(5, TimeUnit.SECONDS), "the server notices the client is gone");
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the server notices the client is gone");
             assertEquals(1, process.exitValue(), "no shutdown came first");
         } finally {
             editor.destroyForcibly();
@@ -285,7 +285,7 @@ class ServerE2ETest {
         LanguageServer server = connect(process.getInputStream(), process.getOutputStream());
         initialize(server);
         process.getOutputStream().close();
-        assertTrue(process.waitFor(5, TimeUnit.SECONDS), "end of input ends the server");
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "end of input ends the server");
         assertEquals(1, process.exitValue());
     }
 
@@ -293,7 +293,7 @@ class ServerE2ETest {
     void aPortOutOfRangeIsBadUsage() throws Exception {
         process = serverProcess("lsp", "--port", "70000").redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(5, TimeUnit.SECONDS));
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(2, process.exitValue(), output);
         assertTrue(output.contains("--port must be between 0 and 65535"), output);
     }
@@ -313,7 +313,7 @@ class ServerE2ETest {
         reader.start();
         Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
         int port = -1;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (port < 0 && System.nanoTime() < deadline) {
             String line = stderrLines.poll(100, TimeUnit.MILLISECONDS);
             Matcher m = line == null ? null : listening.matcher(line);

@@ -93,12 +93,12 @@ class StudyDefinitionSessionTest {
         var docs = lsp.remote.getTextDocumentService();
         var id = new TextDocumentIdentifier(uri);
         var items = docs.completion(new CompletionParams(id, new org.eclipse.lsp4j.Position(9, 21)))
-                .get(5, TimeUnit.SECONDS).getRight().getItems();
+                .get(60, TimeUnit.SECONDS).getRight().getItems();
         List<String> labels = items.stream().map(i -> i.getLabel()).toList();
         assertTrue(labels.contains("age_as_of"), labels.toString());
         assertTrue(labels.contains("with_these_clinical_events"), labels.toString());
 
-        var hover = docs.hover(new HoverParams(id, new org.eclipse.lsp4j.Position(6, 20))).get(5, TimeUnit.SECONDS);
+        var hover = docs.hover(new HoverParams(id, new org.eclipse.lsp4j.Position(6, 20))).get(60, TimeUnit.SECONDS);
         assertTrue(hover.getContents().getRight().getValue().contains("with_these_clinical_events"),
                 hover.getContents().getRight().getValue());
         assertEquals(StudyLanguageServerTest.range(6, 20, 6, 46), hover.getRange());

@@ -171,11 +171,11 @@ class StudyLanguageServerTest {
         lsp.client.awaitDiagnostics(uri, 1);
 
         lsp.change(uri, 2, edit(1, 0, 3, 0, ""));
-        assertTrue(v2Started.await(4, TimeUnit.SECONDS));
+        assertTrue(v2Started.await(60, TimeUnit.SECONDS));
         lsp.change(uri, 3, edit(0, 0, 0, 0, "# a comment\n"));
         // A request answered after the change proves the server holds version 3 before v2's analysis ends.
         lsp.remote.getTextDocumentService().documentSymbol(new DocumentSymbolParams(new TextDocumentIdentifier(uri)))
-                .get(4, TimeUnit.SECONDS);
+                .get(60, TimeUnit.SECONDS);
         release.countDown();
 
         assertEquals(List.of(), lsp.client.awaitDiagnostics(uri, 3).getDiagnostics());
@@ -206,7 +206,7 @@ class StudyLanguageServerTest {
 
         var actions = lsp.remote.getTextDocumentService().codeAction(new CodeActionParams(
                 new TextDocumentIdentifier(uri), range(1, 2, 1, 2), new CodeActionContext(published)))
-                .get(4, TimeUnit.SECONDS);
+                .get(60, TimeUnit.SECONDS);
         assertEquals(1, actions.size(), actions.toString());
         var action = actions.get(0).getRight();
         assertEquals("Change to 'actions'", action.getTitle());
@@ -220,7 +220,7 @@ class StudyLanguageServerTest {
 
         var elsewhere = lsp.remote.getTextDocumentService().codeAction(new CodeActionParams(
                 new TextDocumentIdentifier(uri), range(10, 0, 10, 3), new CodeActionContext(List.of())))
-                .get(4, TimeUnit.SECONDS);
+                .get(60, TimeUnit.SECONDS);
         assertEquals(List.of(), elsewhere);
     }
 
@@ -231,7 +231,7 @@ class StudyLanguageServerTest {
         var published = lsp.client.awaitDiagnostics(uri, 1).getDiagnostics();
         var context = new CodeActionContext(published, List.of(CodeActionKind.Source));
         var actions = lsp.remote.getTextDocumentService().codeAction(new CodeActionParams(
-                new TextDocumentIdentifier(uri), range(1, 2, 1, 2), context)).get(4, TimeUnit.SECONDS);
+                new TextDocumentIdentifier(uri), range(1, 2, 1, 2), context)).get(60, TimeUnit.SECONDS);
         assertEquals(List.of(), actions);
     }
 
@@ -244,12 +244,12 @@ class StudyLanguageServerTest {
         var onNeeds = new org.eclipse.lsp4j.Position(11, 14);
 
         var failure = assertThrows(ExecutionException.class, () -> docs.rename(
-                new RenameParams(new TextDocumentIdentifier(uri), onNeeds, "model")).get(4, TimeUnit.SECONDS));
+                new RenameParams(new TextDocumentIdentifier(uri), onNeeds, "model")).get(60, TimeUnit.SECONDS));
         assertInstanceOf(ResponseErrorException.class, failure.getCause());
         assertTrue(failure.getCause().getMessage().contains("'model'"), failure.getCause().getMessage());
 
         assertNull(docs.rename(new RenameParams(new TextDocumentIdentifier(uri),
-                new org.eclipse.lsp4j.Position(0, 1), "x")).get(4, TimeUnit.SECONDS), "nothing to rename on `version`");
+                new org.eclipse.lsp4j.Position(0, 1), "x")).get(60, TimeUnit.SECONDS), "nothing to rename on `version`");
     }
 
     @Test
@@ -301,7 +301,7 @@ class StudyLanguageServerTest {
         lsp.client.awaitDiagnostics(uri, 1);
 
         var hover = lsp.remote.getTextDocumentService().hover(new HoverParams(
-                new TextDocumentIdentifier(uri), new org.eclipse.lsp4j.Position(1, 1))).get(4, TimeUnit.SECONDS);
+                new TextDocumentIdentifier(uri), new org.eclipse.lsp4j.Position(1, 1))).get(60, TimeUnit.SECONDS);
         assertNull(hover);
         assertTrue(lsp.client.logged.stream().anyMatch(m -> m.getType() == MessageType.Error
                 && m.getMessage().contains("hover") && m.getMessage().contains("boom")), lsp.client.logged.toString());
@@ -314,13 +314,13 @@ class StudyLanguageServerTest {
     void exitCodeIsZeroAfterShutdownAndOneWithout() throws Exception {
         start(new DelegatingService(), Duration.ZERO);
         lsp.remote.exit();
-        assertEquals(1, lsp.exitCode.get(4, TimeUnit.SECONDS));
+        assertEquals(1, lsp.exitCode.get(60, TimeUnit.SECONDS));
         lsp.close();
 
         start(new DelegatingService(), Duration.ZERO);
-        lsp.remote.shutdown().get(4, TimeUnit.SECONDS);
+        lsp.remote.shutdown().get(60, TimeUnit.SECONDS);
         lsp.remote.exit();
-        assertEquals(0, lsp.exitCode.get(4, TimeUnit.SECONDS));
+        assertEquals(0, lsp.exitCode.get(60, TimeUnit.SECONDS));
     }
 
     private List<Integer> publishedVersions() {
@@ -343,7 +343,7 @@ class StudyLanguageServerTest {
 
     private static void await(CountDownLatch latch) {
         try {
-            latch.await(4, TimeUnit.SECONDS);
+            latch.await(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
