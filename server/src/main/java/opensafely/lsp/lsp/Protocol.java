@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.diagnostics.ShownFindings;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.Severity;
 import opensafely.lsp.editor.Completion;
@@ -88,7 +89,9 @@ final class Protocol {
         return out;
     }
 
-    static List<org.eclipse.lsp4j.Diagnostic> diagnostics(List<Diagnostic> ds, String uri) {
+    /** What is published for a file: as many findings, and messages as long, as `check` shows ({@link ShownFindings}). */
+    static List<org.eclipse.lsp4j.Diagnostic> diagnostics(List<Diagnostic> all, String uri) {
+        List<Diagnostic> ds = ShownFindings.of(all);
         List<org.eclipse.lsp4j.Diagnostic> out = new ArrayList<>(ds.size());
         for (Diagnostic d : ds) out.add(diagnostic(d, uri));
         return out;

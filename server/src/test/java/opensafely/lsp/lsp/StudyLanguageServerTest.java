@@ -107,6 +107,19 @@ class StudyLanguageServerTest {
     }
 
     @Test
+    void aFileWithThousandsOfFindingsPublishesAsManyAsCheckShows() throws Exception {
+        start(new DelegatingService(), Duration.ZERO);
+        StringBuilder text = new StringBuilder("version: '5.0'\nactions: {}\n");
+        for (int i = 0; i < 1500; i++) text.append("unknown_key_").append(i).append(": 1\n"); // 1,500 findings
+
+        lsp.open(uri, text.toString());
+
+        PublishDiagnosticsParams p = lsp.client.awaitDiagnostics(uri, 1);
+        assertEquals(opensafely.lsp.diagnostics.ShownFindings.MAX_SHOWN, p.getDiagnostics().size());
+        assertEquals(range(2, 0, 2, 13), p.getDiagnostics().get(0).getRange(), "the first ones, in file order");
+    }
+
+    @Test
     void relatedInformationPointsIntoTheSameDocument() throws Exception {
         start(new DelegatingService(), Duration.ZERO);
         lsp.open(uri, "version: '5.0'\nversion: '5.0'\nactions: {}\n");
