@@ -93,8 +93,8 @@ public final class DummyData {
         long limit = maxPopulation(columns, memoryBytes);
         if (population > limit) {
             return new Outcome(List.of(), List.of(), List.of(String.format(java.util.Locale.ROOT,
-                    "%,d patients with %d columns do not fit in the %,d MB Java may use here; at most about %,d do.",
-                    population, columns + 1, memoryBytes >> 20, limit)), limit);
+                    "%,d patients with %d %s do not fit in the %,d MB Java may use here; at most about %,d do.",
+                    population, columns + 1, columns + 1 == 1 ? "column" : "columns", memoryBytes >> 20, limit)), limit);
         }
         return new Generation(m, population, new SplittableRandom(seed), LocalDate.now(clock)).run();
     }
