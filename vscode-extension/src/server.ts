@@ -19,11 +19,12 @@ export function javaArgs(jvmOptions: readonly string[], jar: string, command: re
 }
 
 /**
- * The files the server is started for: a study's `project.yaml`, and Python under `analysis/`
- * (study, dataset and measure definitions). Glob patterns as VS Code document filters take them.
+ * The files the server is started for: a study's `project.yaml`, its `codelists/codelists.txt`, and Python
+ * under `analysis/` (study, dataset and measure definitions). Glob patterns as VS Code document filters take them.
  */
 export const DOCUMENT_FILTERS = [
     { scheme: 'file', pattern: '**/project.yaml' },
+    { scheme: 'file', pattern: '**/codelists/codelists.txt' },
     { scheme: 'file', language: 'python', pattern: '**/analysis/**/*.py' },
 ] as const;
 
@@ -32,6 +33,7 @@ export function isStudyFile(filePath: string): boolean {
     const parts = filePath.split(/[\\/]/);
     const name = parts[parts.length - 1];
     if (name === 'project.yaml') return true;
+    if (name === 'codelists.txt') return parts.length > 1 && parts[parts.length - 2] === 'codelists';
     return name.endsWith('.py') && parts.slice(0, -1).includes('analysis');
 }
 

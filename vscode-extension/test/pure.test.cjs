@@ -140,6 +140,14 @@ test('isStudyFile: project.yaml anywhere, Python only under analysis/', () => {
     assert.ok(!core.isStudyFile('/home/r/study/other-project.yaml'));
 });
 
+test('isStudyFile and DOCUMENT_FILTERS: codelists.txt in a codelists folder', () => {
+    assert.ok(core.isStudyFile('/home/r/study/codelists/codelists.txt'));
+    assert.ok(core.isStudyFile('C:\\study\\codelists\\codelists.txt'));
+    assert.ok(!core.isStudyFile('/home/r/study/codelists.txt'));
+    assert.ok(!core.isStudyFile('/home/r/study/analysis/codelists.txt'));
+    assert.ok(core.DOCUMENT_FILTERS.some(f => f.pattern === '**/codelists/codelists.txt' && f.scheme === 'file'));
+});
+
 test('parseServerVersion takes the first line', () => {
     assert.equal(core.parseServerVersion('opensafely-lsp 0.1.0\n'), 'opensafely-lsp 0.1.0');
     assert.equal(core.parseServerVersion(''), undefined);

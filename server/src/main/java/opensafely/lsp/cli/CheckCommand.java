@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -30,6 +29,7 @@ import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
 import opensafely.lsp.workspace.OutputFile;
 import opensafely.lsp.workspace.SourceText;
+import opensafely.lsp.workspace.StudyFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,10 +49,10 @@ import picocli.CommandLine.Parameters;
 public final class CheckCommand implements Callable<Integer> {
     /**
      * The kinds of file a study folder contributes besides those named on the command line: its
-     * project.yaml and the Python under analysis/ (the service says nothing of scripts that are not
-     * study or dataset definitions).
+     * project.yaml, codelists/codelists.txt and the Python under analysis/ (the service says nothing of
+     * scripts that are not study or dataset definitions). The editor's whole-study diagnostics use the same.
      */
-    static final Set<DocumentKind> FOLDER_KINDS = EnumSet.of(DocumentKind.PROJECT_YAML, DocumentKind.PYTHON);
+    static final Set<DocumentKind> FOLDER_KINDS = StudyFiles.CHECKED_KINDS;
 
     @Parameters(paramLabel = "PATH", arity = "0..*",
             description = "Study folders or files to check (default: the current folder).")

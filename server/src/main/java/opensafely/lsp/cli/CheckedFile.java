@@ -40,7 +40,8 @@ final class CheckedFile {
         if (bytes.length > MAX_BYTES) {
             throw new CheckCommand.UnusableFile(name + " is larger than " + (MAX_BYTES >> 20) + " MB; it is not checked");
         }
-        if (binary(bytes)) {
+        // A NUL in codelists.txt is a bad line of a text file, reported on its line (codelists-txt-invalid-line).
+        if (binary(bytes) && DocumentKind.of(path) != DocumentKind.CODELISTS_TXT) {
             throw new CheckCommand.UnusableFile("cannot read " + name + ": it is a binary file, not text");
         }
         return bytes;
@@ -57,7 +58,7 @@ final class CheckedFile {
     /** Whether the language service analyses this document at all (it is silent on other files). */
     static boolean analysed(Document doc) {
         return switch (DocumentKind.of(doc.path())) {
-            case PROJECT_YAML -> true;
+            case PROJECT_YAML, CODELISTS_TXT -> true;
             case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) || DatasetDefinitionService.isDatasetDefinition(doc);
             case OTHER -> false;
         };
@@ -66,6 +67,6 @@ final class CheckedFile {
     static String notAnalysedBecause(Document doc) {
         return DocumentKind.of(doc.path()) == DocumentKind.PYTHON
                 ? "it is neither a cohort-extractor study definition nor an ehrQL dataset or measures definition, so nothing in it is checked"
-                : "not a kind of file the checker reads (it reads project.yaml, and study, dataset and measures definitions)";
+                : "not a kind of file the checker reads (it reads project.yaml, codelists/codelists.txt, and study, dataset and measures definitions)";
     }
 }

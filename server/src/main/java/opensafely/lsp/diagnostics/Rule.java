@@ -304,6 +304,16 @@ public enum Rule {
     CODELIST_HEADER_TOO_LONG("codelist-header-too-long", WARNING, "Codelist CSV header too long",
             "The first line of the CSV is far longer than a header of column names, so the file is not read as a codelist."
                     + " Check that it is the codelist CSV (download it again with `opensafely codelists update`)."),
+
+    // --- codelists/codelists.txt ------------------------------------------------------------------
+    CODELISTS_TXT_INVALID_LINE("codelists-txt-invalid-line", ERROR, "Line of codelists.txt is not a codelist",
+            "Each line of codelists/codelists.txt names one codelist as in its OpenCodelists address, organisation/codelist/version"
+                    + " or user/username/codelist/version, and nothing else: the id becomes a URL and a file name. Copy it from the"
+                    + " codelist's page; put a comment on a line of its own, starting with #. A warning where `opensafely codelists update`"
+                    + " may accept the line but this tool refuses it."),
+    CODELISTS_TXT_DUPLICATE("codelists-txt-duplicate", ERROR, "Codelist listed twice in codelists.txt",
+            "`opensafely codelists update` refuses a codelists.txt that lists a codelist twice, at the same version or at"
+                    + " two versions (a study uses one version of a codelist). Keep one of the lines."),
     ;
 
     /**

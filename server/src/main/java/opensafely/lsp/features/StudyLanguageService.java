@@ -3,6 +3,7 @@ package opensafely.lsp.features;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import opensafely.lsp.codelists.CodelistsTxtService;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.TextEdit;
@@ -28,6 +29,7 @@ public final class StudyLanguageService implements LanguageService {
     private final ProjectYamlService projectYaml = new ProjectYamlService();
     private final StudyDefinitionService studyDefinitions = new StudyDefinitionService();
     private final PythonSize pythonSize = new PythonSize();
+    private final CodelistsTxtService codelistsTxt = new CodelistsTxtService();
 
     /** The parsed project.yaml of a document; the same text and version reuse one parse. */
     public Project project(Document doc) {
@@ -41,7 +43,8 @@ public final class StudyLanguageService implements LanguageService {
 
     private LanguageService serviceFor(Document doc) {
         LanguageService service = kindServiceFor(doc);
-        if (service == projectYaml || service == NOTHING) return service; // project.yaml is bounded in YamlLoader
+        // project.yaml is bounded in YamlLoader; codelists.txt is read line by line, in linear time.
+        if (service == projectYaml || service == codelistsTxt || service == NOTHING) return service;
         return pythonSize.overBound(doc.text()) ? TOO_BIG : service;
     }
 
@@ -49,6 +52,7 @@ public final class StudyLanguageService implements LanguageService {
         return switch (doc.kind()) {
             case PROJECT_YAML -> projectYaml;
             case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions : opensafely.lsp.ehrql.DatasetDefinitionService.isDatasetDefinition(doc) ? opensafely.lsp.ehrql.DatasetDefinitionService.shared() : NOTHING;
+            case CODELISTS_TXT -> codelistsTxt;
             case OTHER -> NOTHING;
         };
     }

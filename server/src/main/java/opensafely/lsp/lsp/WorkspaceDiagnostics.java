@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -192,7 +191,7 @@ final class WorkspaceDiagnostics {
         List<Path> files;
         try {
             files = Files.isRegularFile(study.resolve("project.yaml"))
-                    ? StudyFiles.of(study, EnumSet.of(DocumentKind.PROJECT_YAML, DocumentKind.PYTHON))
+                    ? StudyFiles.of(study, StudyFiles.CHECKED_KINDS)
                     : List.of();
         } catch (IOException | RuntimeException e) {
             log.info("cannot list the files of " + study + ": " + e.getMessage());
@@ -221,7 +220,7 @@ final class WorkspaceDiagnostics {
             return;
         }
         try {
-            if (!StudyFiles.of(study, EnumSet.of(DocumentKind.PROJECT_YAML, DocumentKind.PYTHON)).contains(file)) return;
+            if (!StudyFiles.of(study, StudyFiles.CHECKED_KINDS).contains(file)) return;
         } catch (IOException | RuntimeException e) {
             return;
         }

@@ -4,7 +4,17 @@ import java.nio.file.Path;
 
 /** What a file in a study folder is, decided from its name and place. */
 public enum DocumentKind {
-    PROJECT_YAML, PYTHON, OTHER;
+    /** project.yaml (or project.yml). */
+    PROJECT_YAML,
+    /** Any Python file; whether it is a study or dataset definition is decided from its content. */
+    PYTHON,
+    /** codelists/codelists.txt: the codelists `opensafely codelists update` downloads. */
+    CODELISTS_TXT,
+    OTHER;
+
+    /** The folder of a study that holds codelists.txt and the CSVs downloaded from it. */
+    public static final String CODELISTS_DIR = "codelists";
+    public static final String CODELISTS_TXT_NAME = "codelists.txt";
 
     public static DocumentKind of(Path path) {
         Path name = path.getFileName();
@@ -12,6 +22,10 @@ public enum DocumentKind {
         String n = name.toString();
         if (n.equals("project.yaml") || n.equals("project.yml")) return PROJECT_YAML;
         if (n.endsWith(".py")) return PYTHON;
+        if (n.equals(CODELISTS_TXT_NAME) && path.getParent() != null && path.getParent().getFileName() != null
+                && path.getParent().getFileName().toString().equals(CODELISTS_DIR)) {
+            return CODELISTS_TXT;
+        }
         return OTHER;
     }
 }

@@ -5,14 +5,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The files of a study folder that `check` analyses, and so the editor's whole-study diagnostics too:
- * its project.yaml and, for the kinds asked for, the files under {@code analysis/} (the analysis says
- * nothing of other files). One list for both, so the Problems panel and CI cover the same files.
+ * its project.yaml, its codelists/codelists.txt when there is one and, for the kinds asked for, the files
+ * under {@code analysis/} (the analysis says nothing of other files). One list for both, so the Problems
+ * panel and CI cover the same files.
  */
 public final class StudyFiles {
     /** Where a study folder keeps its code. */
@@ -20,12 +23,17 @@ public final class StudyFiles {
     /** How deep we look under analysis/ (real studies nest two or three levels). */
     private static final int MAX_DEPTH = 16;
 
+    /** The kinds of file a study contributes to `check` and to the editor's whole-study diagnostics. */
+    public static final Set<DocumentKind> CHECKED_KINDS =
+            Collections.unmodifiableSet(EnumSet.of(DocumentKind.PROJECT_YAML, DocumentKind.CODELISTS_TXT, DocumentKind.PYTHON));
+
     private StudyFiles() {
     }
 
     /**
-     * The files of the study at {@code root} of the given kinds: project.yaml first, then the files under
-     * analysis/ in path order, leaving out dot-folders (.venv, .ipynb_checkpoints hold no study code).
+     * The files of the study at {@code root} of the given kinds: project.yaml first, then
+     * codelists/codelists.txt if it is there (a link that leaves the study too: `check` reports it, never reads
+     * it), then the files under analysis/ in path order, leaving out dot-folders (.venv, .ipynb_checkpoints hold no study code).
      *
      * @throws IOException when analysis/ cannot be listed
      */
@@ -34,10 +42,14 @@ public final class StudyFiles {
         if (kinds.contains(DocumentKind.PROJECT_YAML)) {
             out.add(root.resolve("project.yaml"));
         }
+        Path codelistsTxt = root.resolve(DocumentKind.CODELISTS_DIR).resolve(DocumentKind.CODELISTS_TXT_NAME);
+        if (kinds.contains(DocumentKind.CODELISTS_TXT) && Files.isRegularFile(codelistsTxt)) {
+            out.add(codelistsTxt);
+        }
         Path analysis = root.resolve(ANALYSIS_DIR);
-        if (kinds.stream().anyMatch(k -> k != DocumentKind.PROJECT_YAML) && Files.isDirectory(analysis)) {
+        if (kinds.stream().anyMatch(StudyFiles::underAnalysis) && Files.isDirectory(analysis)) {
             try (Stream<Path> files = Files.walk(analysis, MAX_DEPTH)) {
-                files.filter(p -> kinds.contains(DocumentKind.of(p)) && DocumentKind.of(p) != DocumentKind.PROJECT_YAML)
+                files.filter(p -> kinds.contains(DocumentKind.of(p)) && underAnalysis(DocumentKind.of(p)))
                         .filter(Files::isRegularFile)
                         .filter(p -> !hidden(analysis.relativize(p)))
                         .sorted()
@@ -47,6 +59,11 @@ public final class StudyFiles {
             }
         }
         return out;
+    }
+
+    /** The kinds looked for under analysis/: project.yaml and codelists.txt have their one place. */
+    private static boolean underAnalysis(DocumentKind kind) {
+        return kind != DocumentKind.PROJECT_YAML && kind != DocumentKind.CODELISTS_TXT;
     }
 
     private static boolean hidden(Path relative) {

@@ -328,4 +328,34 @@ class CheckCommandTest {
         check(tmp.resolve("study"), name -> summary.toString(), "--format", "sarif");
         assertEquals(md, Files.readString(summary));
     }
+
+    // --- codelists/codelists.txt ------------------------------------------------------------------
+
+    @Test
+    void aBadCodelistsTxtLineFailsTheCheckOfItsStudyOnThatLine() throws IOException {
+        study(tmp, CLEAN);
+        Files.createDirectories(tmp.resolve("codelists"));
+        // A NUL is a bad line of a text file here, not a reason to refuse the whole file as binary.
+        Files.writeString(tmp.resolve("codelists/codelists.txt"),
+                "# Codelists\nopensafely/asthma-diagnosis/2020-04-15\n  ../../etc/passwd\nopensafely/asthma\u0000/v1\n");
+        Result r = check(tmp);
+        assertEquals(1, r.exit(), r.out() + r.err());
+        String[] lines = r.out().split("\n");
+        assertTrue(lines[0].startsWith("codelists/codelists.txt:3:3: error [codelists-txt-invalid-line] '../../etc/passwd' is not a codelist"),
+                lines[0]);
+        assertTrue(lines[1].startsWith("codelists/codelists.txt:4:1: error [codelists-txt-invalid-line] 'opensafely/asthma\\u0000/v1'"),
+                lines[1]);
+        assertEquals("2 errors, 0 warnings in 3 files", lines[lines.length - 1]);
+        assertEquals("", r.err());
+
+        // The file on its own, and the study's file list.
+        Result single = check(tmp, "codelists/codelists.txt");
+        assertEquals(1, single.exit(), single.err());
+        assertTrue(single.out().startsWith("codelists/codelists.txt:3:3: error [codelists-txt-invalid-line] "), single.out());
+        assertEquals("[\"project.yaml\",\"codelists/codelists.txt\",\"analysis/extract.py\"]",
+                json(check(tmp, "--format", "json")).get("files").toString());
+
+        Files.writeString(tmp.resolve("codelists/codelists.txt"), "opensafely/asthma-diagnosis/2020-04-15\n");
+        assertEquals("No problems found in 3 files\n", check(tmp).out());
+    }
 }

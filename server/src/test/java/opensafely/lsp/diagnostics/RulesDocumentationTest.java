@@ -27,6 +27,7 @@ import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.pipeline.ScriptReference;
 import opensafely.lsp.workspace.Document;
+import opensafely.lsp.workspace.DocumentKind;
 import opensafely.lsp.workspace.StudyFolder;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
@@ -46,6 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>A python example is saved in a study folder as the file of its rule family ({@link #PYTHON_FAMILIES},
  * e.g. analysis/study_definition.py for the study-* rules) and checked there through the language server's
  * dispatcher. {@code <!-- example: PATH -->} on the line before the block saves it as PATH instead.</li>
+ * <li>A ```text example is a study's codelists.txt: {@code <!-- example: codelists/codelists.txt -->} on the line
+ * before it is required, and it is checked through the dispatcher in a folder with a minimal project.yaml.</li>
  * <li>{@code <!-- example: skip -->} on the line before the block: the example is shown but not run (only
  * for {@link #MAY_SKIP}).</li>
  * <li>Any other file the example's folder needs (a codelist CSV, a helper module, its own project.yaml) is a
@@ -137,7 +140,17 @@ class RulesDocumentationTest {
         boolean python() {
             return language.equals("python");
         }
+
+        boolean codelistsTxt() {
+            return language.equals("text");
+        }
     }
+
+    /** The project.yaml of the folder a codelists.txt example is checked in. */
+    private static final String MINIMAL_PROJECT = """
+            version: '4.0'
+            actions: {}
+            """;
 
     static String document() throws IOException {
         assertTrue(Files.isRegularFile(RULES_MD), "missing " + RULES_MD);
@@ -194,12 +207,16 @@ class RulesDocumentationTest {
                 assertTrue(f != null || skipped, s.id() + ": no PythonFamily says how to check a ```python example of this rule");
                 path = value == null || skipped ? (f != null ? f.definition() : "analysis/example.py") : value;
                 assertTrue(isPlainRelativePath(path) && path.endsWith(".py"), s.id() + ": <!-- example: " + path + " --> must be a relative .py path");
+            } else if (language.equals("text")) {
+                path = value;
+                assertTrue(value != null && DocumentKind.of(Path.of(value)) == DocumentKind.CODELISTS_TXT && isPlainRelativePath(value),
+                        s.id() + ": a ```text example is a codelists.txt: <!-- example: codelists/codelists.txt --> before it");
             } else {
-                fail(s.id() + ": the example must be ```yaml or ```python, not ```" + language
+                fail(s.id() + ": the example must be ```yaml, ```python or ```text, not ```" + language
                         + " (a block that is a file of the example needs <!-- file: PATH --> on the line before it)");
             }
         }
-        assertNotNull(text, s.id() + ": section has no ```yaml or ```python example");
+        assertNotNull(text, s.id() + ": section has no ```yaml, ```python or ```text example");
         Matcher comments = FILE_COMMENT.matcher(s.body());
         int fileComments = 0;
         while (comments.find()) fileComments++;
@@ -263,7 +280,9 @@ class RulesDocumentationTest {
         String misfire = KNOWN_MISFIRES.get(s.id());
         List<Diagnostic> found;
         try {
-            found = ex.python() ? checkDefinition(s, ex, folder) : checkProjectYaml(s, ex, folder);
+            found = ex.python() ? checkDefinition(s, ex, folder)
+                    : ex.codelistsTxt() ? checkCodelistsTxt(ex, folder)
+                    : checkProjectYaml(s, ex, folder);
         } catch (RuntimeException e) {
             Assumptions.assumeTrue(misfire == null, "known misfire: " + misfire);
             throw e;
@@ -293,6 +312,13 @@ class RulesDocumentationTest {
     /** Saves the definition in its study folder, as in a real study, and asks the language server about it. */
     private static List<Diagnostic> checkDefinition(Section s, Example ex, Path folder) throws IOException {
         if (!ex.files().containsKey("project.yaml")) write(folder, "project.yaml", family(s.id()).projectYamlFor(ex.path()));
+        Path file = write(folder, ex.path(), ex.text());
+        return new StudyLanguageService().diagnostics(new Document(file, ex.text(), 1, StudyFolder.at(folder)));
+    }
+
+    /** Saves codelists.txt in a study folder and asks the language server about it. */
+    private static List<Diagnostic> checkCodelistsTxt(Example ex, Path folder) throws IOException {
+        if (!ex.files().containsKey("project.yaml")) write(folder, "project.yaml", MINIMAL_PROJECT);
         Path file = write(folder, ex.path(), ex.text());
         return new StudyLanguageService().diagnostics(new Document(file, ex.text(), 1, StudyFolder.at(folder)));
     }
@@ -333,6 +359,8 @@ class RulesDocumentationTest {
             Example ex = example(s);
             if (ex.python()) {
                 assertTrue(ex.text().contains("import "), s.id() + ": a ```python example is a whole definition file, with its imports");
+            } else if (ex.codelistsTxt()) {
+                assertFalse(ex.text().isBlank(), s.id() + ": example is empty");
             } else {
                 assertTrue(ex.text().contains(":"), s.id() + ": example looks empty");
             }
@@ -340,8 +368,9 @@ class RulesDocumentationTest {
                 assertFalse(f.getValue().isBlank(), s.id() + ": the block for " + f.getKey() + " is empty");
             }
         }
-        // Both kinds are in use, so neither branch of the harness is dead.
+        // Every kind is in use, so no branch of the harness is dead.
         assertTrue(sections.stream().map(RulesDocumentationTest::example).anyMatch(Example::python), "no ```python example found");
-        assertTrue(sections.stream().map(RulesDocumentationTest::example).anyMatch(e -> !e.python()), "no ```yaml example found");
+        assertTrue(sections.stream().map(RulesDocumentationTest::example).anyMatch(e -> e.language().equals("yaml")), "no ```yaml example found");
+        assertTrue(sections.stream().map(RulesDocumentationTest::example).anyMatch(Example::codelistsTxt), "no ```text example found");
     }
 }
