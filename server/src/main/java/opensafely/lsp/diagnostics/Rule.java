@@ -311,9 +311,10 @@ public enum Rule {
                     + " or user/username/codelist/version, and nothing else: the id becomes a URL and a file name. Copy it from the"
                     + " codelist's page; put a comment on a line of its own, starting with #. A warning where `opensafely codelists update`"
                     + " may accept the line but this tool refuses it."),
-    CODELISTS_TXT_DUPLICATE("codelists-txt-duplicate", ERROR, "Codelist listed twice in codelists.txt",
-            "`opensafely codelists update` refuses a codelists.txt that lists a codelist twice, at the same version or at"
-                    + " two versions (a study uses one version of a codelist). Keep one of the lines."),
+    CODELISTS_TXT_DUPLICATE("codelists-txt-duplicate", WARNING, "Codelist listed twice in codelists.txt",
+            "`opensafely codelists update` and `codelists check` refuse a codelists.txt that lists a codelist twice, at the"
+                    + " same version or at two versions (a study uses one version of a codelist), although jobs still run on the"
+                    + " CSVs already committed. Keep one of the lines."),
     ;
 
     /**

@@ -1,6 +1,7 @@
 package opensafely.lsp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,6 +42,8 @@ class CorpusCheckTest {
                 String file = result.at("/locations/0/physicalLocation/artifactLocation/uri").asText();
                 assertTrue(List.of("project.yaml", "codelists/codelists.txt").contains(file), where);
                 int lines = Files.readAllLines(study.resolve(file)).size() + 1;
+                // These studies ran in production: their codelists.txt may be untidy, never wrong.
+                if (file.equals("codelists/codelists.txt")) assertNotEquals("error", result.get("level").asText(), where);
                 assertEquals(Rule.values()[result.get("ruleIndex").asInt()].id(), result.get("ruleId").asText(), where);
                 JsonNode region = result.at("/locations/0/physicalLocation/region");
                 int startLine = region.get("startLine").asInt();
