@@ -78,6 +78,9 @@ public final class DummyDataCommand implements Callable<Integer> {
         }
         StudyFolder folder = StudyFolder.enclosing(file).orElse(StudyFolder.none());
         Document doc = new Document(file, text, 0, folder);
+        if (EhrqlDummyData.handles(doc)) {
+            return EhrqlDummyData.run(doc, definition.toString(), cwd, population, output, seed, clock, stdout, err);
+        }
         if (!StudyDefinitionService.isStudyDefinition(doc)) {
             err.println(PREFIX + DummyDataFormat.notAStudyDefinition(definition.toString(), doc));
             return 2;
