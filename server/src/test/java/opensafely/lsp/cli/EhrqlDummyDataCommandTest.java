@@ -1,0 +1,127 @@
+package opensafely.lsp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.zip.GZIPInputStream;
+import opensafely.lsp.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `dummy-data analysis/dataset_definition.py` in an ehrQL study: the file it writes, where, and its exit codes. */
+class EhrqlDummyDataCommandTest {
+    @TempDir
+    Path study;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    private Result run(String... args) {
+        DummyDataCommand cmd = new DummyDataCommand();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        cmd.workingDirectory = study;
+        cmd.stdout = out;
+        cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+        cmd.clock = Clock.fixed(Instant.parse("2026-01-15T10:00:00Z"), ZoneOffset.UTC);
+        int exit = new CommandLine(cmd).execute(args);
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private void copyCleanStudy() throws Exception {
+        Path src = SharedData.repo().resolve("examples/clean-study");
+        try (var files = Files.walk(src)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = study.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(to);
+                else Files.copy(p, to);
+            }
+        }
+    }
+
+    private static String gunzip(Path p) throws Exception {
+        try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(p))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void theCleanStudyGetsItsDatasetWhereItsGenerateDatasetActionWritesIt() throws Exception {
+        copyCleanStudy();
+        Result r = run("analysis/dataset_definition.py");
+        assertEquals(0, r.exit(), r.err());
+        Path written = study.resolve("output/dataset.csv.gz"); // project.yaml: generate-dataset ... --output output/dataset.csv.gz
+        String csv = gunzip(written);
+        String[] lines = csv.split("\r\n");
+        assertEquals("patient_id,age,age_band,sex,has_asthma,first_asthma_date,asthma_events_last_year", lines[0]);
+        assertEquals(1001, lines.length, "configure_dummy_data(population_size=1000)");
+        assertTrue(r.err().startsWith("Wrote 1000 dummy patients to "), r.err());
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(",", -1);
+            int age = Integer.parseInt(f[1]);
+            assertTrue(age >= 18 && age < 110, lines[i]);
+            assertEquals(age < 40 ? "18-39" : age < 65 ? "40-64" : "65+", f[2], lines[i]);
+            assertTrue(f[4].equals("T") || f[4].equals("F"), lines[i]);
+            assertEquals(f[4].equals("T"), !f[5].isEmpty(), lines[i]);
+            assertFalse(!f[5].isEmpty() && f[5].compareTo("2024-04-01") > 0, lines[i]);
+        }
+        // The default seed is fixed: a rerun writes the same bytes.
+        assertEquals(0, run("analysis/dataset_definition.py").exit());
+        assertEquals(csv, gunzip(written));
+    }
+
+    @Test
+    void populationOutputAndSeedOptions() throws Exception {
+        copyCleanStudy();
+        Result out = run("analysis/dataset_definition.py", "--population", "5", "--seed", "3", "--output", "-");
+        assertEquals(0, out.exit(), out.err());
+        assertEquals(6, out.out().split("\r\n").length);
+        Result csv = run("analysis/dataset_definition.py", "--population", "7", "--output", "out/d.csv");
+        assertEquals(0, csv.exit(), csv.err());
+        assertEquals(8, Files.readAllLines(study.resolve("out/d.csv")).size());
+        assertFalse(out.out().equals(run("analysis/dataset_definition.py", "--population", "5", "--seed", "4", "--output", "-").out()));
+    }
+
+    @Test
+    void withoutAnActionTheDatasetGoesToOutputDatasetCsvGz() throws Exception {
+        Files.createDirectories(study.resolve("analysis"));
+        Files.writeString(study.resolve("project.yaml"), "version: '4.0'\nactions: {}\n");
+        Files.writeString(study.resolve("analysis/dataset_definition.py"), """
+                from ehrql import create_dataset
+                from ehrql.tables.core import patients
+                dataset = create_dataset()
+                dataset.define_population(patients.exists_for_patient())
+                dataset.sex = patients.sex
+                """);
+        Result r = run("analysis/dataset_definition.py");
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = gunzip(study.resolve("output/dataset.csv.gz")).split("\r\n");
+        assertEquals("patient_id,sex", lines[0]);
+        assertEquals(11, lines.length, "ehrQL's default population_size is 10");
+    }
+
+    @Test
+    void anUnsatisfiablePopulationExitsOneNamingThePart() throws Exception {
+        Files.createDirectories(study.resolve("analysis"));
+        Files.writeString(study.resolve("project.yaml"), "version: '4.0'\nactions: {}\n");
+        Files.writeString(study.resolve("analysis/dataset_definition.py"), """
+                from ehrql import create_dataset
+                from ehrql.tables.core import patients
+                dataset = create_dataset()
+                dataset.define_population(patients.exists_for_patient() & (patients.age_on("2020-01-01") > 120) & (patients.age_on("2020-01-01") < 5))
+                """);
+        Result r = run("analysis/dataset_definition.py");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("cannot be satisfied") && r.err().contains("`patients.age_on(\"2020-01-01\") > 120`"), r.err());
+        assertFalse(Files.exists(study.resolve("output/dataset.csv.gz")));
+    }
+}
