@@ -25,6 +25,7 @@ import opensafely.lsp.python.Py;
 final class DummyCompiler {
     private final Map<Py.Node, EValue> types;
     private final Function<Codelist, Set<String>> codelists;
+    private final Function<Codelist, Map<String, String>> categories;
     /** Module-level names bound by a plain assignment, compiled when assigned (so later rebinding does not leak back). */
     final Map<String, DummyQuery> names = new LinkedHashMap<>();
     /** The dataset's columns compiled so far, for `dataset.x` read back. */
@@ -35,9 +36,10 @@ final class DummyCompiler {
     final Map<String, Set<String>> literals = new LinkedHashMap<>();
     private int opaque;
 
-    DummyCompiler(Map<Py.Node, EValue> types, Function<Codelist, Set<String>> codelists) {
+    DummyCompiler(Map<Py.Node, EValue> types, Function<Codelist, Set<String>> codelists, Function<Codelist, Map<String, String>> categories) {
         this.types = types;
         this.codelists = codelists;
+        this.categories = categories;
     }
 
     DummyQuery compile(Py.Expr e) {
@@ -79,7 +81,17 @@ final class DummyCompiler {
         if (e instanceof Py.BitOp b && b.op().equals("&")) return new And(compile(b.left()), compile(b.right()));
         if (e instanceof Py.BinOp b) {
             if (b.op().equals("|")) return new Or(compile(b.left()), compile(b.right()));
-            if (b.op().equals("+") || b.op().equals("-") || b.op().equals("*")) return new Arith(b.op(), compile(b.left()), compile(b.right()));
+            if (b.op().equals("+") || b.op().equals("-") || b.op().equals("*") || b.op().equals("/")) {
+                DummyQuery l = compile(b.left()), r = compile(b.right());
+                // Python arithmetic on literals (32844 * 1 / 5) is folded here: it is a constant of the definition.
+                if (l instanceof Const x && r instanceof Const y && x.value() instanceof Number m && y.value() instanceof Number n) {
+                    if (b.op().equals("/")) return n.doubleValue() == 0 ? null : new Const(m.doubleValue() / n.doubleValue());
+                    if (m instanceof Long i && n instanceof Long j) return new Const(b.op().equals("+") ? i + j : b.op().equals("-") ? i - j : i * j);
+                    double i = m.doubleValue(), j = n.doubleValue();
+                    return new Const(b.op().equals("+") ? i + j : b.op().equals("-") ? i - j : i * j);
+                }
+                return new Arith(b.op(), l, r);
+            }
             return null;
         }
         if (e instanceof Py.Unary u) {
@@ -153,6 +165,10 @@ final class DummyCompiler {
             case "days", "weeks", "months", "years" -> {
                 if (pos.size() == 1 && compile(pos.get(0)) instanceof Const k && k.value() instanceof Long n) return new DummyQuery.Duration(fn, n);
                 return null;
+            }
+            case "builtin.int", "builtin.float" -> {
+                if (pos.size() != 1 || !(compile(pos.get(0)) instanceof Const k) || !(k.value() instanceof Number n)) return null;
+                return new Const(fn.equals("builtin.int") ? (Object) (long) n.doubleValue() : (Object) n.doubleValue());
             }
             case "maximum_of", "minimum_of" -> {
                 return new Extreme(fn.equals("maximum_of"), pos.stream().map(this::compile).toList());
@@ -243,6 +259,18 @@ final class DummyCompiler {
 
     private DummyQuery seriesCall(DummyQuery r, String m, List<Py.Expr> pos) {
         if (r instanceof Opaque) return null;
+        if (m.equals("to_category") && pos.size() == 1 && types.get(pos.get(0)) instanceof Codelist cl && cl.category() != null) {
+            Map<String, String> cats = categories.apply(cl);
+            return cats == null ? null : new MapValues(r, new LinkedHashMap<>(cats), new Const(null));
+        }
+        if (m.equals("map_values") && !pos.isEmpty() && pos.get(0) instanceof Py.Dict dict) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (Py.DictItem it : dict.items()) {
+                if (it.key() == null || !(compile(it.key()) instanceof Const k) || k.value() == null || !(compile(it.value()) instanceof Const v)) return null;
+                map.put(String.valueOf(k.value()), v.value());
+            }
+            return new MapValues(r, map, pos.size() > 1 ? compile(pos.get(1)) : new Const(null));
+        }
         if (pos.size() == 1) {
             DummyQuery x = compile(pos.get(0));
             switch (m) {
@@ -338,7 +366,8 @@ final class DummyCompiler {
         if (v instanceof EValue.Frame f && f.lineage() != null && f.lineage().equals(f.table().qualified())) {
             return new Frame(f.table(), List.of(), List.of(), null, f.table().name());
         }
-        if (v instanceof Series s && !s.event()) return new Opaque(s.type(), s.categories(), opaque++);
-        return new Opaque(v instanceof Series s ? s.type() : null, null, opaque++);
+        if (v instanceof Series s) return new Opaque(s.type(), s.categories(), opaque++);
+        if (v == null || v instanceof EValue.Unknown || v instanceof Lit) return new Param(opaque++);
+        return new Opaque(null, null, opaque++);
     }
 }

@@ -149,7 +149,7 @@ final class DummyConstructor {
     }
 
     private boolean constant(DummyQuery q) {
-        if (q instanceof Const || q instanceof Duration) return true;
+        if (q instanceof Const || q instanceof Duration || q instanceof Param) return true;
         if (q instanceof Arith a) return constant(a.left()) && constant(a.right());
         if (q instanceof Extreme x) return x.values().stream().allMatch(this::constant);
         return false;

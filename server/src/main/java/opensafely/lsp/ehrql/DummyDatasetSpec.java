@@ -58,7 +58,7 @@ public final class DummyDatasetSpec {
         if (dataset == null) return new Result(null, "it makes no dataset (no `dataset = create_dataset()` at module level)");
         if (dataset.populations == 0 && !dataset.populationMaybe) return new Result(null, "it defines no population: call dataset.define_population(...)");
         CodelistCsvFiles csvs = analyzer.csvs();
-        DummyCompiler compiler = new DummyCompiler(a.types(), c -> codes(doc, csvs, c));
+        DummyCompiler compiler = new DummyCompiler(a.types(), c -> codes(doc, csvs, c), c -> categories(doc, csvs, c));
         DummyStatements s = new DummyStatements(a.types(), compiler);
         s.run(file.module.body());
 
@@ -127,6 +127,18 @@ public final class DummyDatasetSpec {
             if (col == null) return (Set<String>) null;
             Set<String> out = new LinkedHashSet<>();
             for (String code : col) if (code != null && !code.isBlank()) out.add(code.strip());
+            return out;
+        }).orElse(null);
+    }
+
+    /** A codelist's code → category map (codelist_from_csv(..., category_column=...)), or null. */
+    private static Map<String, String> categories(Document doc, CodelistCsvFiles csvs, Codelist c) {
+        if (c.path() == null || c.column() == null || c.category() == null) return null;
+        return doc.folder().resolve(c.path()).flatMap(p -> csvs.read(doc.folder(), p)).map(csv -> {
+            List<String> codes = csv.column(c.column()), cats = csv.column(c.category());
+            if (codes == null || cats == null || codes.size() != cats.size()) return (Map<String, String>) null;
+            Map<String, String> out = new LinkedHashMap<>();
+            for (int i = 0; i < codes.size(); i++) if (codes.get(i) != null) out.putIfAbsent(codes.get(i).strip(), cats.get(i));
             return out;
         }).orElse(null);
     }

@@ -96,6 +96,10 @@ sealed interface DummyQuery {
     record Extreme(boolean max, List<DummyQuery> values) implements DummyQuery {
     }
 
+    /** to_category(codelist) and map_values({...}, default=...): values looked up by their text; {@code otherwise} when absent. */
+    record MapValues(DummyQuery value, java.util.Map<String, Object> map, DummyQuery otherwise) implements DummyQuery {
+    }
+
     /** x.when_null_then(y). */
     record WhenNull(DummyQuery value, DummyQuery otherwise) implements DummyQuery {
     }
@@ -105,5 +109,12 @@ sealed interface DummyQuery {
      * "float", "date", "str" or a code system), or the categories when known. {@code id} keeps draws apart.
      */
     record Opaque(String type, List<String> categories, int id) implements DummyQuery {
+    }
+
+    /**
+     * A Python value the model does not know and that is not a series: a parameter of the run (dates read from
+     * the command line, say). It is the same for every patient; in a date's place it is {@link DummyWorld#unknownDate}.
+     */
+    record Param(int id) implements DummyQuery {
     }
 }

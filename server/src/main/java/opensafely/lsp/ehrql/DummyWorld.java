@@ -45,9 +45,13 @@ final class DummyWorld {
     final LocalDate today;
     final long populationSize;
 
+    /** The date a parameter the model does not know stands for: 1 January of last year, the same for everyone. */
+    final LocalDate unknownDate;
+
     DummyWorld(LocalDate today, long populationSize) {
         this.today = today;
         this.populationSize = populationSize;
+        this.unknownDate = LocalDate.of(today.getYear() - 1, 1, 1);
     }
 
     Boolean truth(DummyQuery q, Rec p, Map<String, Object> row) {
@@ -104,6 +108,12 @@ final class DummyWorld {
             }
             return eval(c.otherwise(), p, row, d);
         }
+        if (q instanceof MapValues mv) {
+            Object v = eval(mv.value(), p, row, d);
+            if (v == null) return null;
+            String key = v instanceof Boolean b ? (b ? "True" : "False") : String.valueOf(v);
+            return mv.map().containsKey(key) ? mv.map().get(key) : eval(mv.otherwise(), p, row, d);
+        }
         if (q instanceof WhenNull w) {
             Object v = eval(w.value(), p, row, d);
             return v != null ? v : eval(w.otherwise(), p, row, d);
@@ -138,6 +148,7 @@ final class DummyWorld {
             }
             return best;
         }
+        if (q instanceof Param) return unknownDate;
         if (q instanceof Opaque o) return p.opaque.computeIfAbsent(o.id(), k -> candidate(o.type(), o.categories(), p.random));
         return null;
     }
@@ -155,6 +166,7 @@ final class DummyWorld {
                 default -> x.plusYears(n);
             };
         }
+        if (op.equals("/")) return a instanceof Number x && b instanceof Number y && y.doubleValue() != 0 ? x.doubleValue() / y.doubleValue() : null;
         if (a instanceof Long x && b instanceof Long y) {
             return switch (op) {
                 case "+" -> x + y;
@@ -307,7 +319,10 @@ final class DummyWorld {
             frames(x.right(), out, d);
         } else if (q instanceof DatePart x) frames(x.date(), out, d);
         else if (q instanceof Extreme x) x.values().forEach(v -> frames(v, out, d));
-        else if (q instanceof WhenNull w) {
+        else if (q instanceof MapValues mv) {
+            frames(mv.value(), out, d);
+            frames(mv.otherwise(), out, d);
+        } else if (q instanceof WhenNull w) {
             frames(w.value(), out, d);
             frames(w.otherwise(), out, d);
         } else if (q instanceof AgeOn a) frames(a.date(), out, d);
@@ -345,6 +360,7 @@ final class DummyWorld {
         if (q instanceof DatePart x) return decidable(x.date(), seen, d);
         if (q instanceof Extreme x) return x.values().stream().allMatch(v -> decidable(v, seen, d));
         if (q instanceof WhenNull w) return decidable(w.value(), seen, d) && decidable(w.otherwise(), seen, d);
+        if (q instanceof MapValues mv) return decidable(mv.value(), seen, d) && decidable(mv.otherwise(), seen, d);
         if (q instanceof AgeOn a) return decidable(a.date(), seen, d);
         return true;
     }
