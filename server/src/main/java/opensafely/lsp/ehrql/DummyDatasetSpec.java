@@ -73,7 +73,8 @@ public final class DummyDatasetSpec {
         for (EValue.Column c : dataset.columns.values()) {
             String type = c.value() instanceof Series se ? se.type() : null;
             DummyQuery q = s.columns().get(c.name());
-            if (q == null) q = new Opaque(type, c.value() instanceof Series se ? se.categories() : null, opaque++);
+            // A series the compiler saw only as an unknown value (built in a helper, read from a dict...): ehrQL's candidates for its type.
+            if (q == null || q instanceof Param) q = new Opaque(type, c.value() instanceof Series se ? se.categories() : null, opaque++);
             columns.put(c.name(), q);
             types.put(c.name(), type);
         }
