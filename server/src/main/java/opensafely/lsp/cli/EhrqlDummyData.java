@@ -16,6 +16,7 @@ import opensafely.lsp.dummydata.Generator;
 import opensafely.lsp.dummydata.TableSpec;
 import opensafely.lsp.ehrql.DatasetDefinitionService;
 import opensafely.lsp.ehrql.DummyDatasetSpec;
+import opensafely.lsp.ehrql.DummyMeasuresSpec;
 import opensafely.lsp.pipeline.Action;
 import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.pipeline.ProjectParser;
@@ -28,7 +29,8 @@ import opensafely.lsp.workspace.StudyFolder;
 /**
  * `dummy-data` for an ehrQL dataset definition: the table {@link DummyDatasetSpec} makes from the static model,
  * streamed to the file that project.yaml's `generate-dataset` action for the definition writes (else
- * output/dataset.csv.gz), atomically. The default seed is fixed, so reruns give the same file on the same day.
+ * output/dataset.csv.gz), atomically; for a measures definition, {@link DummyMeasuresSpec}'s table where
+ * `generate-measures` writes it (else output/measures.csv). The default seed is fixed, so reruns give the same file on the same day.
  */
 final class EhrqlDummyData {
     /** The seed when none is given: fixed, so reruns are stable. */
@@ -38,13 +40,21 @@ final class EhrqlDummyData {
     private EhrqlDummyData() {
     }
 
-    /** Whether this command handles the document: an ehrQL dataset definition (measures are not made yet). */
+    /** Whether this command handles the document: an ehrQL dataset or measures definition. */
     static boolean handles(Document doc) {
-        return DatasetDefinitionService.isDatasetDefinition(doc) && !doc.text().contains("create_measures(");
+        return DatasetDefinitionService.isDatasetDefinition(doc);
+    }
+
+    /** A measures definition (generate-measures) rather than a dataset definition. */
+    static boolean measures(Document doc) {
+        return doc.text().contains("create_measures(") && !doc.text().contains("create_dataset(");
     }
 
     static int run(Document doc, String shown, Path cwd, Integer population, String output, Long seed, Clock clock, OutputStream stdout, PrintStream err) {
-        DummyDatasetSpec.Result r = DummyDatasetSpec.build(doc, population, seed != null ? seed : DEFAULT_SEED, LocalDate.now(clock));
+        long s = seed != null ? seed : DEFAULT_SEED;
+        // Measures: one row per measure × interval × group, whatever the population (--population does not apply).
+        DummyDatasetSpec.Result r = measures(doc) ? DummyMeasuresSpec.build(doc, s, LocalDate.now(clock))
+                : DummyDatasetSpec.build(doc, population, s, LocalDate.now(clock));
         if (!r.ok()) {
             err.println("No dummy data for " + shown + ": " + r.problem());
             return 1;
@@ -71,7 +81,7 @@ final class EhrqlDummyData {
             if (parent != null) Files.createDirectories(parent);
             boolean gz = target.getFileName().toString().endsWith(".gz");
             AtomicWrite.write(target, out -> write(spec, out, gz));
-            err.println("Wrote " + spec.rows() + " dummy patients to " + target);
+            err.println("Wrote " + spec.rows() + (measures(doc) ? " rows of dummy measures to " : " dummy patients to ") + target);
             return 0;
         } catch (IOException e) {
             err.println(PREFIX + "cannot write the dummy data: " + CheckCommand.describe(e));
@@ -90,14 +100,19 @@ final class EhrqlDummyData {
         }
     }
 
-    /** The --output of the project.yaml action that runs `generate-dataset` on this definition, else output/dataset.csv.gz. */
+    /**
+     * The --output of the project.yaml action that runs `generate-dataset` (or `generate-measures`) on this
+     * definition, else output/dataset.csv.gz (output/measures.csv).
+     */
     static Path defaultOutput(Document doc) {
         StudyFolder folder = doc.folder();
         Path base = folder.root().orElse(doc.path().toAbsolutePath().getParent());
-        return declaredOutput(doc, base).map(base::resolve).orElse(base.resolve("output").resolve("dataset.csv.gz"));
+        boolean m = measures(doc);
+        return declaredOutput(doc, base, m ? "generate-measures" : "generate-dataset").map(base::resolve)
+                .orElse(base.resolve("output").resolve(m ? "measures.csv" : "dataset.csv.gz"));
     }
 
-    private static Optional<String> declaredOutput(Document doc, Path base) {
+    private static Optional<String> declaredOutput(Document doc, Path base, String command) {
         Optional<Path> yaml = doc.folder().resolve("project.yaml");
         if (yaml.isEmpty()) return Optional.empty();
         try {
@@ -105,7 +120,7 @@ final class EhrqlDummyData {
             String rel = base.relativize(doc.path().toAbsolutePath().normalize()).toString().replace('\\', '/');
             for (Action a : project.actions()) {
                 RunCommand run = a.run();
-                if (run == null || !run.parsed() || !run.command().equals("generate-dataset")) continue;
+                if (run == null || !run.parsed() || !run.command().equals(command)) continue;
                 boolean runsThis = run.args().stream().anyMatch(w -> w.value().equals(rel) || w.value().equals("./" + rel));
                 Optional<RunCommand.Word> out = run.option("--output");
                 if (runsThis && out.isPresent() && !out.get().value().isEmpty() && !out.get().value().contains("..")) return Optional.of(out.get().value());

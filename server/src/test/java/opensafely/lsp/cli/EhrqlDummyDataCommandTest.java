@@ -124,4 +124,26 @@ class EhrqlDummyDataCommandTest {
         assertTrue(r.err().contains("cannot be satisfied") && r.err().contains("`patients.age_on(\"2020-01-01\") > 120`"), r.err());
         assertFalse(Files.exists(study.resolve("output/dataset.csv.gz")));
     }
+
+    @Test
+    void theCleanStudysMeasuresGetOneRowPerMeasureIntervalAndGroup() throws Exception {
+        copyCleanStudy();
+        Result r = run("analysis/measure_definitions.py");
+        assertEquals(0, r.exit(), r.err());
+        // project.yaml: generate-measures analysis/measure_definitions.py --output output/measures.csv
+        var lines = Files.readAllLines(study.resolve("output/measures.csv"));
+        assertEquals("measure,interval_start,interval_end,ratio,numerator,denominator,sex", lines.get(0));
+        assertEquals(1 + 12 * 4, lines.size(), "12 months x 4 values of sex");
+        assertEquals("asthma_recorded,2023-04-01,2023-04-30", lines.get(1).substring(0, lines.get(1).indexOf(",", 36)));
+        assertTrue(lines.get(lines.size() - 1).startsWith("asthma_recorded,2024-03-01,2024-03-31,"), lines.get(lines.size() - 1));
+        java.util.Set<String> groups = new java.util.HashSet<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            long num = Long.parseLong(f[4]), den = Long.parseLong(f[5]);
+            assertTrue(num <= den, line);
+            if (den > 0) assertEquals((double) num / den, Double.parseDouble(f[3]), 1e-12, line);
+            groups.add(f[1] + f[6]);
+        }
+        assertEquals(48, groups.size(), "each interval has each group once");
+    }
 }
