@@ -1,0 +1,98 @@
+package opensafely.lsp.ehrql;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+import java.util.zip.GZIPOutputStream;
+import opensafely.lsp.dummydata.CsvTableWriter;
+import opensafely.lsp.dummydata.Generator;
+import opensafely.lsp.dummydata.TableSpec;
+import opensafely.lsp.pipeline.Action;
+import opensafely.lsp.pipeline.Project;
+import opensafely.lsp.pipeline.ProjectParser;
+import opensafely.lsp.pipeline.RunCommand;
+import opensafely.lsp.workspace.AtomicWrite;
+import opensafely.lsp.workspace.Document;
+import opensafely.lsp.workspace.OutputFile;
+import opensafely.lsp.workspace.StudyFolder;
+
+/**
+ * Dummy data of an ehrQL definition as the command line and the editor make it: which table (dataset or
+ * measures), where it goes (the --output of the project.yaml action that runs the definition), and the
+ * streamed, atomic write.
+ */
+public final class DummyDataOutput {
+    /** The seed when none is given: fixed, so reruns are stable. */
+    public static final long DEFAULT_SEED = 20_240_401L;
+
+    private DummyDataOutput() {
+    }
+
+    /** A measures definition (generate-measures) rather than a dataset definition. */
+    public static boolean measures(Document doc) {
+        return doc.text().contains("create_measures(") && !doc.text().contains("create_dataset(");
+    }
+
+    /** The table of a dataset or measures definition (--population applies to datasets only). */
+    public static DummyDatasetSpec.Result spec(Document doc, Integer population, long seed, LocalDate today) {
+        return measures(doc) ? DummyMeasuresSpec.build(doc, seed, today) : DummyDatasetSpec.build(doc, population, seed, today);
+    }
+
+    /** "dummy patients" or "rows of dummy measures", for messages. */
+    public static String what(Document doc) {
+        return measures(doc) ? "rows of dummy measures" : "dummy patients";
+    }
+
+    /**
+     * The --output of the project.yaml action that runs `generate-dataset` (or `generate-measures`) on this
+     * definition, else output/dataset.csv.gz (output/measures.csv).
+     */
+    public static Path defaultOutput(Document doc) {
+        StudyFolder folder = doc.folder();
+        Path base = folder.root().orElse(doc.path().toAbsolutePath().getParent());
+        boolean m = measures(doc);
+        return declaredOutput(doc, base, m ? "generate-measures" : "generate-dataset").map(base::resolve)
+                .orElse(base.resolve("output").resolve(m ? "measures.csv" : "dataset.csv.gz"));
+    }
+
+    private static Optional<String> declaredOutput(Document doc, Path base, String command) {
+        Optional<Path> yaml = doc.folder().resolve("project.yaml");
+        if (yaml.isEmpty() || doc.path() == null) return Optional.empty();
+        try {
+            Project project = new ProjectParser().parse(doc.folder().readString(yaml.get()).orElse(""));
+            String rel = base.relativize(doc.path().toAbsolutePath().normalize()).toString().replace('\\', '/');
+            for (Action a : project.actions()) {
+                RunCommand run = a.run();
+                if (run == null || !run.parsed() || !run.command().equals(command)) continue;
+                boolean runsThis = run.args().stream().anyMatch(w -> w.value().equals(rel) || w.value().equals("./" + rel));
+                Optional<RunCommand.Word> out = run.option("--output");
+                if (runsThis && out.isPresent() && !out.get().value().isEmpty() && !out.get().value().contains("..")) return Optional.of(out.get().value());
+            }
+        } catch (RuntimeException e) {
+            // no usable project.yaml: the default applies
+        }
+        return Optional.empty();
+    }
+
+    /** Writes the table to {@code target} atomically (gzipped for .gz), making its folder; nothing is left on cancel or failure. */
+    public static void write(TableSpec spec, Path target, BooleanSupplier cancelled, LongConsumer progress) throws IOException {
+        OutputFile.checkReplaceable(target);
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        boolean gz = target.getFileName().toString().endsWith(".gz");
+        AtomicWrite.write(target, out -> write(spec, out, gz, cancelled, progress));
+    }
+
+    // TODO(lead): switch to the engine's OutputFormat chooser (by extension: .csv, .csv.gz, .arrow) once it is merged.
+    public static void write(TableSpec spec, OutputStream out, boolean gz, BooleanSupplier cancelled, LongConsumer progress) throws IOException {
+        OutputStream s = gz ? new GZIPOutputStream(out, 1 << 16) : out;
+        try (CsvTableWriter w = new CsvTableWriter(s)) {
+            Generator.write(spec, w, cancelled, progress);
+        }
+    }
+}
