@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.ehrql.DatasetAnalyzer.Analysis;
 import opensafely.lsp.ehrql.EValue.*;
 import opensafely.lsp.ehrql.EValue.Module;
@@ -47,6 +48,19 @@ public final class DatasetDefinitionService implements LanguageService {
     @Override
     public List<Diagnostic> diagnostics(Document doc) {
         return analyzer.refresh(doc).diagnostics();
+    }
+
+    /** "Generate dummy data" on a dataset definition with a population, or a measures definition with a measure. */
+    @Override
+    public List<Fix> sourceActions(Document doc) {
+        if (doc.path() == null) return List.of();
+        Analysis a = analyzer.analyse(doc);
+        boolean ready = a.globals().values().stream().anyMatch(b -> b.value() instanceof Dataset d && (d.populations > 0 || d.populationMaybe)
+                || b.value() instanceof Measures m && m.calls > 0);
+        if (!ready) return List.of();
+        java.nio.file.Path out = DummyDataOutput.defaultOutput(doc);
+        String shown = doc.folder().root().map(r -> r.relativize(out).toString()).orElse(out.toString());
+        return List.of(Fix.run("Generate dummy data (" + shown + ")", Fix.GENERATE_DUMMY_DATA, List.of(doc.path().toUri().toString())));
     }
 
     @Override

@@ -10,7 +10,23 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.time.LocalDate;
+import opensafely.lsp.ehrql.DatasetDefinitionService;
+import opensafely.lsp.ehrql.DummyDataOutput;
+import opensafely.lsp.ehrql.DummyDatasetSpec;
+import org.eclipse.lsp4j.ProgressParams;
+import org.eclipse.lsp4j.WorkDoneProgressBegin;
+import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
+import org.eclipse.lsp4j.WorkDoneProgressEnd;
+import org.eclipse.lsp4j.WorkDoneProgressReport;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.study.DummyData;
 import opensafely.lsp.study.DummyDataFile;
@@ -21,9 +37,12 @@ import org.eclipse.lsp4j.MessageType;
 import org.eclipse.lsp4j.services.LanguageClient;
 
 /**
- * {@code opensafely.dummyData.generate}: the study definition's source action. Argument: the file's URI. Uses
- * the editor's text when the file is open (unsaved edits included), writes where generate_cohort would, with
- * project.yaml's population size, and shows the outcome. The same core as {@code dummy-data} on the command line.
+ * {@code opensafely.dummyData.generate}: the "Generate dummy data" source action. Argument: the file's URI. Uses
+ * the editor's text when the file is open (unsaved edits included) and shows the outcome; the same core as
+ * {@code dummy-data} on the command line. A study definition's data goes where generate_cohort would write it,
+ * with project.yaml's population size; an ehrQL dataset or measures definition's where the project.yaml action
+ * that runs it writes, streamed with work-done progress, and cancelled by the editor's cancel of the progress or
+ * of the request (nothing is written then).
  */
 final class DummyDataAction {
     static final String ID = Fix.GENERATE_DUMMY_DATA;
@@ -34,11 +53,25 @@ final class DummyDataAction {
     private final Supplier<LanguageClient> client;
     private final OpenDocuments documents;
     private final ExecutorService workers;
+    private final Supplier<Boolean> progressSupported;
+    /** Progress tokens of the runs in flight, and whether the editor asked to cancel each. */
+    private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
 
     DummyDataAction(Supplier<LanguageClient> client, OpenDocuments documents, ExecutorService workers) {
+        this(client, documents, workers, () -> false);
+    }
+
+    DummyDataAction(Supplier<LanguageClient> client, OpenDocuments documents, ExecutorService workers, Supplier<Boolean> progressSupported) {
         this.client = client;
         this.documents = documents;
         this.workers = workers;
+        this.progressSupported = progressSupported;
+    }
+
+    /** window/workDoneProgress/cancel for one of our tokens. */
+    void cancel(String token) {
+        AtomicBoolean flag = token == null ? null : running.get(token);
+        if (flag != null) flag.set(true);
     }
 
     CompletableFuture<Object> execute(List<Object> arguments) {
@@ -48,10 +81,18 @@ final class DummyDataAction {
         if (uri.isEmpty() || DocumentUris.filePath(uri.get()).isEmpty()) {
             return CompletableFuture.completedFuture(new Outcome(false, "No study definition file was given."));
         }
-        return CompletableFuture.supplyAsync(() -> run(uri.get()), workers);
+        CompletableFuture<Object> future = new CompletableFuture<>();
+        workers.execute(() -> {
+            try {
+                future.complete(run(uri.get(), future::isCancelled));
+            } catch (RuntimeException e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
     }
 
-    private Outcome run(String uri) {
+    private Outcome run(String uri, BooleanSupplier requestCancelled) {
         Path file = DocumentUris.filePath(uri).orElseThrow();
         Outcome outcome;
         try {
@@ -60,6 +101,7 @@ final class DummyDataAction {
                 doc = new Document(file, Files.readString(file, StandardCharsets.UTF_8), 0,
                         StudyFolder.enclosing(file).orElse(StudyFolder.none()));
             }
+            if (DatasetDefinitionService.isDatasetDefinition(doc)) return ehrql(doc, file, requestCancelled);
             DummyData.Outcome table = new DummyData(Clock.systemDefaultZone())
                     .generate(doc, DummyDataFile.populationSize(doc.folder()), System.nanoTime());
             if (table.ok()) {
@@ -73,8 +115,72 @@ final class DummyDataAction {
         } catch (IOException e) {
             outcome = new Outcome(false, "Could not make the dummy data: " + e.getMessage());
         }
+        return show(outcome);
+    }
+
+    private Outcome show(Outcome outcome) {
         LanguageClient c = client.get();
         if (c != null) c.showMessage(new MessageParams(outcome.ok() ? MessageType.Info : MessageType.Error, outcome.message()));
         return outcome;
+    }
+
+    /** An ehrQL dataset or measures definition: the table streamed to its action's output, with progress. */
+    private Outcome ehrql(Document doc, Path file, BooleanSupplier requestCancelled) {
+        DummyDatasetSpec.Result r = DummyDataOutput.spec(doc, null, DummyDataOutput.DEFAULT_SEED, LocalDate.now());
+        if (!r.ok()) return show(new Outcome(false, "No dummy data for " + file.getFileName() + ": " + r.problem()));
+        Path target = DummyDataOutput.defaultOutput(doc);
+        String shown = doc.folder().root().map(root -> root.relativize(target).toString()).orElse(target.toString());
+        long rows = r.spec().rows();
+        String token = "opensafely-dummy-data-" + UUID.randomUUID();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        running.put(token, cancelled);
+        Either<String, Integer> progress = begin(token, "Generating dummy data (" + shown + ")");
+        Outcome outcome;
+        try {
+            DummyDataOutput.write(r.spec(), target, () -> cancelled.get() || requestCancelled.getAsBoolean(), n -> report(progress, n, rows));
+            outcome = new Outcome(true, "Wrote " + rows + " " + DummyDataOutput.what(doc) + " to " + shown + ".");
+        } catch (CancellationException e) {
+            outcome = new Outcome(false, "Dummy data cancelled; " + shown + " was not changed.");
+        } catch (IOException e) {
+            outcome = new Outcome(false, "Could not make the dummy data: " + e.getMessage());
+        } finally {
+            running.remove(token);
+        }
+        end(progress, outcome.message());
+        return show(outcome);
+    }
+
+    private Either<String, Integer> begin(String token, String title) {
+        LanguageClient c = client.get();
+        if (c == null || !progressSupported.get()) return null;
+        Either<String, Integer> t = Either.forLeft(token);
+        try {
+            c.createProgress(new WorkDoneProgressCreateParams(t)).join();
+            WorkDoneProgressBegin begin = new WorkDoneProgressBegin();
+            begin.setTitle(title);
+            begin.setCancellable(true);
+            begin.setPercentage(0);
+            c.notifyProgress(new ProgressParams(t, Either.forLeft(begin)));
+            return t;
+        } catch (RuntimeException e) {
+            return null; // the client refused: the outcome is still shown
+        }
+    }
+
+    private void report(Either<String, Integer> token, long done, long total) {
+        LanguageClient c = client.get();
+        if (c == null || token == null) return;
+        WorkDoneProgressReport report = new WorkDoneProgressReport();
+        report.setMessage(done + " of " + total);
+        report.setPercentage(total == 0 ? 100 : (int) (100 * done / total));
+        c.notifyProgress(new ProgressParams(token, Either.forLeft(report)));
+    }
+
+    private void end(Either<String, Integer> token, String message) {
+        LanguageClient c = client.get();
+        if (c == null || token == null) return;
+        WorkDoneProgressEnd end = new WorkDoneProgressEnd();
+        end.setMessage(message);
+        c.notifyProgress(new ProgressParams(token, Either.forLeft(end)));
     }
 }

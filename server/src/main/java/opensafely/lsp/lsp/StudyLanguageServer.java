@@ -58,6 +58,7 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
     private final DiagnosticsPublisher diagnostics;
     private final StudyTextDocumentService textDocuments;
     private final StudyWorkspaceService workspace;
+    private final DummyDataAction dummyData;
     private final WorkspaceDiagnostics wholeStudies;
     private volatile List<Path> roots = List.of();
     private final ParentProcessWatcher parentWatcher = new ParentProcessWatcher();
@@ -83,8 +84,14 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         this.wholeStudies = new WorkspaceDiagnostics(service, documents, diagnostics, () -> client, log);
         diagnostics.onClear(wholeStudies::documentClosed);
         var codelists = new CodelistsCommand(() -> client, this::clientShowsProgress, () -> openCodelistsUrl, diagnostics, workers, version);
-        this.workspace = new StudyWorkspaceService(documents, diagnostics, codelists, new DummyDataAction(() -> client, documents, workers),
-                wholeStudies::filesChanged);
+        this.dummyData = new DummyDataAction(() -> client, documents, workers, this::clientShowsProgress);
+        this.workspace = new StudyWorkspaceService(documents, diagnostics, codelists, dummyData, wholeStudies::filesChanged);
+    }
+
+    /** The editor's cancel button on a progress we started (dummy data generation). */
+    @Override
+    public void cancelProgress(org.eclipse.lsp4j.WorkDoneProgressCancelParams params) {
+        if (params != null && params.getToken() != null && params.getToken().isLeft()) dummyData.cancel(params.getToken().getLeft());
     }
 
     @Override
