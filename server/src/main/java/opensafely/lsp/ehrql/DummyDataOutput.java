@@ -40,7 +40,12 @@ public final class DummyDataOutput {
 
     /** The table of a dataset or measures definition (--population applies to datasets only). */
     public static DummyDatasetSpec.Result spec(Document doc, Integer population, long seed, LocalDate today) {
-        return measures(doc) ? DummyMeasuresSpec.build(doc, seed, today) : DummyDatasetSpec.build(doc, population, seed, today);
+        try {
+            return measures(doc) ? DummyMeasuresSpec.build(doc, seed, today) : DummyDatasetSpec.build(doc, population, seed, today);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A construct the model did not foresee: say so in one line rather than fail the command.
+            return new DummyDatasetSpec.Result(null, "the definition could not be read for dummy data (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /** "dummy patients" or "rows of dummy measures", for messages. */

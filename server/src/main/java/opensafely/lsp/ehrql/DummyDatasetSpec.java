@@ -90,13 +90,28 @@ public final class DummyDatasetSpec {
         for (Map.Entry<String, DummyQuery> e : columns.entrySet()) {
             ColumnType t = columnType(types.get(e.getKey()));
             DummyQuery q = e.getValue();
-            specs.add(new ColumnSpec(e.getKey(), t, p -> convert(world.eval(q, record(p, cons), null), t)));
+            specs.add(new ColumnSpec(e.getKey(), t, p -> value(world, q, record(p, cons), t)));
         }
         return new Result(new TableSpec(specs, size, seed), null);
     }
 
     private static DummyWorld.Rec record(Patient p, DummyConstructor cons) {
-        return p.shared("ehrql.patient", q -> cons.construct(q.random()));
+        return p.shared("ehrql.patient", q -> {
+            try {
+                return cons.construct(q.random());
+            } catch (RuntimeException | StackOverflowError e) {
+                return new DummyWorld.Rec(q.random()); // a patient the model could not build: its columns are missing
+            }
+        });
+    }
+
+    /** One column's value for one patient; missing where the evaluation meets something it did not foresee. */
+    private static Object value(DummyWorld world, DummyQuery q, DummyWorld.Rec rec, ColumnType t) {
+        try {
+            return convert(world.eval(q, rec, null), t);
+        } catch (RuntimeException | StackOverflowError e) {
+            return null;
+        }
     }
 
     static ColumnType columnType(String t) {
