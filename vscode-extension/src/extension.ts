@@ -166,7 +166,7 @@ class Session {
         await client.sendRequest(ExecuteCommandRequest.type, { command: UPDATE_CODELISTS, arguments: [vscode.Uri.file(study).toString()] });
     }
 
-    /** Dummy data for a study definition (the active editor's, unless a file is given): the server writes it. */
+    /** Dummy data for a study, dataset or measures definition (the active editor's, unless a file is given): the server writes it. */
     async generateDummyData(uri?: vscode.Uri): Promise<void> {
         const client = this.client;
         if (!client || client.state !== State.Running) {
@@ -175,7 +175,7 @@ class Session {
         }
         const target = uri ?? vscode.window.activeTextEditor?.document.uri;
         if (!target || !target.fsPath.endsWith('.py')) {
-            void vscode.window.showInformationMessage('OpenSAFELY: open a study definition (analysis/study_definition*.py) first.');
+            void vscode.window.showInformationMessage('OpenSAFELY: open a study, dataset or measures definition (analysis/*.py) first.');
             return;
         }
         await client.sendRequest(ExecuteCommandRequest.type, { command: GENERATE_DUMMY_DATA, arguments: [target.toString()] });

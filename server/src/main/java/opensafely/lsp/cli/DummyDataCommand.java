@@ -28,12 +28,12 @@ import picocli.CommandLine.Spec;
  * output/input[_suffix].csv in the study folder, as generate_cohort names it.
  */
 @Command(name = "dummy-data", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Make dummy data for a cohort-extractor study definition from its expectations.")
+        description = "Make dummy data for a cohort-extractor study definition from its expectations, or for an ehrQL dataset or measures definition.")
 public final class DummyDataCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DEFINITION", description = "The study definition (analysis/study_definition*.py).")
     Path definition;
 
-    @Option(names = "--population", paramLabel = "N", description = "Number of dummy patients (default: project.yaml's population_size, else 1000).")
+    @Option(names = "--population", paramLabel = "N", description = "Number of dummy patients (default: project.yaml's population_size, else 1000; for ehrQL, configure_dummy_data's population_size, else 10).")
     Integer population;
 
     @Option(names = "--output", paramLabel = "FILE", description = "CSV file to write, .csv or .csv.gz (a new or ordinary file); - for standard output.")
