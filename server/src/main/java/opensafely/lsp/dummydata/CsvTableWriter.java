@@ -48,12 +48,8 @@ public final class CsvTableWriter implements TableWriter {
         for (int i = 0; i < values.length; i++) {
             if (i > 0) line.append(',');
             Object v = values[i];
-            if (v == null) continue;
-            if (v instanceof Boolean b) line.append(b ? dialect.trueText() : dialect.falseText());
-            else if (v instanceof Double d) line.append(decimal(d));
-            else if (v instanceof String s) field(s);
-            else if (v instanceof LocalDate d) date(d, i < columns.size() ? columns.get(i).dateFormat() : ColumnSpec.ISO);
-            else line.append(v); // Long
+            if (v instanceof String s) field(s);
+            else if (v != null) line.append(text(v, i < columns.size() ? columns.get(i).dateFormat() : ColumnSpec.ISO, dialect));
         }
         out.append(line).append(dialect.lineEnd());
     }
@@ -87,13 +83,20 @@ public final class CsvTableWriter implements TableWriter {
         line.append('"');
     }
 
-    private void date(LocalDate d, String format) {
-        String iso = d.toString();
-        switch (format) {
-            case "YYYY" -> line.append(d.getYear());
-            case "YYYY-MM" -> line.append(iso, 0, iso.length() - 3);
-            default -> line.append(iso);
+    /** A value's text before quoting: what a reader of the CSV gets back for it ("" for missing). */
+    public static String text(Object v, String dateFormat, CsvDialect dialect) {
+        if (v == null) return "";
+        if (v instanceof Boolean b) return b ? dialect.trueText() : dialect.falseText();
+        if (v instanceof Double d) return decimal(d);
+        if (v instanceof LocalDate d) {
+            String iso = d.toString();
+            return switch (dateFormat) {
+                case "YYYY" -> String.valueOf(d.getYear());
+                case "YYYY-MM" -> iso.substring(0, iso.length() - 3);
+                default -> iso;
+            };
         }
+        return v.toString(); // Long, String
     }
 
     /**
