@@ -107,7 +107,9 @@ public final class CsvTableWriter implements TableWriter {
     static String decimal(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) return "";
         if (d == 0) return 1 / d < 0 ? "-0.0" : "0.0";
-        BigDecimal b = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        String java = Double.toString(d);
+        if (java.indexOf('E') < 0) return java; // 1e-3 <= |d| < 1e7: Java and Python both write plain decimals
+        BigDecimal b = new BigDecimal(java).stripTrailingZeros();
         String digits = b.unscaledValue().abs().toString();
         int exponent = digits.length() - 1 - b.scale();
         String sign = d < 0 ? "-" : "";

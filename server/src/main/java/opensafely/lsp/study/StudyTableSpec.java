@@ -85,10 +85,14 @@ final class StudyTableSpec {
         return "date".equals(ColumnTypes.type(v, m));
     }
 
-    /** Every column keeps its value in the patient's shared draws, so aggregates can read it. */
+    /**
+     * A column; one that an aggregate reads keeps its value in the patient's shared draws (only those: a shared
+     * value costs a map entry per patient, and that garbage is what sizes the heap).
+     */
     private void add(String name, ColumnType type, ValueSource source, String dateFormat, List<String> categories) {
         String key = "column:" + name;
-        ColumnSpec c = new ColumnSpec(name, type, p -> p.shared(key, source::draw)).withCategories(categories);
+        ValueSource kept = aggregated().contains(name) ? p -> p.shared(key, source::draw) : source;
+        ColumnSpec c = new ColumnSpec(name, type, kept).withCategories(categories);
         columns.add(type == ColumnType.DATE ? c.withDateFormat(dateFormat) : c);
         types.put(name, type);
     }
@@ -166,6 +170,20 @@ final class StudyTableSpec {
     }
 
     private Set<String> pairedParents;
+    private Set<String> aggregated;
+
+    /** The columns minimum_of / maximum_of read. */
+    private Set<String> aggregated() {
+        if (aggregated == null) {
+            aggregated = new HashSet<>();
+            for (StudyModel.Variable v : m.variables) {
+                String f = function(v);
+                if (!f.equals("minimum_of") && !f.equals("maximum_of")) continue;
+                for (Value x : v.call().positional()) if (x instanceof Value.Str s) aggregated.add(s.value());
+            }
+        }
+        return aggregated;
+    }
 
     /** Values that have a date column of their own in the table (include_date_of_match, include_measurement_date). */
     private Set<String> pairedParents() {
