@@ -92,7 +92,7 @@ public final class ArrowTableWriter implements TableWriter {
         allocateBatch();
     }
 
-    /** Room for a whole batch up front: fixed-width values (dictionary indices included) never need to grow. */
+    /** Room for a whole batch, once: fixed-width values (dictionary indices included) never need to grow. */
     private void allocateBatch() {
         for (FieldVector v : root.getFieldVectors()) v.setInitialCapacity(BATCH);
         root.allocateNew();
@@ -178,7 +178,9 @@ public final class ArrowTableWriter implements TableWriter {
         root.setRowCount(filled);
         writer.writeBatch();
         filled = 0;
-        allocateBatch();
+        // The same buffers serve the next batch: allocating and freeing native memory per batch lets the C
+        // allocator keep freed pages, and resident memory then grows with the rows.
+        for (FieldVector v : root.getFieldVectors()) v.reset();
     }
 
     @Override
