@@ -6,7 +6,11 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import opensafely.lsp.dummydata.OutputFormat;
+import opensafely.lsp.dummydata.TableFile;
+import opensafely.lsp.dummydata.TableSpec;
 import opensafely.lsp.study.DummyData;
 import opensafely.lsp.study.DummyDataFile;
 import opensafely.lsp.study.StudyDefinitionService;
@@ -25,7 +29,8 @@ import picocli.CommandLine.Spec;
  * `dummy-data DEFINITION`: the dummy data cohort-extractor would make for a study definition from its
  * expectations, without running it or Docker. The population is --population, else project.yaml's
  * expectations.population_size, else 1000; the file is --output (`-` for stdout), else
- * output/input[_suffix].csv in the study folder, as generate_cohort names it.
+ * output/input[_suffix].csv in the study folder, as generate_cohort names it. Its format follows its name
+ * (dummydata.OutputFormat); the rows stream to it, so any population fits in memory.
  */
 @Command(name = "dummy-data", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Make dummy data for a cohort-extractor study definition from its expectations, or for an ehrQL dataset or measures definition.")
@@ -36,10 +41,11 @@ public final class DummyDataCommand implements Callable<Integer> {
     @Option(names = "--population", paramLabel = "N", description = "Number of dummy patients (default: project.yaml's population_size, else 1000; for ehrQL, configure_dummy_data's population_size, else 10).")
     Integer population;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "CSV file to write, .csv or .csv.gz (a new or ordinary file); - for standard output.")
+    @Option(names = "--output", paramLabel = "FILE", description = "File to write, its format chosen by its ending: .csv, .csv.gz or .feather"
+            + " (.arrow for ehrQL); - for CSV on standard output.")
     String output;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the random draws, for the same data every time (default: random).")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the random draws (default: a fixed seed, so reruns make the same file).")
     Long seed;
 
     @Spec
@@ -57,8 +63,9 @@ public final class DummyDataCommand implements Callable<Integer> {
         Path cwd = workingDirectory != null ? workingDirectory : Path.of("").toAbsolutePath();
         Path file = cwd.resolve(definition).toAbsolutePath().normalize();
         if (population != null && population < 1) throw new ParameterException(spec.commandLine(), "--population must be at least 1");
-        if (output != null && !OutputFile.isStdout(output) && !DummyDataFormat.supported(output)) {
-            err.println(PREFIX + "--output " + output + ": " + DummyDataFormat.SUPPORTED + ".");
+        if (population != null && population > DummyData.MAX_POPULATION) {
+            err.println(PREFIX + String.format(Locale.ROOT, "--population must be at most %,d (the file and the time grow with it)",
+                    DummyData.MAX_POPULATION));
             return 2;
         }
         String text;
@@ -85,38 +92,49 @@ public final class DummyDataCommand implements Callable<Integer> {
             err.println(PREFIX + DummyDataFormat.notAStudyDefinition(definition.toString(), doc));
             return 2;
         }
+        OutputFormat.Language language = OutputFormat.Language.COHORT_EXTRACTOR;
+        if (!formatKnown(language, err)) return 2;
         int n = population != null ? population : DummyDataFile.populationSize(folder);
+        DummyData.Plan plan = new DummyData(clock).plan(doc, n, seed != null ? seed : DEFAULT_SEED);
+        if (!plan.ok()) {
+            err.println("No dummy data for " + definition + ":");
+            plan.problems().forEach(p -> err.println("  " + p));
+            return 1;
+        }
+        return write(plan.table(), language, output != null ? cwd.resolve(output) : DummyDataFile.defaultOutput(file, folder), err);
+    }
+
+    /** Whether --output names a format the language's tool writes (standard output is CSV); else says which do. */
+    private boolean formatKnown(OutputFormat.Language language, PrintStream err) {
+        if (output == null || OutputFile.isStdout(output) || OutputFormat.of(output, language).isPresent()) return true;
+        err.println(PREFIX + "--output " + OutputFormat.unsupported(output, language) + ", or - for standard output.");
+        return false;
+    }
+
+    /**
+     * Streams a table to --output (standard output for {@code -}) or {@code target}, in the format its name asks
+     * for, and says what was written: exit 0, or 2 with one line when it cannot be written.
+     */
+    int write(TableSpec table, OutputFormat.Language language, Path target, PrintStream err) {
         try {
-            DummyData.Outcome outcome = new DummyData(clock).generate(doc, n, seed != null ? seed : System.nanoTime());
-            if (outcome.tooLarge()) {
-                err.println(PREFIX + outcome.problems().get(0) + " Ask for fewer with --population, or give Java more memory (java -Xmx8g -jar ...).");
-                return 2;
-            }
-            if (!outcome.ok()) {
-                err.println("No dummy data for " + definition + ":");
-                outcome.problems().forEach(p -> err.println("  " + p));
-                return 1;
-            }
             if (output != null && OutputFile.isStdout(output)) {
                 OutputStream out = stdout != null ? stdout : System.out;
-                out.write(DummyDataFile.csv(outcome.columns(), outcome.rows()));
+                TableFile.write(out, table, OutputFormat.CSV, language, () -> false, rows -> { });
                 out.flush();
                 return 0;
             }
-            Path target = output != null ? cwd.resolve(output) : DummyDataFile.defaultOutput(file, folder);
-            DummyDataFile.write(target, outcome);
-            err.println("Wrote " + outcome.rows().size() + " dummy patients to " + target);
+            OutputFormat format = OutputFormat.of(target.getFileName().toString(), language).orElse(OutputFormat.CSV);
+            DummyDataFile.write(target, table, format, language, () -> false, rows -> { });
+            err.println("Wrote " + table.rows() + " dummy patients to " + target);
             return 0;
         } catch (IOException e) {
             err.println(PREFIX + "cannot write the dummy data: " + CheckCommand.describe(e));
             return 2;
-        } catch (OutOfMemoryError e) {
-            // The estimate is rough; the table is in memory until it streams (issue #10).
-            err.println(PREFIX + "ran out of memory making " + n + " dummy patients; ask for fewer with --population,"
-                    + " or give Java more memory (java -Xmx8g -jar ...)");
-            return 2;
         }
     }
+
+    /** The seed when none is given: fixed, so a rerun makes the same file. */
+    static final long DEFAULT_SEED = 1;
 
     private static final String PREFIX = "opensafely-lsp dummy-data: ";
 }

@@ -4,21 +4,12 @@ import opensafely.lsp.ehrql.DatasetDefinitionService;
 import opensafely.lsp.workspace.Document;
 
 /**
- * What `dummy-data` accepts and writes, and what it says about a file it cannot make data for.
- *
- * <p>It writes CSV, plain or gzipped, chosen by the file name: of cohort-extractor's output formats
- * ({@code --output-format csv, csv.gz, feather, dta, dta.gz}) those are the ones made here. Any other name
- * (say {@code x.parquet} or {@code x.feather}) is refused rather than given CSV under a misleading name.
+ * What `dummy-data` accepts, and what it says about a file it cannot make data for. The formats it writes are
+ * dummydata.OutputFormat's (by the output's name; any other name is refused rather than given CSV under a
+ * misleading name).
  */
 final class DummyDataFormat {
-    static final String SUPPORTED = "dummy-data writes CSV; name a file ending in .csv or .csv.gz, or - for standard output";
-
     private DummyDataFormat() {
-    }
-
-    static boolean supported(String output) {
-        // As cohort-extractor names them: lower case (the gzip is chosen by the same suffix when writing).
-        return output.endsWith(".csv") || output.endsWith(".csv.gz");
     }
 
     /** A NUL byte: source code never has one. */

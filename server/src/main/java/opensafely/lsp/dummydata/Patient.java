@@ -13,7 +13,8 @@ import java.util.function.Function;
 public final class Patient {
     private final long index;
     private final SplittableRandom random;
-    private final Map<String, Object> shared = new HashMap<>();
+    /** Made on first use: most rows of most tables share nothing, and a map per row is garbage that sizes the heap. */
+    private Map<String, Object> shared;
 
     public Patient(long seed, long index) {
         this.index = index;
@@ -32,6 +33,7 @@ public final class Patient {
     /** The value shared under {@code key}, made by {@code make} the first time a column asks for it. */
     @SuppressWarnings("unchecked")
     public <T> T shared(String key, Function<Patient, T> make) {
+        if (shared == null) shared = new HashMap<>(8);
         Object v = shared.get(key);
         if (v == null && !shared.containsKey(key)) {
             v = make.apply(this);

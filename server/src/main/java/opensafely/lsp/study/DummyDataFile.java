@@ -7,7 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
+import opensafely.lsp.dummydata.OutputFormat;
+import opensafely.lsp.dummydata.TableFile;
+import opensafely.lsp.dummydata.TableSpec;
 import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.workspace.AtomicWrite;
 import opensafely.lsp.workspace.OutputFile;
@@ -49,7 +54,19 @@ public final class DummyDataFile {
         return DEFAULT_POPULATION;
     }
 
-    /** Writes the table atomically, gzipped when the name ends in .gz; makes the folder if needed. */
+    /**
+     * Streams the table to {@code target} in {@code format}, atomically (a cancel or failure leaves the old file
+     * or none); makes the folder if needed; never replaces a link or a special file.
+     */
+    public static void write(Path target, TableSpec table, OutputFormat format, OutputFormat.Language language,
+                             BooleanSupplier cancelled, LongConsumer progress) throws IOException {
+        OutputFile.checkReplaceable(target);
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        TableFile.write(target, table, format, language, cancelled, progress);
+    }
+
+    /** Writes an in-memory table atomically, gzipped when the name ends in .gz; makes the folder if needed. */
     public static void write(Path target, DummyData.Outcome table) throws IOException {
         OutputFile.checkReplaceable(target);
         byte[] csv = csv(table.columns(), table.rows());

@@ -90,10 +90,17 @@ class CheckE2ETest {
         assertEquals("", deep.err());
         assertEquals(0, deep.exit(), deep.out());
 
-        Run huge = run(List.of("-Xmx64m"), study, "dummy-data", "analysis/study_definition.py", "--population", "50000000");
+        // Dummy data streams (issue #10): a population far larger than a 64 MB heap could hold is written whole...
+        Run big = run(List.of("-Xmx64m"), study, "dummy-data", "analysis/study_definition.py", "--population", "2000000");
+        assertEquals(0, big.exit(), big.err());
+        try (var lines = Files.lines(study.resolve("output/input.csv"))) {
+            assertEquals(2_000_001, lines.count());
+        }
+        // ...and one beyond the bound on disk and time is refused in one line.
+        Run huge = run(List.of("-Xmx64m"), study, "dummy-data", "analysis/study_definition.py", "--population", "500000000", "--output", "big.csv");
         assertEquals(2, huge.exit());
         assertEquals(1, huge.err().lines().count(), huge.err());
-        assertTrue(huge.err().contains("do not fit") && !huge.err().contains("\tat "), huge.err());
-        assertTrue(Files.notExists(study.resolve("output/input.csv")));
+        assertTrue(huge.err().contains("at most 100,000,000") && !huge.err().contains("\tat "), huge.err());
+        assertTrue(Files.notExists(study.resolve("big.csv")));
     }
 }

@@ -131,12 +131,42 @@ class DummyDataCommandTest {
     }
 
     @Test
-    void onlyCsvIsWrittenAndOnlyUnderACsvName() throws Exception {
+    void formatsFollowTheNameAndOthersAreRefused() throws Exception {
         Result parquet = run("analysis/study_definition_adults.py", "--output", "x.parquet");
         assertEquals(2, parquet.exit());
-        assertTrue(parquet.err().contains(".csv or .csv.gz"), parquet.err());
+        assertTrue(parquet.err().contains(".csv, .csv.gz or .feather"), parquet.err());
         assertFalse(Files.exists(study.resolve("x.parquet")));
-        assertEquals(2, run("analysis/study_definition_adults.py", "--output", "x.feather").exit());
+        assertEquals(2, run("analysis/study_definition_adults.py", "--output", "x.arrow").exit(), "ehrQL's format, not cohort-extractor's");
+        assertEquals(2, run("analysis/study_definition_adults.py", "--output", "x.dta").exit());
+        Result feather = run("analysis/study_definition_adults.py", "--output", "x.feather", "--population", "20000");
+        assertEquals(0, feather.exit(), feather.err());
+        byte[] bytes = Files.readAllBytes(study.resolve("x.feather"));
+        assertEquals("ARROW1", new String(bytes, 0, 6, StandardCharsets.US_ASCII), "an Arrow IPC file (Feather v2)");
+        try (var allocator = new org.apache.arrow.memory.RootAllocator();
+             var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(
+                     new org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel(bytes), allocator)) {
+            assertEquals(List.of("died", "patient_id"), reader.getVectorSchemaRoot().getSchema().getFields().stream()
+                    .map(org.apache.arrow.vector.types.pojo.Field::getName).toList());
+            long rows = 0;
+            long died = 0;
+            while (reader.loadNextBatch()) {
+                var root = reader.getVectorSchemaRoot();
+                rows += root.getRowCount();
+                for (int i = 0; i < root.getRowCount(); i++) if (Boolean.TRUE.equals(root.getVector("died").getObject(i))) died++;
+            }
+            assertEquals(20000, rows);
+            assertEquals(10000, died, "incidence 0.5, exactly");
+        }
+    }
+
+    @Test
+    void theDefaultSeedIsFixedSoRerunsWriteTheSameBytes() throws Exception {
+        for (String name : List.of("a.csv", "a.csv.gz", "a.feather")) {
+            assertEquals(0, run("analysis/study_definition_adults.py", "--output", name).exit());
+            byte[] first = Files.readAllBytes(study.resolve(name));
+            assertEquals(0, run("analysis/study_definition_adults.py", "--output", name).exit());
+            assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(study.resolve(name))), name);
+        }
     }
 
     @Test
@@ -162,11 +192,11 @@ class DummyDataCommandTest {
     }
 
     @Test
-    void aPopulationThatCannotFitIsRefusedUpFront() {
+    void aPopulationBeyondTheBoundIsRefusedUpFront() {
+        // Streaming made the old "does not fit in memory" refusal unnecessary; only disk and time bound it now.
         Result r = run("analysis/study_definition_adults.py", "--population", "2000000000", "--output", "-");
         assertEquals(2, r.exit());
-        assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().contains("do not fit") && r.err().contains("at most about"), r.err());
+        assertTrue(r.err().contains("--population must be at most 100,000,000"), r.err());
         assertEquals("", r.out());
     }
 

@@ -119,4 +119,28 @@ class DummyDataTest {
         assertEquals(List.of("'region' is a category and needs {\"category\": {\"ratios\": {...}}} in its return_expectations."),
                 category.problems().stream().collect(Collectors.toList()));
     }
+
+    @Test
+    void aValueAndItsDateColumnAreEmptyInTheSameRows() {
+        DummyData.Outcome o = generate(StudyFixture.HEADER + """
+                study = StudyDefinition(
+                    default_expectations={"date": {"earliest": "2019-01-01", "latest": "2020-12-31"}, "rate": "uniform", "incidence": 0.5},
+                    population=patients.registered_as_of("2020-01-01"),
+                    bmi=patients.with_these_clinical_events(codelist(["X"], system="ctv3"), between=["2020-01-01", "2020-12-31"],
+                        returning="numeric_value", include_date_of_match=True,
+                        return_expectations={"float": {"distribution": "normal", "mean": 28, "stddev": 4}, "incidence": 0.7}),
+                )
+                """, 2000, 5);
+        assertEquals(List.of(), o.problems());
+        assertEquals(List.of("bmi_date", "bmi", "patient_id"), o.columns());
+        List<String> dates = column(o, "bmi_date");
+        List<String> values = column(o, "bmi");
+        int empty = 0;
+        for (int i = 0; i < dates.size(); i++) {
+            assertEquals(dates.get(i).isEmpty(), values.get(i).equals("0.0"), "row " + i + ": " + dates.get(i) + " / " + values.get(i));
+            if (dates.get(i).isEmpty()) empty++;
+        }
+        // 600 empty by incidence, and the window (2020 only, of 2019-2020) empties about half of the rest, as upstream.
+        assertTrue(empty > 600 + 500 && empty < 600 + 900, "empties " + empty);
+    }
 }

@@ -1,0 +1,48 @@
+package opensafely.lsp.dummydata;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+import opensafely.lsp.workspace.AtomicWrite;
+
+/**
+ * Writes a generated table to a file or a stream in the format its name asks for. A file is written
+ * atomically (workspace.AtomicWrite): a cancel, a failure or a crash leaves the old file or none, never half.
+ */
+public final class TableFile {
+    private TableFile() {
+    }
+
+    public static void write(Path target, TableSpec spec, OutputFormat format, OutputFormat.Language language,
+                             BooleanSupplier cancelled, LongConsumer progress) throws IOException {
+        AtomicWrite.write(target, out -> write(out, spec, format, language, cancelled, progress));
+    }
+
+    /** Writes onto {@code out}, leaving it open (standard output stays usable). */
+    public static void write(OutputStream out, TableSpec spec, OutputFormat format, OutputFormat.Language language,
+                             BooleanSupplier cancelled, LongConsumer progress) throws IOException {
+        try (TableWriter w = format.writer(new KeptOpen(out), language)) {
+            Generator.write(spec, w, cancelled, progress);
+        }
+    }
+
+    /** The writer closes its stream to end a gzip member or an Arrow file; the caller's stream stays open. */
+    private static final class KeptOpen extends FilterOutputStream {
+        KeptOpen(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}
