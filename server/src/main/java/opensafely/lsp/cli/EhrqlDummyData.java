@@ -1,12 +1,12 @@
 package opensafely.lsp.cli;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
+import opensafely.lsp.dummydata.OutputFormat;
 import opensafely.lsp.dummydata.TableSpec;
 import opensafely.lsp.ehrql.DatasetDefinitionService;
 import opensafely.lsp.ehrql.DummyDataOutput;
@@ -41,22 +41,12 @@ final class EhrqlDummyData {
         try {
             if (output != null && OutputFile.isStdout(output)) {
                 OutputStream out = stdout != null ? stdout : System.out;
-                DummyDataOutput.write(spec, new FilterOutputStream(out) {
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        out.write(b, off, len);
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        flush(); // standard output stays open
-                    }
-                }, false, () -> false, n -> { });
+                DummyDataOutput.writeCsv(spec, out, () -> false, n -> { });
                 return 0;
             }
             Path target = output != null ? cwd.resolve(output) : DummyDataOutput.defaultOutput(doc);
-            if (target.getFileName().toString().endsWith(".arrow")) {
-                err.println(PREFIX + "--output " + target.getFileName() + ": Arrow output is not made yet; name a file ending in .csv or .csv.gz");
+            if (OutputFormat.of(target.getFileName().toString(), OutputFormat.Language.EHRQL).isEmpty()) {
+                err.println(PREFIX + "--output " + OutputFormat.unsupported(target.getFileName().toString(), OutputFormat.Language.EHRQL));
                 return 2;
             }
             DummyDataOutput.write(spec, target, () -> false, n -> { });

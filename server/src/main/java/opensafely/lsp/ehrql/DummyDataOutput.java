@@ -8,15 +8,13 @@ import java.time.LocalDate;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
-import java.util.zip.GZIPOutputStream;
-import opensafely.lsp.dummydata.CsvTableWriter;
-import opensafely.lsp.dummydata.Generator;
+import opensafely.lsp.dummydata.OutputFormat;
+import opensafely.lsp.dummydata.TableFile;
 import opensafely.lsp.dummydata.TableSpec;
 import opensafely.lsp.pipeline.Action;
 import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.pipeline.RunCommand;
-import opensafely.lsp.workspace.AtomicWrite;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.OutputFile;
 import opensafely.lsp.workspace.StudyFolder;
@@ -84,20 +82,24 @@ public final class DummyDataOutput {
         return Optional.empty();
     }
 
-    /** Writes the table to {@code target} atomically (gzipped for .gz), making its folder; nothing is left on cancel or failure. */
+    /**
+     * Writes the table to {@code target} atomically in the format its name asks for (.csv, .csv.gz, .arrow, as
+     * ehrQL writes them), making its folder; nothing is left on cancel or failure.
+     *
+     * @throws IOException also when the name is not one of ehrQL's formats (its message names them)
+     */
     public static void write(TableSpec spec, Path target, BooleanSupplier cancelled, LongConsumer progress) throws IOException {
         OutputFile.checkReplaceable(target);
+        String name = target.getFileName().toString();
+        OutputFormat format = OutputFormat.of(name, OutputFormat.Language.EHRQL)
+                .orElseThrow(() -> new IOException(OutputFormat.unsupported(name, OutputFormat.Language.EHRQL)));
         Path parent = target.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        boolean gz = target.getFileName().toString().endsWith(".gz");
-        AtomicWrite.write(target, out -> write(spec, out, gz, cancelled, progress));
+        TableFile.write(target, spec, format, OutputFormat.Language.EHRQL, cancelled, progress);
     }
 
-    // TODO(lead): switch to the engine's OutputFormat chooser (by extension: .csv, .csv.gz, .arrow) once it is merged.
-    public static void write(TableSpec spec, OutputStream out, boolean gz, BooleanSupplier cancelled, LongConsumer progress) throws IOException {
-        OutputStream s = gz ? new GZIPOutputStream(out, 1 << 16) : out;
-        try (CsvTableWriter w = new CsvTableWriter(s)) {
-            Generator.write(spec, w, cancelled, progress);
-        }
+    /** Writes the table as ehrQL's CSV onto {@code out}, leaving it open (standard output stays usable). */
+    public static void writeCsv(TableSpec spec, OutputStream out, BooleanSupplier cancelled, LongConsumer progress) throws IOException {
+        TableFile.write(out, spec, OutputFormat.CSV, OutputFormat.Language.EHRQL, cancelled, progress);
     }
 }

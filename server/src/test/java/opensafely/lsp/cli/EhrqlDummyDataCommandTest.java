@@ -55,6 +55,33 @@ class EhrqlDummyDataCommandTest {
     }
 
     @Test
+    void arrowIsWrittenAsEhrqlWritesItAndOtherNamesAreRefused() throws Exception {
+        copyCleanStudy();
+        Result arrow = run("analysis/dataset_definition.py", "--output", "output/dataset.arrow", "--population", "20000");
+        assertEquals(0, arrow.exit(), arrow.err());
+        byte[] bytes = Files.readAllBytes(study.resolve("output/dataset.arrow"));
+        assertEquals("ARROW1", new String(bytes, 0, 6, StandardCharsets.US_ASCII), "an Arrow IPC file");
+        try (var allocator = new org.apache.arrow.memory.RootAllocator();
+             var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(
+                     new org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel(bytes), allocator)) {
+            var fields = reader.getVectorSchemaRoot().getSchema().getFields();
+            assertEquals(java.util.List.of("patient_id", "age", "age_band", "sex", "has_asthma", "first_asthma_date", "asthma_events_last_year"),
+                    fields.stream().map(org.apache.arrow.vector.types.pojo.Field::getName).toList());
+            assertEquals(org.apache.arrow.vector.types.pojo.ArrowType.ArrowTypeID.Int, fields.get(0).getType().getTypeID());
+            assertEquals(org.apache.arrow.vector.types.pojo.ArrowType.ArrowTypeID.Bool, fields.get(4).getType().getTypeID());
+            assertEquals(org.apache.arrow.vector.types.pojo.ArrowType.ArrowTypeID.Date, fields.get(5).getType().getTypeID());
+            long rows = 0;
+            while (reader.loadNextBatch()) rows += reader.getVectorSchemaRoot().getRowCount();
+            assertEquals(20000, rows, "exactly --population rows, over several batches");
+        }
+
+        Result feather = run("analysis/dataset_definition.py", "--output", "x.feather");
+        assertEquals(2, feather.exit(), "cohort-extractor's format, not ehrQL's");
+        assertTrue(feather.err().contains(".csv, .csv.gz or .arrow"), feather.err());
+        assertFalse(Files.exists(study.resolve("x.feather")));
+    }
+
+    @Test
     void theCleanStudyGetsItsDatasetWhereItsGenerateDatasetActionWritesIt() throws Exception {
         copyCleanStudy();
         Result r = run("analysis/dataset_definition.py");
