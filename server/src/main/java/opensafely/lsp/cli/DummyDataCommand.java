@@ -133,8 +133,8 @@ public final class DummyDataCommand implements Callable<Integer> {
         }
     }
 
-    /** The seed when none is given: fixed, so a rerun makes the same file. */
-    static final long DEFAULT_SEED = 1;
+    /** The seed when none is given: fixed, so a rerun makes the same file (the editor's action uses it too). */
+    static final long DEFAULT_SEED = DummyDataFile.DEFAULT_SEED;
 
     private static final String PREFIX = "opensafely-lsp dummy-data: ";
 }

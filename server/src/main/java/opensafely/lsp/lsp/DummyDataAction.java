@@ -16,8 +16,11 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.time.LocalDate;
+import opensafely.lsp.dummydata.OutputFormat;
+import opensafely.lsp.dummydata.TableSpec;
 import opensafely.lsp.ehrql.DatasetDefinitionService;
 import opensafely.lsp.ehrql.DummyDataOutput;
 import opensafely.lsp.ehrql.DummyDatasetSpec;
@@ -94,7 +97,6 @@ final class DummyDataAction {
 
     private Outcome run(String uri, BooleanSupplier requestCancelled) {
         Path file = DocumentUris.filePath(uri).orElseThrow();
-        Outcome outcome;
         try {
             Document doc = documents.get(uri).orElse(null);
             if (doc == null) {
@@ -102,20 +104,20 @@ final class DummyDataAction {
                         StudyFolder.enclosing(file).orElse(StudyFolder.none()));
             }
             if (DatasetDefinitionService.isDatasetDefinition(doc)) return ehrql(doc, file, requestCancelled);
-            DummyData.Outcome table = new DummyData(Clock.systemDefaultZone())
-                    .generate(doc, DummyDataFile.populationSize(doc.folder()), System.nanoTime());
-            if (table.ok()) {
-                Path target = DummyDataFile.defaultOutput(file, doc.folder());
-                DummyDataFile.write(target, table);
-                String shown = doc.folder().root().map(r -> r.relativize(target).toString()).orElse(target.toString());
-                outcome = new Outcome(true, "Wrote " + table.rows().size() + " dummy patients to " + shown + ".");
-            } else {
-                outcome = new Outcome(false, "No dummy data for " + file.getFileName() + ": " + String.join(" ", table.problems()));
+            DummyData.Plan plan = new DummyData(Clock.systemDefaultZone())
+                    .plan(doc, DummyDataFile.populationSize(doc.folder()), DummyDataFile.DEFAULT_SEED);
+            if (!plan.ok()) {
+                return show(new Outcome(false, "No dummy data for " + file.getFileName() + ": " + String.join(" ", plan.problems())));
             }
+            Path target = DummyDataFile.defaultOutput(file, doc.folder());
+            OutputFormat format = OutputFormat.of(target.getFileName().toString(), OutputFormat.Language.COHORT_EXTRACTOR)
+                    .orElse(OutputFormat.CSV);
+            return streamed(plan.table(), target, doc, "dummy patients", requestCancelled,
+                    (cancelled, progress) -> DummyDataFile.write(target, plan.table(), format, OutputFormat.Language.COHORT_EXTRACTOR,
+                            cancelled, progress));
         } catch (IOException e) {
-            outcome = new Outcome(false, "Could not make the dummy data: " + e.getMessage());
+            return show(new Outcome(false, "Could not make the dummy data: " + e.getMessage()));
         }
-        return show(outcome);
     }
 
     private Outcome show(Outcome outcome) {
@@ -129,16 +131,28 @@ final class DummyDataAction {
         DummyDatasetSpec.Result r = DummyDataOutput.spec(doc, null, DummyDataOutput.DEFAULT_SEED, LocalDate.now());
         if (!r.ok()) return show(new Outcome(false, "No dummy data for " + file.getFileName() + ": " + r.problem()));
         Path target = DummyDataOutput.defaultOutput(doc);
+        return streamed(r.spec(), target, doc, DummyDataOutput.what(doc), requestCancelled,
+                (cancelled, progress) -> DummyDataOutput.write(r.spec(), target, cancelled, progress));
+    }
+
+    /** How a table reaches its file: streamed, stopping when {@code cancelled} says so, telling {@code progress} the rows written. */
+    @FunctionalInterface
+    private interface TableWrite {
+        void write(BooleanSupplier cancelled, LongConsumer progress) throws IOException;
+    }
+
+    /** Streams a table to its file with cancellable work-done progress, and shows the outcome. */
+    private Outcome streamed(TableSpec spec, Path target, Document doc, String what, BooleanSupplier requestCancelled, TableWrite write) {
         String shown = doc.folder().root().map(root -> root.relativize(target).toString()).orElse(target.toString());
-        long rows = r.spec().rows();
+        long rows = spec.rows();
         String token = "opensafely-dummy-data-" + UUID.randomUUID();
         AtomicBoolean cancelled = new AtomicBoolean();
         running.put(token, cancelled);
         Either<String, Integer> progress = begin(token, "Generating dummy data (" + shown + ")");
         Outcome outcome;
         try {
-            DummyDataOutput.write(r.spec(), target, () -> cancelled.get() || requestCancelled.getAsBoolean(), n -> report(progress, n, rows));
-            outcome = new Outcome(true, "Wrote " + rows + " " + DummyDataOutput.what(doc) + " to " + shown + ".");
+            write.write(() -> cancelled.get() || requestCancelled.getAsBoolean(), n -> report(progress, n, rows));
+            outcome = new Outcome(true, "Wrote " + rows + " " + what + " to " + shown + ".");
         } catch (CancellationException e) {
             outcome = new Outcome(false, "Dummy data cancelled; " + shown + " was not changed.");
         } catch (IOException e) {

@@ -26,6 +26,8 @@ import opensafely.lsp.yaml.YamlScalar;
  */
 public final class DummyDataFile {
     public static final int DEFAULT_POPULATION = 1000;
+    /** The seed when none is given, on the command line and in the editor: fixed, so a rerun makes the same file. */
+    public static final long DEFAULT_SEED = 1;
 
     private DummyDataFile() {
     }

@@ -68,5 +68,11 @@ class DummyDataActionTest {
         assertEquals(41, lines.size(), "header and project.yaml's population_size");
         assertTrue(lsp.client.logged.stream().anyMatch(m -> m.getType() == MessageType.Info
                 && m.getMessage().equals("Wrote 40 dummy patients to output/input.csv.")), lsp.client.logged.toString());
+
+        // The editor streams with the command line's fixed seed: a rerun writes the same bytes, as `dummy-data` does.
+        byte[] first = Files.readAllBytes(study.resolve("output/input.csv"));
+        lsp.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(
+                action.getCommand().getCommand(), action.getCommand().getArguments())).get(60, TimeUnit.SECONDS);
+        assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(study.resolve("output/input.csv"))), "same seed, same file");
     }
 }
