@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import opensafely.lsp.codelists.CodelistCsvFiles;
 import opensafely.lsp.python.ModuleLinks;
-import opensafely.lsp.workspace.Excerpt;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.ehrql.EValue.Binding;
@@ -71,8 +70,7 @@ final class DatasetAnalyzer {
             globals = ev.globals;
         }
         for (ModuleLinks.Finding l : ModuleLinks.outside(file, folder)) {
-            out.report(Rule.FILE_OUTSIDE_STUDY, file, l.start(), l.end(), "Module '" + Excerpt.of(l.module())
-                    + "' is a link to a file outside the study folder, so it is not read; commit the file itself, not a link.");
+            out.report(Rule.FILE_OUTSIDE_STUDY, file, l.start(), l.end(), l.message());
         }
         if (file.syntaxErrors.isEmpty()) {
             try {

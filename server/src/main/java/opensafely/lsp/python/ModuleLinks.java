@@ -3,6 +3,7 @@ package opensafely.lsp.python;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import opensafely.lsp.workspace.Excerpt;
 import opensafely.lsp.workspace.StudyFolder;
 
 /**
@@ -15,6 +16,11 @@ import opensafely.lsp.workspace.StudyFolder;
 public final class ModuleLinks {
     /** An import at {@code start..end} (offsets in the file) of {@code module}, whose file leaves the folder. */
     public record Finding(int start, int end, String module) {
+        /** What the study and ehrQL analyses say on the import (rule file-outside-study). */
+        public String message() {
+            return "Module '" + Excerpt.of(module)
+                    + "' is a link to a file outside the study folder, so it is not read; commit the file itself, not a link.";
+        }
     }
 
     private static final int MAX_FINDINGS = 20;
