@@ -8,6 +8,7 @@ import opensafely.lsp.ehrql.DatasetDefinitionService;
 import opensafely.lsp.study.StudyDefinitionService;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
+import opensafely.lsp.workspace.StudyFolder;
 
 /**
  * One file as `check` takes it in: read whole, but only if it is text of a size a study file can have,
@@ -16,9 +17,9 @@ import opensafely.lsp.workspace.DocumentKind;
 final class CheckedFile {
     /**
      * Far above any real study file (the largest project.yaml in the corpus is a few hundred kilobytes, the
-     * benchmark's a megabyte), and far below what would exhaust memory.
+     * benchmark's a megabyte), and far below what would exhaust memory: the bound of every study file read.
      */
-    static final long MAX_BYTES = 16L << 20;
+    static final long MAX_BYTES = StudyFolder.MAX_TEXT_BYTES;
 
     private CheckedFile() {
     }
@@ -48,7 +49,7 @@ final class CheckedFile {
     }
 
     /** A NUL byte: no text file a study is made of has one (UTF-8 text never does, and UTF-16 is not read). */
-    private static boolean binary(byte[] bytes) {
+    static boolean binary(byte[] bytes) {
         for (byte b : bytes) {
             if (b == 0) return true;
         }

@@ -71,7 +71,7 @@ public final class DummyDataCommand implements Callable<Integer> {
         String text;
         try {
             byte[] bytes = Files.readAllBytes(file);
-            if (DummyDataFormat.binary(bytes)) {
+            if (CheckedFile.binary(bytes)) {
                 err.println(PREFIX + "cannot read " + definition + ": it is a binary file, not a study definition");
                 return 2;
             }

@@ -12,14 +12,6 @@ final class DummyDataFormat {
     private DummyDataFormat() {
     }
 
-    /** A NUL byte: source code never has one. */
-    static boolean binary(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == 0) return true;
-        }
-        return false;
-    }
-
     /**
      * Why there is no dummy data for a file that is not a study definition, and what to run instead. ehrQL
      * makes its own dummy data when it runs a definition locally (shared/spec/tooling.md, `opensafely exec`).
