@@ -47,13 +47,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Analyse study folders (holding project.yaml) or single files, as the editor does.")
 public final class CheckCommand implements Callable<Integer> {
-    /**
-     * The kinds of file a study folder contributes besides those named on the command line: its
-     * project.yaml, codelists/codelists.txt and the Python under analysis/ (the service says nothing of
-     * scripts that are not study or dataset definitions). The editor's whole-study diagnostics use the same.
-     */
-    static final Set<DocumentKind> FOLDER_KINDS = StudyFiles.CHECKED_KINDS;
-
     @Parameters(paramLabel = "PATH", arity = "0..*",
             description = "Study folders or files to check (default: the current folder).")
     List<String> paths = new ArrayList<>();
@@ -77,7 +70,8 @@ public final class CheckCommand implements Callable<Integer> {
     Path workingDirectory;
     OutputStream stdout;
     PrintStream stderr;
-    Set<DocumentKind> folderKinds = FOLDER_KINDS;
+    /** The kinds of file a study folder contributes: those the editor's whole-study diagnostics check too. */
+    Set<DocumentKind> folderKinds = StudyFiles.CHECKED_KINDS;
     Function<String, String> environment = System::getenv;
 
     @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.diagnostics.Severity;
+import opensafely.lsp.diagnostics.ShownFindings;
 import opensafely.lsp.editor.LanguageService;
 import opensafely.lsp.editor.Symbol;
 import opensafely.lsp.text.Range;
@@ -16,9 +17,6 @@ import opensafely.lsp.workspace.Document;
  * and each codelist is a document symbol.
  */
 public final class CodelistsTxtService implements LanguageService {
-    /** As `check` reports at most this many findings per file: a generated file of bad lines stays readable. */
-    static final int MAX_FINDINGS = 1000;
-
     @Override
     public List<Diagnostic> diagnostics(Document doc) {
         String text = doc.text();
@@ -27,7 +25,7 @@ public final class CodelistsTxtService implements LanguageService {
         String[] lines = text.split("\r\n|\r|\n", -1); // as CodelistsTxt numbers them
         List<Diagnostic> out = new ArrayList<>();
         for (CodelistsTxt.Problem p : txt.problems()) {
-            if (out.size() == MAX_FINDINGS) break;
+            if (out.size() == ShownFindings.MAX_SHOWN) break; // no more are shown: a generated file of bad lines stays cheap
             Range range = Range.of(p.line(), p.start(), p.line(), p.end());
             if (p.kind() != CodelistsTxt.Problem.Kind.FORMAT) {
                 out.add(Diagnostic.of(Rule.CODELISTS_TXT_DUPLICATE, range, p.message())); // the OpenSAFELY CLI stops there too
