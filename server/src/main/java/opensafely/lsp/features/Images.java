@@ -19,7 +19,8 @@ final class Images {
     /**
      * One image.
      *
-     * @param versions tags to offer, newest first (without {@code latest})
+     * @param versions tags to offer, newest first (without {@code latest}): a runtime image's are
+     *     {@link ImageVersions#tags}
      * @param legacy known for hover and checks, but never offered in completion
      * @param scriptExtensions the file types its scripts have, offered first in path completion
      */
@@ -43,7 +44,7 @@ final class Images {
     static final List<Image> ALL = List.of(
             new Image("ehrql", "ehrQL: runs a dataset or measures definition (a Python file) against the patient "
                     + "database on the secure server, and against dummy data locally.",
-                    List.of("v1"),
+                    ImageVersions.tags("ehrql"),
                     List.of(new Command("generate-dataset", "Runs a dataset definition and writes one row per patient to "
                                     + "the `--output` file (csv, csv.gz, arrow, or a `dir:ext` folder of tables). "
                                     + "Every output must be `highly_sensitive`.", EHRQL_OPTIONS),
@@ -52,20 +53,20 @@ final class Images {
                     false, List.of(".py")),
             new Image("python", "Python 3 with the OpenSAFELY scientific stack (pandas, numpy, matplotlib, statsmodels...). "
                     + "Usually `python:v2 python analysis/script.py`.",
-                    List.of("v2", "v1"), List.of(new Command("python", "The Python interpreter; give it a script path.", List.of())),
+                    ImageVersions.tags("python"), List.of(new Command("python", "The Python interpreter; give it a script path.", List.of())),
                     false, List.of(".py")),
             new Image("r", "R with the OpenSAFELY package set (tidyverse, survival...). Usually `r:v2 analysis/script.R`.",
-                    List.of("v2", "v1"), List.of(new Command("Rscript", "The R script runner; give it a script path.", List.of())),
+                    ImageVersions.tags("r"), List.of(new Command("Rscript", "The R script runner; give it a script path.", List.of())),
                     false, List.of(".R", ".r")),
             new Image("stata-mp", "Stata/MP (the server provides the licence). Usually `stata-mp:v1 analysis/script.do`.",
-                    List.of("v1"), List.of(), false, List.of(".do")),
+                    ImageVersions.tags("stata-mp"), List.of(), false, List.of(".do")),
             new Image("jupyter", "Jupyter, to execute or convert notebooks, e.g. "
                     + "`jupyter:v1 jupyter nbconvert --execute --to html analysis/report.ipynb`.",
-                    List.of("v1"), List.of(new Command("jupyter", "The Jupyter command line (nbconvert, ...).", List.of())),
+                    ImageVersions.tags("jupyter"), List.of(new Command("jupyter", "The Jupyter command line (nbconvert, ...).", List.of())),
                     false, List.of(".ipynb")),
             new Image("sqlrunner", "Runs a SQL query file directly against the database; always a database action. "
                     + "Usually `sqlrunner:v1 analysis/query.sql --output output/results.csv`.",
-                    List.of("v1"), List.of(), false, List.of(".sql")),
+                    ImageVersions.tags("sqlrunner"), List.of(), false, List.of(".sql")),
             new Image("cohortextractor", "The retired cohort-extractor: runs a study definition (Python) against the "
                     + "database. Not allowed from project version 4; use `ehrql` instead.",
                     List.of(),

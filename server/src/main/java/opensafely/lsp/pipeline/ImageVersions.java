@@ -1,5 +1,6 @@
 package opensafely.lsp.pipeline;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,8 +11,10 @@ import java.util.Optional;
  * current one for python and r.
  */
 public final class ImageVersions {
-    private static final Map<String, String> CURRENT = Map.of(
-            "python", "v2", "r", "v2", "stata-mp", "v1", "jupyter", "v1", "ehrql", "v1", "sqlrunner", "v1");
+    /** The tags of each runtime image worth using, newest (the current one) first; editor completion offers them. */
+    private static final Map<String, List<String>> TAGS = Map.of(
+            "python", List.of("v2", "v1"), "r", List.of("v2", "v1"), "stata-mp", List.of("v1"), "jupyter", List.of("v1"),
+            "ehrql", List.of("v1"), "sqlrunner", List.of("v1"));
 
     /** What {@code :latest} runs: OpenSAFELY treats latest as v1 (project-yaml.md, action_images). */
     private static final String LATEST_MEANS = "v1";
@@ -21,11 +24,16 @@ public final class ImageVersions {
 
     /** The version to pin for a runtime image, or empty for an image that is not one (a reusable action, cohortextractor). */
     public static Optional<String> current(String image) {
-        return Optional.ofNullable(CURRENT.get(image));
+        return tags(image).stream().findFirst();
+    }
+
+    /** The tags worth using of a runtime image, newest first; empty for an image that is not one. */
+    public static List<String> tags(String image) {
+        return TAGS.getOrDefault(image, List.of());
     }
 
     /** The version {@code image:latest} runs today, for a runtime image. */
     public static Optional<String> latestMeans(String image) {
-        return CURRENT.containsKey(image) ? Optional.of(LATEST_MEANS) : Optional.empty();
+        return TAGS.containsKey(image) ? Optional.of(LATEST_MEANS) : Optional.empty();
     }
 }
