@@ -209,7 +209,7 @@ final class WorkspaceDiagnostics {
             if (check(study, file)) after.add(file);
         }
         for (Path file : before) {
-            if (!after.contains(file) && !files.contains(file)) clearFile(file); // deleted, or no longer a study file
+            if (!files.contains(file)) clearFile(file); // deleted, or no longer a study file (a clean one was published empty by check)
         }
         shown.put(study, after);
     }
