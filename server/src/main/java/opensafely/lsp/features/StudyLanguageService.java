@@ -11,6 +11,7 @@ import opensafely.lsp.editor.Completion;
 import opensafely.lsp.editor.HoverInfo;
 import opensafely.lsp.editor.LanguageService;
 import opensafely.lsp.editor.Symbol;
+import opensafely.lsp.ehrql.DatasetDefinitionService;
 import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.study.StudyDefinitionService;
 import opensafely.lsp.text.Position;
@@ -42,16 +43,14 @@ public final class StudyLanguageService implements LanguageService {
             + "Move long literal data into a CSV or JSON file that the code reads at run time."));
 
     private LanguageService serviceFor(Document doc) {
-        LanguageService service = kindServiceFor(doc);
-        // project.yaml is bounded in YamlLoader; codelists.txt is read line by line, in linear time.
-        if (service == projectYaml || service == codelistsTxt || service == NOTHING) return service;
-        return pythonSize.overBound(doc.text()) ? TOO_BIG : service;
-    }
-
-    private LanguageService kindServiceFor(Document doc) {
         return switch (doc.kind()) {
+            // project.yaml is bounded in YamlLoader; codelists.txt is read line by line, in linear time.
             case PROJECT_YAML -> projectYaml;
-            case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions : opensafely.lsp.ehrql.DatasetDefinitionService.isDatasetDefinition(doc) ? opensafely.lsp.ehrql.DatasetDefinitionService.shared() : NOTHING;
+            case PYTHON -> {
+                LanguageService service = StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions
+                        : DatasetDefinitionService.isDatasetDefinition(doc) ? DatasetDefinitionService.shared() : NOTHING;
+                yield service != NOTHING && pythonSize.overBound(doc.text()) ? TOO_BIG : service;
+            }
             case CODELISTS_TXT -> codelistsTxt;
             case OTHER -> NOTHING;
         };

@@ -15,12 +15,6 @@ import opensafely.lsp.codelists.OpenCodelists;
 import opensafely.lsp.workspace.StudyFolder;
 import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.MessageType;
-import org.eclipse.lsp4j.ProgressParams;
-import org.eclipse.lsp4j.WorkDoneProgressBegin;
-import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
-import org.eclipse.lsp4j.WorkDoneProgressEnd;
-import org.eclipse.lsp4j.WorkDoneProgressReport;
-import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.services.LanguageClient;
 
 /**
@@ -72,11 +66,11 @@ final class CodelistsCommand {
     }
 
     private Outcome run(Path study, String baseUrl) {
-        Progress progress = new Progress();
-        progress.begin("Updating codelists");
+        WorkDoneProgress progress = WorkDoneProgress.begin(client, progressSupported,
+                "opensafely-codelists-" + UUID.randomUUID(), "Updating codelists", false, null);
         Outcome outcome;
         try {
-            CodelistsUpdate.Outcome o = new CodelistsUpdate(new OpenCodelists(baseUrl, version), Clock.systemUTC(), progress::report)
+            CodelistsUpdate.Outcome o = new CodelistsUpdate(new OpenCodelists(baseUrl, version), Clock.systemUTC(), line -> report(progress, line))
                     .run(study.resolve("codelists"));
             String kept = o.leftInPlace().isEmpty() ? ""
                     : " Kept " + opensafely.lsp.workspace.Excerpt.of(String.join(", ", o.leftInPlace()), 200) + ": not in codelists.txt, so perhaps yours.";
@@ -97,49 +91,19 @@ final class CodelistsCommand {
         if (c != null) c.showMessage(new MessageParams(outcome.ok() ? MessageType.Info : MessageType.Error, outcome.message()));
     }
 
+    /** Each line of the update goes to the client's log, and to the progress when it is shown. */
+    private void report(WorkDoneProgress progress, String line) {
+        LanguageClient c = client.get();
+        if (c == null) return;
+        c.logMessage(new MessageParams(MessageType.Log, line));
+        progress.report(line, null);
+    }
+
     private static Optional<String> argument(List<Object> arguments, int i) {
         if (arguments == null || arguments.size() <= i) return Optional.empty();
         Object a = arguments.get(i);
         if (a instanceof JsonPrimitive p && p.isString()) return Optional.of(p.getAsString());
         if (a instanceof String s) return Optional.of(s);
         return Optional.empty();
-    }
-
-    /** Work-done progress, when the client supports it; each line also goes to the client's log. */
-    private final class Progress {
-        private Either<String, Integer> token;
-
-        void begin(String title) {
-            LanguageClient c = client.get();
-            if (c == null || !progressSupported.get()) return;
-            Either<String, Integer> t = Either.forLeft("opensafely-codelists-" + UUID.randomUUID());
-            try {
-                c.createProgress(new WorkDoneProgressCreateParams(t)).join();
-                token = t;
-                WorkDoneProgressBegin begin = new WorkDoneProgressBegin();
-                begin.setTitle(title);
-                c.notifyProgress(new ProgressParams(token, Either.forLeft(begin)));
-            } catch (RuntimeException e) {
-                token = null; // the client refused: the log still gets every line
-            }
-        }
-
-        void report(String line) {
-            LanguageClient c = client.get();
-            if (c == null) return;
-            c.logMessage(new MessageParams(MessageType.Log, line));
-            if (token == null) return;
-            WorkDoneProgressReport report = new WorkDoneProgressReport();
-            report.setMessage(line);
-            c.notifyProgress(new ProgressParams(token, Either.forLeft(report)));
-        }
-
-        void end(String message) {
-            LanguageClient c = client.get();
-            if (c == null || token == null) return;
-            WorkDoneProgressEnd end = new WorkDoneProgressEnd();
-            end.setMessage(message);
-            c.notifyProgress(new ProgressParams(token, Either.forLeft(end)));
-        }
     }
 }

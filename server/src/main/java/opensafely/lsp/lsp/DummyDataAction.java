@@ -24,12 +24,6 @@ import opensafely.lsp.dummydata.TableSpec;
 import opensafely.lsp.ehrql.DatasetDefinitionService;
 import opensafely.lsp.ehrql.DummyDataOutput;
 import opensafely.lsp.ehrql.DummyDatasetSpec;
-import org.eclipse.lsp4j.ProgressParams;
-import org.eclipse.lsp4j.WorkDoneProgressBegin;
-import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
-import org.eclipse.lsp4j.WorkDoneProgressEnd;
-import org.eclipse.lsp4j.WorkDoneProgressReport;
-import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.study.DummyData;
 import opensafely.lsp.study.DummyDataFile;
@@ -148,10 +142,12 @@ final class DummyDataAction {
         String token = "opensafely-dummy-data-" + UUID.randomUUID();
         AtomicBoolean cancelled = new AtomicBoolean();
         running.put(token, cancelled);
-        Either<String, Integer> progress = begin(token, "Generating dummy data (" + shown + ")");
+        WorkDoneProgress progress = WorkDoneProgress.begin(client, progressSupported, token,
+                "Generating dummy data (" + shown + ")", true, 0);
         Outcome outcome;
         try {
-            write.write(() -> cancelled.get() || requestCancelled.getAsBoolean(), n -> report(progress, n, rows));
+            write.write(() -> cancelled.get() || requestCancelled.getAsBoolean(),
+                    n -> progress.report(n + " of " + rows, rows == 0 ? 100 : (int) (100 * n / rows)));
             outcome = new Outcome(true, "Wrote " + rows + " " + what + " to " + shown + ".");
         } catch (CancellationException e) {
             outcome = new Outcome(false, "Dummy data cancelled; " + shown + " was not changed.");
@@ -160,41 +156,7 @@ final class DummyDataAction {
         } finally {
             running.remove(token);
         }
-        end(progress, outcome.message());
+        progress.end(outcome.message());
         return show(outcome);
-    }
-
-    private Either<String, Integer> begin(String token, String title) {
-        LanguageClient c = client.get();
-        if (c == null || !progressSupported.get()) return null;
-        Either<String, Integer> t = Either.forLeft(token);
-        try {
-            c.createProgress(new WorkDoneProgressCreateParams(t)).join();
-            WorkDoneProgressBegin begin = new WorkDoneProgressBegin();
-            begin.setTitle(title);
-            begin.setCancellable(true);
-            begin.setPercentage(0);
-            c.notifyProgress(new ProgressParams(t, Either.forLeft(begin)));
-            return t;
-        } catch (RuntimeException e) {
-            return null; // the client refused: the outcome is still shown
-        }
-    }
-
-    private void report(Either<String, Integer> token, long done, long total) {
-        LanguageClient c = client.get();
-        if (c == null || token == null) return;
-        WorkDoneProgressReport report = new WorkDoneProgressReport();
-        report.setMessage(done + " of " + total);
-        report.setPercentage(total == 0 ? 100 : (int) (100 * done / total));
-        c.notifyProgress(new ProgressParams(token, Either.forLeft(report)));
-    }
-
-    private void end(Either<String, Integer> token, String message) {
-        LanguageClient c = client.get();
-        if (c == null || token == null) return;
-        WorkDoneProgressEnd end = new WorkDoneProgressEnd();
-        end.setMessage(message);
-        c.notifyProgress(new ProgressParams(token, Either.forLeft(end)));
     }
 }

@@ -64,7 +64,8 @@ final class WorkspaceDiagnostics {
     private final Supplier<LanguageClient> client;
     private final ServerLog log;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new DaemonThreads("opensafely-workspace").newThread(r);
+        // The same deep stack as the open documents' analyses: a file must not fail only when it is closed.
+        Thread t = DaemonThreads.analysis("opensafely-workspace").newThread(r);
         t.setPriority(Thread.MIN_PRIORITY);
         return t;
     });
@@ -208,7 +209,7 @@ final class WorkspaceDiagnostics {
             if (check(study, file)) after.add(file);
         }
         for (Path file : before) {
-            if (!after.contains(file) && !files.contains(file)) clearFile(file); // deleted, or no longer a study file
+            if (!files.contains(file)) clearFile(file); // deleted, or no longer a study file (a clean one was published empty by check)
         }
         shown.put(study, after);
     }
