@@ -129,14 +129,7 @@ final class DummyConstructor {
     /** The negation of a condition, pushed inwards where that is exact for non-NULL values. */
     private DummyQuery negate(DummyQuery q) {
         DummyQuery out;
-        if (q instanceof Cmp c) out = new Cmp(switch (c.op()) {
-            case "==" -> "!=";
-            case "!=" -> "==";
-            case "<" -> ">=";
-            case "<=" -> ">";
-            case ">" -> "<=";
-            default -> "<";
-        }, c.left(), c.right());
+        if (q instanceof Cmp c) out = c.negated();
         else if (q instanceof IsIn i) out = new IsIn(i.value(), i.set(), !i.negated());
         else if (q instanceof IsNull i) out = new IsNull(i.value(), !i.negated());
         else if (q instanceof Not n) out = n.operand();
@@ -155,21 +148,11 @@ final class DummyConstructor {
         return false;
     }
 
-    private static String flip(String op) {
-        return switch (op) {
-            case "<" -> ">";
-            case "<=" -> ">=";
-            case ">" -> "<";
-            case ">=" -> "<=";
-            default -> op;
-        };
-    }
-
     /** Narrows an alternative by one atom of the population condition. */
     private void bound(Alternative a, DummyQuery atom) {
         DummyQuery q = atom;
         if (q instanceof Cmp c && constant(c.left()) && !constant(c.right())) {
-            q = new Cmp(flip(c.op()), c.right(), c.left());
+            q = c.flipped();
             origin.putIfAbsent(q, origin.getOrDefault(atom, atom));
         }
         if (q instanceof Cmp c && constant(c.right())) {
@@ -319,14 +302,10 @@ final class DummyConstructor {
         Map<String, DummyQuery[]> parts = new HashMap<>();
         for (DummyQuery c : f.conditions()) {
             for (DummyQuery atom : conjuncts(c)) {
-                if (!(atom instanceof Cmp cmp)) continue;
+                if (!(atom instanceof Cmp given)) continue;
+                Cmp cmp = constant(given.left()) && given.right() instanceof RowCol ? given.flipped() : given;
                 DummyQuery col = cmp.left(), val = cmp.right();
                 String op = cmp.op();
-                if (constant(col) && cmp.right() instanceof RowCol) {
-                    col = cmp.right();
-                    val = cmp.left();
-                    op = flip(op);
-                }
                 if (!(col instanceof RowCol rc) || !constant(val)) continue;
                 LocalDate d = date(world.eval(val, nobody, null));
                 if (d == null) continue;
