@@ -370,18 +370,7 @@ final class DummyConstructor {
     private Alternative choose(SplittableRandom r) {
         if (alternatives.size() == 1) return alternatives.get(0);
         // Alternatives that need a death are rarer, as deaths are among real patients.
-        double total = 0;
-        for (Alternative a : alternatives) total += weight(a);
-        double x = r.nextDouble() * total;
-        for (Alternative a : alternatives) {
-            x -= weight(a);
-            if (x < 0) return a;
-        }
-        return alternatives.get(alternatives.size() - 1);
-    }
-
-    private static double weight(Alternative a) {
-        return a.deathNull == Boolean.FALSE ? 0.1 : 1;
+        return DummyValues.weighted(r, alternatives, a -> a.deathNull == Boolean.FALSE ? 0.1 : 1);
     }
 
     private Rec draw(SplittableRandom r, Alternative a) {
@@ -425,18 +414,7 @@ final class DummyConstructor {
 
     private static String sex(SplittableRandom r, List<String> allowed) {
         if (allowed.isEmpty()) return "unknown";
-        double total = 0;
-        for (String s : allowed) total += sexWeight(s);
-        double x = r.nextDouble() * total;
-        for (String s : allowed) {
-            x -= sexWeight(s);
-            if (x < 0) return s;
-        }
-        return allowed.get(allowed.size() - 1);
-    }
-
-    private static double sexWeight(String s) {
-        return s.equals("female") || s.equals("male") ? 49 : 1;
+        return DummyValues.weighted(r, allowed, s -> s.equals("female") || s.equals("male") ? 49 : 1);
     }
 
     /** 0, 1, 2... with mean 1, capped: a few rows per frame. */
