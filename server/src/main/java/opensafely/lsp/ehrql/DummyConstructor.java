@@ -27,7 +27,6 @@ import opensafely.lsp.ehrql.DummyWorld.Rec;
 final class DummyConstructor {
     private static final int MAX_ALTERNATIVES = 64;
     private static final int ATTEMPTS = 40;
-    private static final List<String> SEX_ORDER = List.of("female", "male", "intersex", "unknown");
 
     /** What one alternative of the population needs. */
     static final class Alternative {
@@ -253,12 +252,12 @@ final class DummyConstructor {
     }
 
     private void sexes(Alternative a, Set<String> values, boolean negated, DummyQuery part) {
-        Set<String> s = new LinkedHashSet<>(a.sexes != null ? a.sexes : SEX_ORDER);
+        Set<String> s = new LinkedHashSet<>(a.sexes != null ? a.sexes : DummyValues.SEXES);
         if (negated) s.removeAll(values);
         else s.retainAll(values);
         if (s.isEmpty() && a.problem == null) {
             a.problem = describe.apply(part) + (a.sexPart != null ? " and " + describe.apply(a.sexPart) : "")
-                    + " leave no value of sex (ehrQL's are " + String.join(", ", SEX_ORDER) + ")";
+                    + " leave no value of sex (ehrQL's are " + String.join(", ", DummyValues.SEXES) + ")";
         }
         a.sexes = s;
         a.sexPart = part;
@@ -376,7 +375,7 @@ final class DummyConstructor {
     private Rec draw(SplittableRandom r, Alternative a) {
         Rec p = new Rec(r);
         p.dob = DummyValues.firstOfMonth(r, a.dobLo, a.dobHi);
-        List<String> sexes = new ArrayList<>(a.sexes != null ? a.sexes : SEX_ORDER);
+        List<String> sexes = new ArrayList<>(a.sexes != null ? a.sexes : DummyValues.SEXES);
         p.sex = sex(r, sexes);
         boolean dies = a.deathNull == Boolean.FALSE || a.deathNull == null && r.nextInt(10) == 0;
         if (dies) {

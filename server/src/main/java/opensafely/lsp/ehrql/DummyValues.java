@@ -9,6 +9,8 @@ import java.util.function.ToDoubleFunction;
 /** Value helpers shared by the dummy-data evaluator and constructor: comparisons across Java types, and draws. */
 final class DummyValues {
     static final String CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+_";
+    /** ehrQL's values of patients.sex, as the schema lists them (female, male, intersex, unknown). */
+    static final List<String> SEXES = List.copyOf(Schema.get().modules.get("ehrql.tables.core").get("patients").categories().get("sex"));
 
     private DummyValues() {
     }
