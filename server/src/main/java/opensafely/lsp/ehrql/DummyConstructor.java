@@ -27,7 +27,6 @@ import opensafely.lsp.ehrql.DummyWorld.Rec;
 final class DummyConstructor {
     private static final int MAX_ALTERNATIVES = 64;
     private static final int ATTEMPTS = 40;
-    private static final List<String> SEX_ORDER = List.of("female", "male", "intersex", "unknown");
 
     /** What one alternative of the population needs. */
     static final class Alternative {
@@ -129,14 +128,7 @@ final class DummyConstructor {
     /** The negation of a condition, pushed inwards where that is exact for non-NULL values. */
     private DummyQuery negate(DummyQuery q) {
         DummyQuery out;
-        if (q instanceof Cmp c) out = new Cmp(switch (c.op()) {
-            case "==" -> "!=";
-            case "!=" -> "==";
-            case "<" -> ">=";
-            case "<=" -> ">";
-            case ">" -> "<=";
-            default -> "<";
-        }, c.left(), c.right());
+        if (q instanceof Cmp c) out = c.negated();
         else if (q instanceof IsIn i) out = new IsIn(i.value(), i.set(), !i.negated());
         else if (q instanceof IsNull i) out = new IsNull(i.value(), !i.negated());
         else if (q instanceof Not n) out = n.operand();
@@ -155,21 +147,11 @@ final class DummyConstructor {
         return false;
     }
 
-    private static String flip(String op) {
-        return switch (op) {
-            case "<" -> ">";
-            case "<=" -> ">=";
-            case ">" -> "<";
-            case ">=" -> "<=";
-            default -> op;
-        };
-    }
-
     /** Narrows an alternative by one atom of the population condition. */
     private void bound(Alternative a, DummyQuery atom) {
         DummyQuery q = atom;
         if (q instanceof Cmp c && constant(c.left()) && !constant(c.right())) {
-            q = new Cmp(flip(c.op()), c.right(), c.left());
+            q = c.flipped();
             origin.putIfAbsent(q, origin.getOrDefault(atom, atom));
         }
         if (q instanceof Cmp c && constant(c.right())) {
@@ -270,12 +252,12 @@ final class DummyConstructor {
     }
 
     private void sexes(Alternative a, Set<String> values, boolean negated, DummyQuery part) {
-        Set<String> s = new LinkedHashSet<>(a.sexes != null ? a.sexes : SEX_ORDER);
+        Set<String> s = new LinkedHashSet<>(a.sexes != null ? a.sexes : DummyValues.SEXES);
         if (negated) s.removeAll(values);
         else s.retainAll(values);
         if (s.isEmpty() && a.problem == null) {
             a.problem = describe.apply(part) + (a.sexPart != null ? " and " + describe.apply(a.sexPart) : "")
-                    + " leave no value of sex (ehrQL's are " + String.join(", ", SEX_ORDER) + ")";
+                    + " leave no value of sex (ehrQL's are " + String.join(", ", DummyValues.SEXES) + ")";
         }
         a.sexes = s;
         a.sexPart = part;
@@ -319,14 +301,10 @@ final class DummyConstructor {
         Map<String, DummyQuery[]> parts = new HashMap<>();
         for (DummyQuery c : f.conditions()) {
             for (DummyQuery atom : conjuncts(c)) {
-                if (!(atom instanceof Cmp cmp)) continue;
+                if (!(atom instanceof Cmp given)) continue;
+                Cmp cmp = constant(given.left()) && given.right() instanceof RowCol ? given.flipped() : given;
                 DummyQuery col = cmp.left(), val = cmp.right();
                 String op = cmp.op();
-                if (constant(col) && cmp.right() instanceof RowCol) {
-                    col = cmp.right();
-                    val = cmp.left();
-                    op = flip(op);
-                }
                 if (!(col instanceof RowCol rc) || !constant(val)) continue;
                 LocalDate d = date(world.eval(val, nobody, null));
                 if (d == null) continue;
@@ -391,24 +369,13 @@ final class DummyConstructor {
     private Alternative choose(SplittableRandom r) {
         if (alternatives.size() == 1) return alternatives.get(0);
         // Alternatives that need a death are rarer, as deaths are among real patients.
-        double total = 0;
-        for (Alternative a : alternatives) total += weight(a);
-        double x = r.nextDouble() * total;
-        for (Alternative a : alternatives) {
-            x -= weight(a);
-            if (x < 0) return a;
-        }
-        return alternatives.get(alternatives.size() - 1);
-    }
-
-    private static double weight(Alternative a) {
-        return a.deathNull == Boolean.FALSE ? 0.1 : 1;
+        return DummyValues.weighted(r, alternatives, a -> a.deathNull == Boolean.FALSE ? 0.1 : 1);
     }
 
     private Rec draw(SplittableRandom r, Alternative a) {
         Rec p = new Rec(r);
         p.dob = DummyValues.firstOfMonth(r, a.dobLo, a.dobHi);
-        List<String> sexes = new ArrayList<>(a.sexes != null ? a.sexes : SEX_ORDER);
+        List<String> sexes = new ArrayList<>(a.sexes != null ? a.sexes : DummyValues.SEXES);
         p.sex = sex(r, sexes);
         boolean dies = a.deathNull == Boolean.FALSE || a.deathNull == null && r.nextInt(10) == 0;
         if (dies) {
@@ -446,18 +413,7 @@ final class DummyConstructor {
 
     private static String sex(SplittableRandom r, List<String> allowed) {
         if (allowed.isEmpty()) return "unknown";
-        double total = 0;
-        for (String s : allowed) total += sexWeight(s);
-        double x = r.nextDouble() * total;
-        for (String s : allowed) {
-            x -= sexWeight(s);
-            if (x < 0) return s;
-        }
-        return allowed.get(allowed.size() - 1);
-    }
-
-    private static double sexWeight(String s) {
-        return s.equals("female") || s.equals("male") ? 49 : 1;
+        return DummyValues.weighted(r, allowed, s -> s.equals("female") || s.equals("male") ? 49 : 1);
     }
 
     /** 0, 1, 2... with mean 1, capped: a few rows per frame. */

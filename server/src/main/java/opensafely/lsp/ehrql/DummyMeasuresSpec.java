@@ -29,8 +29,6 @@ import opensafely.lsp.workspace.Document;
  * Only measures whose name and arguments are written at module level are read.
  */
 public final class DummyMeasuresSpec {
-    private static final List<String> SEXES = List.of("female", "male", "intersex", "unknown");
-
     private record Measure(String name, List<LocalDate[]> intervals, Map<String, List<Object>> groups) {
         long rows() {
             long n = intervals.size();
@@ -106,7 +104,7 @@ public final class DummyMeasuresSpec {
             return new ArrayList<>(s.type() != null && s.type().equals("int") ? s.categories().stream().map(x -> (Object) parse(x)).toList() : s.categories());
         }
         DummyQuery q = compiler.compile(e);
-        if (q instanceof PatientCol pc && pc.column().equals("sex")) return new ArrayList<>(SEXES);
+        if (q instanceof PatientCol pc && pc.column().equals("sex")) return new ArrayList<>(DummyValues.SEXES);
         if (q instanceof Case c) {
             Set<Object> out = new LinkedHashSet<>();
             for (DummyQuery x : c.values()) if (x instanceof Const k && k.value() != null) out.add(k.value());

@@ -56,6 +56,32 @@ sealed interface DummyQuery {
     }
 
     record Cmp(String op, DummyQuery left, DummyQuery right) implements DummyQuery {
+        /** The comparison that holds exactly when this one fails (for non-NULL values). */
+        Cmp negated() {
+            return new Cmp(switch (op) {
+                case "==" -> "!=";
+                case "!=" -> "==";
+                case "<" -> ">=";
+                case "<=" -> ">";
+                case ">" -> "<=";
+                default -> "<";
+            }, left, right);
+        }
+
+        /** The same comparison with its sides swapped: {@code a < b} as {@code b > a}. */
+        Cmp flipped() {
+            return new Cmp(flip(op), right, left);
+        }
+
+        private static String flip(String op) {
+            return switch (op) {
+                case "<" -> ">";
+                case "<=" -> ">=";
+                case ">" -> "<";
+                case ">=" -> "<=";
+                default -> op;
+            };
+        }
     }
 
     record And(DummyQuery left, DummyQuery right) implements DummyQuery {

@@ -74,34 +74,17 @@ final class DummyRows {
             DummyQuery l = q instanceof Or o3 ? o3.left() : ((And) q).left(), rt = q instanceof Or o4 ? o4.right() : ((And) q).right();
             flatten(r.nextBoolean() ? l : rt, neg, out);
         } else if (neg) {
-            if (q instanceof Cmp c) out.add(new Cmp(switch (c.op()) {
-                case "==" -> "!=";
-                case "!=" -> "==";
-                case "<" -> ">=";
-                case "<=" -> ">";
-                case ">" -> "<=";
-                default -> "<";
-            }, c.left(), c.right()));
+            if (q instanceof Cmp c) out.add(c.negated());
             else if (q instanceof IsIn i) out.add(new IsIn(i.value(), i.set(), !i.negated()));
             else if (q instanceof IsNull i) out.add(new IsNull(i.value(), !i.negated()));
         } else out.add(q);
     }
 
     private void narrow(DummyQuery a, Map<String, Bounds> bounds) {
-        if (a instanceof Cmp c) {
+        if (a instanceof Cmp given) {
+            Cmp c = !(given.left() instanceof RowCol) && given.right() instanceof RowCol ? given.flipped() : given;
             String op = c.op();
             DummyQuery col = c.left(), val = c.right();
-            if (!(col instanceof RowCol) && val instanceof RowCol) {
-                col = c.right();
-                val = c.left();
-                op = switch (op) {
-                    case "<" -> ">";
-                    case "<=" -> ">=";
-                    case ">" -> "<";
-                    case ">=" -> "<=";
-                    default -> op;
-                };
-            }
             if (!(col instanceof RowCol rc) || DummyCompiler.frameOf(val) != null) return;
             Object v = world.eval(val, p, null);
             if (v == null) return;

@@ -4,10 +4,13 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
 /** Value helpers shared by the dummy-data evaluator and constructor: comparisons across Java types, and draws. */
 final class DummyValues {
     static final String CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+_";
+    /** ehrQL's values of patients.sex, as the schema lists them (female, male, intersex, unknown). */
+    static final List<String> SEXES = List.copyOf(Schema.get().modules.get("ehrql.tables.core").get("patients").categories().get("sex"));
 
     private DummyValues() {
     }
@@ -72,6 +75,18 @@ final class DummyValues {
 
     static <T> T pick(SplittableRandom r, List<T> values) {
         return values.get(r.nextInt(values.size()));
+    }
+
+    /** One of {@code values} (not empty), each as likely as its weight. */
+    static <T> T weighted(SplittableRandom r, List<T> values, ToDoubleFunction<T> weight) {
+        double total = 0;
+        for (T v : values) total += weight.applyAsDouble(v);
+        double x = r.nextDouble() * total;
+        for (T v : values) {
+            x -= weight.applyAsDouble(v);
+            if (x < 0) return v;
+        }
+        return values.get(values.size() - 1);
     }
 
     /** ehrQL's fallback for a string with no candidates: 0–15 characters over letters, digits and {@code .-+_}. */

@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import opensafely.lsp.ehrql.DummyQuery.*;
 
@@ -363,11 +362,5 @@ final class DummyWorld {
         if (q instanceof MapValues mv) return decidable(mv.value(), seen, d) && decidable(mv.otherwise(), seen, d);
         if (q instanceof AgeOn a) return decidable(a.date(), seen, d);
         return true;
-    }
-
-    static Set<String> tablesOf(Map<Frame, Boolean> frames) {
-        Set<String> out = new HashSet<>();
-        for (Frame f : frames.keySet()) out.add(f.table().qualified());
-        return out;
     }
 }
