@@ -124,7 +124,7 @@ public final class DummyDataCommand implements Callable<Integer> {
                 return 0;
             }
             OutputFormat format = OutputFormat.of(target.getFileName().toString(), language).orElse(OutputFormat.CSV);
-            DummyDataFile.write(target, table, format, language, () -> false, rows -> { });
+            TableFile.write(target, table, format, language, () -> false, rows -> { });
             err.println("Wrote " + table.rows() + " dummy patients to " + target);
             return 0;
         } catch (IOException e) {

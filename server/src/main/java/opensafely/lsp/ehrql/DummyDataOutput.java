@@ -2,7 +2,6 @@ package opensafely.lsp.ehrql;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Optional;
@@ -16,7 +15,6 @@ import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.pipeline.RunCommand;
 import opensafely.lsp.workspace.Document;
-import opensafely.lsp.workspace.OutputFile;
 import opensafely.lsp.workspace.StudyFolder;
 
 /**
@@ -89,12 +87,9 @@ public final class DummyDataOutput {
      * @throws IOException also when the name is not one of ehrQL's formats (its message names them)
      */
     public static void write(TableSpec spec, Path target, BooleanSupplier cancelled, LongConsumer progress) throws IOException {
-        OutputFile.checkReplaceable(target);
         String name = target.getFileName().toString();
         OutputFormat format = OutputFormat.of(name, OutputFormat.Language.EHRQL)
                 .orElseThrow(() -> new IOException(OutputFormat.unsupported(name, OutputFormat.Language.EHRQL)));
-        Path parent = target.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
         TableFile.write(target, spec, format, OutputFormat.Language.EHRQL, cancelled, progress);
     }
 

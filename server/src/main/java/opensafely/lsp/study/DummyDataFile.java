@@ -1,23 +1,16 @@
 package opensafely.lsp.study;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
-import java.util.function.LongConsumer;
-import opensafely.lsp.dummydata.OutputFormat;
-import opensafely.lsp.dummydata.TableFile;
-import opensafely.lsp.dummydata.TableSpec;
 import opensafely.lsp.pipeline.ProjectParser;
-import opensafely.lsp.workspace.OutputFile;
 import opensafely.lsp.workspace.StudyFolder;
 import opensafely.lsp.yaml.YamlMapping;
 import opensafely.lsp.yaml.YamlScalar;
 
 /**
  * Where and how dummy data is written, the same for the command line and the editor: the file
- * generate_cohort would write, the population project.yaml asks for; the table streams through dummydata.TableFile.
+ * generate_cohort would write, the population project.yaml asks for; dummydata.TableFile writes the table.
  */
 public final class DummyDataFile {
     public static final int DEFAULT_POPULATION = 1000;
@@ -49,17 +42,5 @@ public final class DummyDataFile {
             // no usable project.yaml: the default applies
         }
         return DEFAULT_POPULATION;
-    }
-
-    /**
-     * Streams the table to {@code target} in {@code format}, atomically (a cancel or failure leaves the old file
-     * or none); makes the folder if needed; never replaces a link or a special file.
-     */
-    public static void write(Path target, TableSpec table, OutputFormat format, OutputFormat.Language language,
-                             BooleanSupplier cancelled, LongConsumer progress) throws IOException {
-        OutputFile.checkReplaceable(target);
-        Path parent = target.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        TableFile.write(target, table, format, language, cancelled, progress);
     }
 }
