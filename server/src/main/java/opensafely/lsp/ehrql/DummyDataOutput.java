@@ -1,7 +1,6 @@
 package opensafely.lsp.ehrql;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Optional;
@@ -91,10 +90,5 @@ public final class DummyDataOutput {
         OutputFormat format = OutputFormat.of(name, OutputFormat.Language.EHRQL)
                 .orElseThrow(() -> new IOException(OutputFormat.unsupported(name, OutputFormat.Language.EHRQL)));
         TableFile.write(target, spec, format, OutputFormat.Language.EHRQL, cancelled, progress);
-    }
-
-    /** Writes the table as ehrQL's CSV onto {@code out}, leaving it open (standard output stays usable). */
-    public static void writeCsv(TableSpec spec, OutputStream out, BooleanSupplier cancelled, LongConsumer progress) throws IOException {
-        TableFile.write(out, spec, OutputFormat.CSV, OutputFormat.Language.EHRQL, cancelled, progress);
     }
 }
