@@ -101,7 +101,8 @@ public final class DummyDataCommand implements Callable<Integer> {
             plan.problems().forEach(p -> err.println("  " + p));
             return 1;
         }
-        return write(plan.table(), language, output != null ? cwd.resolve(output) : DummyDataFile.defaultOutput(file, folder), err);
+        return write(plan.table(), language, output, output != null ? cwd.resolve(output) : DummyDataFile.defaultOutput(file, folder),
+                "dummy patients", stdout, err);
     }
 
     /** Whether --output names a format the language's tool writes (standard output is CSV); else says which do. */
@@ -112,10 +113,12 @@ public final class DummyDataCommand implements Callable<Integer> {
     }
 
     /**
-     * Streams a table to --output (standard output for {@code -}) or {@code target}, in the format its name asks
-     * for, and says what was written: exit 0, or 2 with one line when it cannot be written.
+     * Streams a table to standard output ({@code output} is {@code -}) or {@code target}, in the format its name
+     * asks for, and says what was written ("Wrote N {@code what} to ..."): exit 0, or 2 with one line when it
+     * cannot be written. For study definitions and ehrQL ({@link EhrqlDummyData}) alike.
      */
-    int write(TableSpec table, OutputFormat.Language language, Path target, PrintStream err) {
+    static int write(TableSpec table, OutputFormat.Language language, String output, Path target, String what,
+                     OutputStream stdout, PrintStream err) {
         try {
             if (output != null && OutputFile.isStdout(output)) {
                 OutputStream out = stdout != null ? stdout : System.out;
@@ -124,8 +127,8 @@ public final class DummyDataCommand implements Callable<Integer> {
                 return 0;
             }
             OutputFormat format = OutputFormat.of(target.getFileName().toString(), language).orElse(OutputFormat.CSV);
-            DummyDataFile.write(target, table, format, language, () -> false, rows -> { });
-            err.println("Wrote " + table.rows() + " dummy patients to " + target);
+            TableFile.write(target, table, format, language, () -> false, rows -> { });
+            err.println("Wrote " + table.rows() + " " + what + " to " + target);
             return 0;
         } catch (IOException e) {
             err.println(PREFIX + "cannot write the dummy data: " + CheckCommand.describe(e));
@@ -136,5 +139,5 @@ public final class DummyDataCommand implements Callable<Integer> {
     /** The seed when none is given: fixed, so a rerun makes the same file (the editor's action uses it too). */
     static final long DEFAULT_SEED = DummyDataFile.DEFAULT_SEED;
 
-    private static final String PREFIX = "opensafely-lsp dummy-data: ";
+    static final String PREFIX = "opensafely-lsp dummy-data: ";
 }

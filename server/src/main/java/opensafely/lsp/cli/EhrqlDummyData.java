@@ -1,13 +1,11 @@
 package opensafely.lsp.cli;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import opensafely.lsp.dummydata.OutputFormat;
-import opensafely.lsp.dummydata.TableSpec;
 import opensafely.lsp.ehrql.DatasetDefinitionService;
 import opensafely.lsp.ehrql.DummyDataOutput;
 import opensafely.lsp.ehrql.DummyDatasetSpec;
@@ -21,8 +19,6 @@ import opensafely.lsp.workspace.OutputFile;
  * seed is fixed, so reruns give the same file on the same day.
  */
 final class EhrqlDummyData {
-    private static final String PREFIX = "opensafely-lsp dummy-data: ";
-
     private EhrqlDummyData() {
     }
 
@@ -37,24 +33,12 @@ final class EhrqlDummyData {
             err.println("No dummy data for " + shown + ": " + r.problem());
             return 1;
         }
-        TableSpec spec = r.spec();
-        try {
-            if (output != null && OutputFile.isStdout(output)) {
-                OutputStream out = stdout != null ? stdout : System.out;
-                DummyDataOutput.writeCsv(spec, out, () -> false, n -> { });
-                return 0;
-            }
-            Path target = output != null ? cwd.resolve(output) : DummyDataOutput.defaultOutput(doc);
-            if (OutputFormat.of(target.getFileName().toString(), OutputFormat.Language.EHRQL).isEmpty()) {
-                err.println(PREFIX + "--output " + OutputFormat.unsupported(target.getFileName().toString(), OutputFormat.Language.EHRQL));
-                return 2;
-            }
-            DummyDataOutput.write(spec, target, () -> false, n -> { });
-            err.println("Wrote " + spec.rows() + " " + DummyDataOutput.what(doc) + " to " + target);
-            return 0;
-        } catch (IOException e) {
-            err.println(PREFIX + "cannot write the dummy data: " + CheckCommand.describe(e));
+        Path target = output != null ? cwd.resolve(output) : DummyDataOutput.defaultOutput(doc);
+        String name = target.getFileName().toString();
+        if (!OutputFile.isStdout(output) && OutputFormat.of(name, OutputFormat.Language.EHRQL).isEmpty()) {
+            err.println(DummyDataCommand.PREFIX + "--output " + OutputFormat.unsupported(name, OutputFormat.Language.EHRQL));
             return 2;
         }
+        return DummyDataCommand.write(r.spec(), OutputFormat.Language.EHRQL, output, target, DummyDataOutput.what(doc), stdout, err);
     }
 }

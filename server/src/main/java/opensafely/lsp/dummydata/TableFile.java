@@ -3,10 +3,12 @@ package opensafely.lsp.dummydata;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import opensafely.lsp.workspace.AtomicWrite;
+import opensafely.lsp.workspace.OutputFile;
 
 /**
  * Writes a generated table to a file or a stream in the format its name asks for. A file is written
@@ -16,8 +18,15 @@ public final class TableFile {
     private TableFile() {
     }
 
+    /**
+     * Streams the table to {@code target}, atomically (a cancel or failure leaves the old file or none); makes the
+     * folder if needed; never replaces a link or a special file (workspace.OutputFile).
+     */
     public static void write(Path target, TableSpec spec, OutputFormat format, OutputFormat.Language language,
                              BooleanSupplier cancelled, LongConsumer progress) throws IOException {
+        OutputFile.checkReplaceable(target);
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
         AtomicWrite.write(target, out -> write(out, spec, format, language, cancelled, progress));
     }
 

@@ -1,8 +1,6 @@
 package opensafely.lsp.ehrql;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Optional;
@@ -16,7 +14,6 @@ import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.pipeline.RunCommand;
 import opensafely.lsp.workspace.Document;
-import opensafely.lsp.workspace.OutputFile;
 import opensafely.lsp.workspace.StudyFolder;
 
 /**
@@ -89,17 +86,9 @@ public final class DummyDataOutput {
      * @throws IOException also when the name is not one of ehrQL's formats (its message names them)
      */
     public static void write(TableSpec spec, Path target, BooleanSupplier cancelled, LongConsumer progress) throws IOException {
-        OutputFile.checkReplaceable(target);
         String name = target.getFileName().toString();
         OutputFormat format = OutputFormat.of(name, OutputFormat.Language.EHRQL)
                 .orElseThrow(() -> new IOException(OutputFormat.unsupported(name, OutputFormat.Language.EHRQL)));
-        Path parent = target.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
         TableFile.write(target, spec, format, OutputFormat.Language.EHRQL, cancelled, progress);
-    }
-
-    /** Writes the table as ehrQL's CSV onto {@code out}, leaving it open (standard output stays usable). */
-    public static void writeCsv(TableSpec spec, OutputStream out, BooleanSupplier cancelled, LongConsumer progress) throws IOException {
-        TableFile.write(out, spec, OutputFormat.CSV, OutputFormat.Language.EHRQL, cancelled, progress);
     }
 }

@@ -20,6 +20,7 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.time.LocalDate;
 import opensafely.lsp.dummydata.OutputFormat;
+import opensafely.lsp.dummydata.TableFile;
 import opensafely.lsp.dummydata.TableSpec;
 import opensafely.lsp.ehrql.DatasetDefinitionService;
 import opensafely.lsp.ehrql.DummyDataOutput;
@@ -107,7 +108,7 @@ final class DummyDataAction {
             OutputFormat format = OutputFormat.of(target.getFileName().toString(), OutputFormat.Language.COHORT_EXTRACTOR)
                     .orElse(OutputFormat.CSV);
             return streamed(plan.table(), target, doc, "dummy patients", requestCancelled,
-                    (cancelled, progress) -> DummyDataFile.write(target, plan.table(), format, OutputFormat.Language.COHORT_EXTRACTOR,
+                    (cancelled, progress) -> TableFile.write(target, plan.table(), format, OutputFormat.Language.COHORT_EXTRACTOR,
                             cancelled, progress));
         } catch (IOException e) {
             return show(new Outcome(false, "Could not make the dummy data: " + e.getMessage()));

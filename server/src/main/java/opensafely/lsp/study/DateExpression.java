@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 /**
  * cohort-extractor's date expressions: {@code [FUNC(]NAME[)] [+|- N UNIT]} after removing every space, or else a
  * strict ISO date. The result says what the text means; checking names against variables is the caller's job.
+ * {@code offset} is the signed N as written ("-3"; null without one), counted in {@code unit}.
  */
-record DateExpression(String function, String name, String unit, String error) {
+record DateExpression(String function, String name, String offset, String unit, String error) {
     private static final Pattern SHAPE = Pattern.compile(
             "^((?<function>[A-Za-z][A-Za-z0-9_.]*)\\()?(?<name>[A-Za-z][A-Za-z0-9_.]*)\\)?((?<op>[+-])(?<qty>\\d+)(?<unit>[A-Za-z][A-Za-z0-9_.]*))?$");
     private static final Pattern ISO = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}$");
@@ -36,18 +37,19 @@ record DateExpression(String function, String name, String unit, String error) {
         if (m.matches()) {
             String fn = m.group("function");
             String unit = m.group("unit");
+            String offset = unit == null ? null : m.group("op") + m.group("qty");
             if (fn != null && !cat.dateFunctions.contains(fn)) {
-                return new DateExpression(fn, m.group("name"), unit, "Unknown date function '" + fn + "' (allowed are "
+                return new DateExpression(fn, m.group("name"), offset, unit, "Unknown date function '" + fn + "' (allowed are "
                         + String.join(", ", cat.dateFunctions.stream().sorted().toList()) + ").");
             }
             if (unit != null && !cat.dateUnits.contains(unit)) {
-                return new DateExpression(fn, m.group("name"), unit, "Unknown date unit '" + unit + "' (allowed are "
+                return new DateExpression(fn, m.group("name"), offset, unit, "Unknown date unit '" + unit + "' (allowed are "
                         + String.join(", ", cat.dateUnits) + ").");
             }
-            return new DateExpression(fn, m.group("name"), unit, null);
+            return new DateExpression(fn, m.group("name"), offset, unit, null);
         }
-        if (isIsoDate(s) && s.equals(text)) return new DateExpression(null, null, null, null);
-        return new DateExpression(null, null, null, "'" + text + "' is not a YYYY-MM-DD date or a date expression such as "
+        if (isIsoDate(s) && s.equals(text)) return new DateExpression(null, null, null, null, null);
+        return new DateExpression(null, null, null, null, "'" + text + "' is not a YYYY-MM-DD date or a date expression such as "
                 + "'index_date - 1 year' or 'first_day_of_month(index_date)'.");
     }
 

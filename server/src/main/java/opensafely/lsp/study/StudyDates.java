@@ -3,12 +3,9 @@ package opensafely.lsp.study;
 import java.time.LocalDate;
 import java.time.temporal.TemporalAdjusters;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Static date expressions of a study (ISO dates, index_date, today, with a function and an offset) as dates. */
 final class StudyDates {
-    private static final Pattern OFFSET = Pattern.compile("([+-])(\\d+)([a-z]+)$");
     private final LocalDate today;
     private final LocalDate index;
 
@@ -24,10 +21,9 @@ final class StudyDates {
         if (!e.valid() || e.dynamic() || e.name() == null) return Optional.empty();
         LocalDate base = e.name().equals("today") ? today : index;
         if (base == null) return Optional.empty();
-        Matcher offset = OFFSET.matcher(text.replace(" ", ""));
-        if (offset.find()) {
-            long qty = Long.parseLong(offset.group(2)) * (offset.group(1).equals("-") ? -1 : 1);
-            String unit = offset.group(3);
+        if (e.unit() != null) {
+            long qty = Long.parseLong(e.offset());
+            String unit = e.unit();
             base = unit.startsWith("day") ? base.plusDays(qty) : unit.startsWith("month") ? base.plusMonths(qty) : base.plusYears(qty);
         }
         if (e.function() != null) {

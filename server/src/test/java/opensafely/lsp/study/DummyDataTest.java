@@ -4,13 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import opensafely.lsp.dummydata.ColumnSpec;
+import opensafely.lsp.dummydata.CsvDialect;
+import opensafely.lsp.dummydata.CsvTableWriter;
+import opensafely.lsp.dummydata.Generator;
+import opensafely.lsp.dummydata.TableWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,19 +47,57 @@ class DummyDataTest {
             )
             """;
 
-    private DummyData.Outcome generate(String study, int n, long seed) {
-        StudyFixture f = new StudyFixture(dir).study(study);
-        return new DummyData(CLOCK).generate(f.write(), n, seed);
+    /** The generated table (header and rows of CSV fields, as cohort-extractor writes them), or the reasons there is none. */
+    private record Outcome(List<String> columns, List<List<String>> rows, List<String> problems) {
+        boolean ok() {
+            return problems.isEmpty();
+        }
     }
 
-    private static List<String> column(DummyData.Outcome o, String name) {
+    /** The plan streamed through the engine, each value spelt as the CSV writer spells it, kept in memory. */
+    private Outcome generate(String study, int n, long seed) {
+        StudyFixture f = new StudyFixture(dir).study(study);
+        DummyData.Plan plan = new DummyData(CLOCK).plan(f.write(), n, seed);
+        if (!plan.ok()) return new Outcome(List.of(), List.of(), plan.problems());
+        List<ColumnSpec> columns = plan.table().columns();
+        List<List<String>> rows = new ArrayList<>(n);
+        try {
+            Generator.write(plan.table(), new TableWriter() {
+                @Override
+                public void start(List<ColumnSpec> cols) {
+                }
+
+                @Override
+                public void row(Object[] values) {
+                    List<String> row = new ArrayList<>(values.length);
+                    for (int i = 0; i < values.length; i++) {
+                        row.add(CsvTableWriter.text(values[i], columns.get(i).dateFormat(), CsvDialect.COHORT_EXTRACTOR));
+                    }
+                    rows.add(row);
+                }
+
+                @Override
+                public void finish() {
+                }
+
+                @Override
+                public void close() {
+                }
+            }, () -> false, done -> { });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // nothing here does I/O
+        }
+        return new Outcome(columns.stream().map(ColumnSpec::name).toList(), rows, List.of());
+    }
+
+    private static List<String> column(Outcome o, String name) {
         int i = o.columns().indexOf(name);
         return o.rows().stream().map(r -> r.get(i)).toList();
     }
 
     @Test
     void columnsInCohortExtractorsOrder() {
-        DummyData.Outcome o = generate(STUDY, 50, 1);
+        Outcome o = generate(STUDY, 50, 1);
         assertEquals(List.of(), o.problems());
         // Date columns, then the other generated ones, then fixed values, then aggregates, then patient_id.
         assertEquals(List.of("asthma_date", "first_year", "died", "age", "bmi", "sex", "cohort", "earliest", "patient_id"), o.columns());
@@ -60,7 +106,7 @@ class DummyDataTest {
 
     @Test
     void incidenceGivesExactCountsAndEmptyNumbersAreZero() {
-        DummyData.Outcome o = generate(STUDY, 1000, 2);
+        Outcome o = generate(STUDY, 1000, 2);
         List<String> died = column(o, "died");
         assertEquals(Set.of("0", "1"), Set.copyOf(died));
         assertEquals(100, died.stream().filter("1"::equals).count(), "incidence 0.1 of 1000");
@@ -74,7 +120,7 @@ class DummyDataTest {
 
     @Test
     void datesFollowTheirFormatAndStaticWindow() {
-        DummyData.Outcome o = generate(STUDY, 1000, 3);
+        Outcome o = generate(STUDY, 1000, 3);
         List<String> asthma = column(o, "asthma_date").stream().filter(s -> !s.isEmpty()).toList();
         assertTrue(asthma.stream().allMatch(s -> s.matches("2020-0[1-6]")), asthma.toString());
         assertTrue(asthma.size() < 800, "the window removes some of the 80 %: " + asthma.size());
@@ -87,7 +133,7 @@ class DummyDataTest {
 
     @Test
     void patientIdsAreDistinctAndTheSeedRepeatsTheData() {
-        DummyData.Outcome a = generate(STUDY, 300, 42);
+        Outcome a = generate(STUDY, 300, 42);
         List<String> ids = column(a, "patient_id");
         assertEquals(300, Set.copyOf(ids).size());
         assertTrue(ids.stream().mapToInt(Integer::parseInt).allMatch(i -> i >= 0 && i < 3000));
@@ -97,7 +143,7 @@ class DummyDataTest {
 
     @Test
     void problemsInsteadOfATable() {
-        DummyData.Outcome noExpectations = generate(StudyFixture.HEADER + """
+        Outcome noExpectations = generate(StudyFixture.HEADER + """
                 study = StudyDefinition(
                     population=patients.registered_as_of("2020-01-01"),
                     age=patients.age_as_of("2020-01-01"),
@@ -106,10 +152,10 @@ class DummyDataTest {
         assertFalse(noExpectations.ok());
         assertTrue(noExpectations.problems().stream().anyMatch(p -> p.contains("age")), noExpectations.problems().toString());
 
-        DummyData.Outcome broken = generate(StudyFixture.HEADER + "study = StudyDefinition(population=patients.all()\n", 10, 1);
+        Outcome broken = generate(StudyFixture.HEADER + "study = StudyDefinition(population=patients.all()\n", 10, 1);
         assertFalse(broken.ok());
 
-        DummyData.Outcome category = generate(StudyFixture.HEADER + """
+        Outcome category = generate(StudyFixture.HEADER + """
                 study = StudyDefinition(
                     default_expectations={"date": {"earliest": "2019-01-01", "latest": "today"}, "rate": "uniform", "incidence": 0.5},
                     population=patients.registered_as_of("2020-01-01"),
@@ -122,7 +168,7 @@ class DummyDataTest {
 
     @Test
     void aValueAndItsDateColumnAreEmptyInTheSameRows() {
-        DummyData.Outcome o = generate(StudyFixture.HEADER + """
+        Outcome o = generate(StudyFixture.HEADER + """
                 study = StudyDefinition(
                     default_expectations={"date": {"earliest": "2019-01-01", "latest": "2020-12-31"}, "rate": "uniform", "incidence": 0.5},
                     population=patients.registered_as_of("2020-01-01"),
