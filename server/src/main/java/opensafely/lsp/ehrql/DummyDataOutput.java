@@ -11,7 +11,7 @@ import opensafely.lsp.dummydata.TableFile;
 import opensafely.lsp.dummydata.TableSpec;
 import opensafely.lsp.pipeline.Action;
 import opensafely.lsp.pipeline.Project;
-import opensafely.lsp.pipeline.ProjectParser;
+import opensafely.lsp.pipeline.ProjectOnDisk;
 import opensafely.lsp.pipeline.RunCommand;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.StudyFolder;
@@ -61,20 +61,15 @@ public final class DummyDataOutput {
     }
 
     private static Optional<String> declaredOutput(Document doc, Path base, String command) {
-        Optional<Path> yaml = doc.folder().resolve("project.yaml");
-        if (yaml.isEmpty() || doc.path() == null) return Optional.empty();
-        try {
-            Project project = new ProjectParser().parse(doc.folder().readString(yaml.get()).orElse(""));
-            String rel = base.relativize(doc.path().toAbsolutePath().normalize()).toString().replace('\\', '/');
-            for (Action a : project.actions()) {
-                RunCommand run = a.run();
-                if (run == null || !run.parsed() || !run.command().equals(command)) continue;
-                boolean runsThis = run.args().stream().anyMatch(w -> w.value().equals(rel) || w.value().equals("./" + rel));
-                Optional<RunCommand.Word> out = run.option("--output");
-                if (runsThis && out.isPresent() && !out.get().value().isEmpty() && !out.get().value().contains("..")) return Optional.of(out.get().value());
-            }
-        } catch (RuntimeException e) {
-            // no usable project.yaml: the default applies
+        Optional<Project> project = doc.path() == null ? Optional.empty() : ProjectOnDisk.read(doc.folder());
+        if (project.isEmpty()) return Optional.empty(); // no usable project.yaml: the default applies
+        String rel = base.relativize(doc.path().toAbsolutePath().normalize()).toString().replace('\\', '/');
+        for (Action a : project.get().actions()) {
+            RunCommand run = a.run();
+            if (run == null || !run.parsed() || !run.command().equals(command)) continue;
+            boolean runsThis = run.args().stream().anyMatch(w -> w.value().equals(rel) || w.value().equals("./" + rel));
+            Optional<RunCommand.Word> out = run.option("--output");
+            if (runsThis && out.isPresent() && !out.get().value().isEmpty() && !out.get().value().contains("..")) return Optional.of(out.get().value());
         }
         return Optional.empty();
     }

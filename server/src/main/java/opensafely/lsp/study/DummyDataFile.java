@@ -1,9 +1,9 @@
 package opensafely.lsp.study;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import opensafely.lsp.pipeline.ProjectParser;
+import opensafely.lsp.pipeline.Project;
+import opensafely.lsp.pipeline.ProjectOnDisk;
 import opensafely.lsp.workspace.StudyFolder;
 import opensafely.lsp.yaml.YamlMapping;
 import opensafely.lsp.yaml.YamlScalar;
@@ -30,16 +30,10 @@ public final class DummyDataFile {
 
     /** project.yaml's expectations.population_size, else 1000 (what OpenSAFELY passes to generate_cohort). */
     public static int populationSize(StudyFolder folder) {
-        Optional<Path> yaml = folder.resolve("project.yaml");
-        if (yaml.isEmpty()) return DEFAULT_POPULATION;
-        try {
-            var project = new ProjectParser().parse(folder.readString(yaml.get()).orElseThrow(() -> new IOException("project.yaml unreadable")));
-            if (project.root() != null && project.root().get("expectations").orElse(null) instanceof YamlMapping ex
-                    && ex.get("population_size").orElse(null) instanceof YamlScalar s && s.value().matches("\\d{1,9}")) {
-                return Math.max(1, Integer.parseInt(s.value()));
-            }
-        } catch (IOException | RuntimeException e) {
-            // no usable project.yaml: the default applies
+        Optional<Project> project = ProjectOnDisk.read(folder);
+        if (project.isPresent() && project.get().root().get("expectations").orElse(null) instanceof YamlMapping ex
+                && ex.get("population_size").orElse(null) instanceof YamlScalar s && s.value().matches("\\d{1,9}")) {
+            return Math.max(1, Integer.parseInt(s.value()));
         }
         return DEFAULT_POPULATION;
     }

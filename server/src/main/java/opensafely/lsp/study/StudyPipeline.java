@@ -1,9 +1,5 @@
 package opensafely.lsp.study;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +9,7 @@ import java.util.Set;
 import opensafely.lsp.pipeline.Action;
 import opensafely.lsp.pipeline.Output;
 import opensafely.lsp.pipeline.Project;
-import opensafely.lsp.pipeline.ProjectParser;
+import opensafely.lsp.pipeline.ProjectOnDisk;
 import opensafely.lsp.pipeline.RunCommand;
 import opensafely.lsp.workspace.StudyFolder;
 
@@ -30,16 +26,7 @@ final class StudyPipeline {
     }
 
     static StudyPipeline read(StudyFolder folder) {
-        if (!folder.known()) return new StudyPipeline(null);
-        Optional<Path> yaml = folder.resolve("project.yaml");
-        if (yaml.isEmpty()) return new StudyPipeline(null);
-        try {
-            String text = folder.readString(yaml.get()).orElseThrow(() -> new IOException("project.yaml unreadable"));
-            Project p = new ProjectParser().parse(text);
-            return new StudyPipeline(p.parsed() ? p : null);
-        } catch (IOException | RuntimeException e) {
-            return new StudyPipeline(null);
-        }
+        return new StudyPipeline(ProjectOnDisk.read(folder).orElse(null));
     }
 
     boolean known() {
