@@ -243,14 +243,25 @@ final class DiagnosticsPublisher {
     private void analyse(String uri, Document doc, Run run) {
         List<Diagnostic> result;
         try {
-            result = diagnostics(uri, doc);
-        } catch (Throwable t) { // StackOverflowError and OutOfMemoryError too: the document still gets an answer
-            log.warning("diagnostics for " + uri + " failed: " + AnalysisIncomplete.reason(t));
-            result = List.of(AnalysisIncomplete.failed(t));
+            result = orIncomplete(() -> diagnostics(uri, doc), uri, log);
         } finally {
             finished(uri, run);
         }
         publish(uri, doc, result);
+    }
+
+    /**
+     * The diagnostics an editor publishes for one file: the analysis's, or, when it fails (StackOverflowError and
+     * OutOfMemoryError too), one analysis-incomplete warning and a log line, so the file still gets an answer.
+     * For open documents and for the files of a study nobody opened alike.
+     */
+    static List<Diagnostic> orIncomplete(Supplier<List<Diagnostic>> analysis, String file, ServerLog log) {
+        try {
+            return analysis.get();
+        } catch (Throwable t) {
+            log.warning("diagnostics for " + file + " failed: " + AnalysisIncomplete.reason(t));
+            return List.of(AnalysisIncomplete.failed(t));
+        }
     }
 
     private void finished(String uri, Run run) {

@@ -242,9 +242,10 @@ final class WorkspaceDiagnostics {
         Optional<byte[]> bytes = folder.readBytes(file, MAX_FILE_BYTES);
         if (bytes.isEmpty()) return false; // deleted meanwhile (the file event that follows clears it), a link out, or too large
         SourceText source = SourceText.decode(bytes.get());
+        // A file that breaks the analysis gets its warning, as an open one would, and the rest of the study goes on.
         found = source.encodingProblem().isPresent()
                 ? List.of(source.encodingProblem().get())
-                : service.diagnostics(new Document(file, source.text(), 0, folder));
+                : DiagnosticsPublisher.orIncomplete(() -> service.diagnostics(new Document(file, source.text(), 0, folder)), file.toString(), log);
         if (found.isEmpty() && !shown.getOrDefault(study, Set.of()).contains(file)) return false; // nothing to say, nothing to take back
         publish(file, found);
         return !found.isEmpty();

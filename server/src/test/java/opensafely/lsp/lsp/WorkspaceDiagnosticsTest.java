@@ -104,6 +104,21 @@ class WorkspaceDiagnosticsTest {
     }
 
     @Test
+    void aFileThatBreaksTheAnalysisGetsItsWarningAndTheRestOfTheStudyIsStillPublished() throws Exception {
+        start(new DelegatingService() {
+            @Override
+            public List<opensafely.lsp.diagnostics.Diagnostic> diagnostics(opensafely.lsp.workspace.Document doc) {
+                if (doc.path().toString().endsWith("project.yaml")) throw new StackOverflowError();
+                return super.diagnostics(doc);
+            }
+        });
+
+        PublishDiagnosticsParams project = lsp.client.awaitDiagnostics(p -> p.getUri().equals(projectUri));
+        assertEquals(List.of("analysis-incomplete"), codes(project));
+        assertEquals(List.of("ehrql-syntax"), codes(lsp.client.awaitDiagnostics(p -> p.getUri().equals(definitionUri))));
+    }
+
+    @Test
     void theEditorsTextWinsAndClosingBringsBackTheFileOnDisk() throws Exception {
         start(new DelegatingService());
         lsp.client.awaitDiagnostics(p -> p.getUri().equals(definitionUri)); // the first round is over
