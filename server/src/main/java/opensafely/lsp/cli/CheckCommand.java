@@ -20,10 +20,7 @@ import opensafely.lsp.cli.report.ReportPaths;
 import opensafely.lsp.cli.report.ReportWriter;
 import opensafely.lsp.cli.report.StepSummary;
 import opensafely.lsp.diagnostics.Diagnostic;
-import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.features.StudyLanguageService;
-import opensafely.lsp.text.Position;
-import opensafely.lsp.text.Range;
 import opensafely.lsp.workspace.AtomicWrite;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
@@ -109,9 +106,7 @@ public final class CheckCommand implements Callable<Integer> {
         for (CheckTargets.Target t : targets) {
             String name = ReportPaths.display(cwd, t.path());
             if (t.folder().leavesFolder(t.path())) { // a link out of the study: reported, never read
-                files.add(new FileReport(name, t.path(), "", List.of(Diagnostic.of(Rule.FILE_OUTSIDE_STUDY,
-                        new Range(new Position(0, 0), new Position(0, 0)),
-                        "This file is a link to a file outside the study folder, so it is not read; commit the file itself, not a link."))));
+                files.add(new FileReport(name, t.path(), "", List.of(StudyFiles.linkOutOfStudy())));
                 continue;
             }
             byte[] bytes = CheckedFile.read(t.path(), name);

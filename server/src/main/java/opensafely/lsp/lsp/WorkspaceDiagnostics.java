@@ -240,7 +240,11 @@ final class WorkspaceDiagnostics {
         StudyFolder folder = StudyFolder.at(study);
         // Read as check reads: never through a link out of the study, never more than MAX_FILE_BYTES.
         Optional<byte[]> bytes = folder.readBytes(file, MAX_FILE_BYTES);
-        if (bytes.isEmpty()) return false; // deleted meanwhile (the file event that follows clears it), a link out, or too large
+        if (bytes.isEmpty() && folder.leavesFolder(file)) {
+            publish(file, List.of(StudyFiles.linkOutOfStudy())); // as check reports it
+            return true;
+        }
+        if (bytes.isEmpty()) return false; // deleted meanwhile (the file event that follows clears it), or too large
         SourceText source = SourceText.decode(bytes.get());
         // A file that breaks the analysis gets its warning, as an open one would, and the rest of the study goes on.
         found = source.encodingProblem().isPresent()

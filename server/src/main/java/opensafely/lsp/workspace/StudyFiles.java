@@ -10,6 +10,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.text.Position;
+import opensafely.lsp.text.Range;
 
 /**
  * The files of a study folder that `check` analyses, and so the editor's whole-study diagnostics too:
@@ -71,5 +75,14 @@ public final class StudyFiles {
             if (part.toString().startsWith(".")) return true;
         }
         return false;
+    }
+
+    /**
+     * The finding for one of these files that is a link out of the study folder: it is reported, never read.
+     * One text for `check` and for the editor's whole-study diagnostics, so the two agree.
+     */
+    public static Diagnostic linkOutOfStudy() {
+        return Diagnostic.of(Rule.FILE_OUTSIDE_STUDY, Range.at(new Position(0, 0)),
+                "This file is a link to a file outside the study folder, so it is not read; commit the file itself, not a link.");
     }
 }

@@ -104,6 +104,17 @@ class WorkspaceDiagnosticsTest {
     }
 
     @Test
+    void aLinkOutOfTheStudyIsReportedAsCheckReportsItAndNeverRead() throws Exception {
+        Path secret = Files.writeString(workspace.resolve("secret.py"), "password = 'hunter2'\n");
+        Path link = Files.createSymbolicLink(study.resolve("analysis/linked.py"), secret);
+        start(new DelegatingService());
+
+        PublishDiagnosticsParams p = lsp.client.awaitDiagnostics(d -> d.getUri().equals(DocumentUris.uri(link)));
+        assertEquals(List.of("file-outside-study"), codes(p));
+        assertEquals(opensafely.lsp.workspace.StudyFiles.linkOutOfStudy().message(), p.getDiagnostics().get(0).getMessage().getLeft());
+    }
+
+    @Test
     void aFileThatBreaksTheAnalysisGetsItsWarningAndTheRestOfTheStudyIsStillPublished() throws Exception {
         start(new DelegatingService() {
             @Override
