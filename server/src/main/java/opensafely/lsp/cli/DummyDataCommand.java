@@ -45,6 +45,14 @@ public final class DummyDataCommand implements Callable<Integer> {
             + " (.arrow for ehrQL); - for CSV on standard output.")
     String output;
 
+    @Option(names = "--dummy-data-file", paramLabel = "FILE", description = "ehrQL: check this dummy dataset (.csv, .csv.gz, .arrow) against the definition's columns, as ehrQL does, and write it out"
+            + " (default: the --dummy-data-file of the project.yaml action that runs the definition). Cohort-extractor: use it instead of generating (default: the action's dummy_data_file).")
+    String dummyDataFile;
+
+    @Option(names = "--dummy-tables", paramLabel = "DIR", description = "ehrQL: evaluate the dataset definition over these tables (one <table>.csv, .csv.gz or .arrow each, as"
+            + " create-dummy-tables writes them; default: the --dummy-tables of the project.yaml action that runs the definition).")
+    String dummyTables;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the random draws (default: a fixed seed, so reruns make the same file).")
     Long seed;
 
@@ -86,7 +94,7 @@ public final class DummyDataCommand implements Callable<Integer> {
         StudyFolder folder = StudyFolder.enclosing(file).orElse(StudyFolder.none());
         Document doc = new Document(file, text, 0, folder);
         if (EhrqlDummyData.handles(doc)) {
-            return EhrqlDummyData.run(doc, definition.toString(), cwd, population, output, seed, clock, stdout, err);
+            return EhrqlDummyData.run(doc, definition.toString(), cwd, population, output, seed, dummyDataFile, dummyTables, clock, stdout, err);
         }
         if (!StudyDefinitionService.isStudyDefinition(doc)) {
             err.println(PREFIX + DummyDataFormat.notAStudyDefinition(definition.toString(), doc));
