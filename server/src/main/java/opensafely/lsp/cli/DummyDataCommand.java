@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import opensafely.lsp.dummydata.DummyOutcome;
 import opensafely.lsp.dummydata.OutputFormat;
 import opensafely.lsp.dummydata.TableFile;
 import opensafely.lsp.dummydata.TableSpec;
+import opensafely.lsp.study.CohortDummyAction;
 import opensafely.lsp.study.DummyData;
 import opensafely.lsp.study.DummyDataFile;
 import opensafely.lsp.study.StudyDefinitionService;
@@ -102,6 +104,29 @@ public final class DummyDataCommand implements Callable<Integer> {
         }
         OutputFormat.Language language = OutputFormat.Language.COHORT_EXTRACTOR;
         if (!formatKnown(language, err)) return 2;
+        if (dummyTables != null) {
+            err.println(PREFIX + "--dummy-tables is for ehrQL definitions; cohort-extractor takes a --dummy-data-file");
+            return 2;
+        }
+        String given = dummyDataFile == null ? null
+                : folder.root().orElse(cwd).relativize(cwd.resolve(dummyDataFile).toAbsolutePath().normalize()).toString().replace('\\', '/');
+        String dummyFile = given != null ? given : CohortDummyAction.declaredDummyDataFile(doc).orElse(null);
+        if (dummyFile != null) {
+            if (output != null && OutputFile.isStdout(output)) {
+                err.println(PREFIX + "--output - writes generated data only; name a file to copy the dummy data file to");
+                return 2;
+            }
+            Path target = output != null ? cwd.resolve(output) : DummyDataFile.defaultOutput(file, folder);
+            DummyOutcome outcome = CohortDummyAction.make(doc, dummyFile, target, null, seed != null ? seed : DEFAULT_SEED, clock, () -> false, r -> { });
+            outcome.notes().forEach(x -> err.println("note: " + x));
+            if (!outcome.ok()) {
+                err.println("No dummy data for " + definition + ":");
+                outcome.problems().forEach(p -> err.println("  " + p));
+                return 1;
+            }
+            err.println("Copied " + dummyFile + " (checked against the study definition's columns) to " + target);
+            return 0;
+        }
         int n = population != null ? population : DummyDataFile.populationSize(folder);
         DummyData.Plan plan = new DummyData(clock).plan(doc, n, seed != null ? seed : DEFAULT_SEED);
         if (!plan.ok()) {
