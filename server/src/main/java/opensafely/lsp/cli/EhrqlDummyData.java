@@ -5,15 +5,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.List;
-import java.util.Optional;
 import opensafely.lsp.dummydata.DummyOutcome;
 import opensafely.lsp.dummydata.OutputFormat;
 import opensafely.lsp.ehrql.DatasetDefinitionService;
 import opensafely.lsp.ehrql.DummyDataOutput;
 import opensafely.lsp.ehrql.DummyDatasetSpec;
 import opensafely.lsp.ehrql.EhrqlDummyAction;
-import opensafely.lsp.pipeline.RunCommand;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.OutputFile;
 import opensafely.lsp.workspace.StudyFolder;
@@ -86,10 +83,7 @@ final class EhrqlDummyData {
             Path root = folder.root().orElse(cwd);
             return EhrqlDummyAction.sources(folder, relative(root, cwd, dummyDataFile), relative(root, cwd, dummyTables));
         }
-        Optional<RunCommand> run = EhrqlDummyAction.declaringAction(doc);
-        if (run.isEmpty()) return EhrqlDummyAction.Sources.GENERATE;
-        List<String> words = run.get().args().stream().map(RunCommand.Word::value).toList();
-        return EhrqlDummyAction.sources(folder, option(words, "--dummy-data-file"), option(words, "--dummy-tables"));
+        return EhrqlDummyAction.declaredSources(doc);
     }
 
     private static String relative(Path root, Path cwd, String given) {
@@ -97,12 +91,4 @@ final class EhrqlDummyData {
         return root.relativize(cwd.resolve(given).toAbsolutePath().normalize()).toString().replace('\\', '/');
     }
 
-    private static String option(List<String> words, String name) {
-        for (int i = 0; i < words.size(); i++) {
-            if (words.get(i).equals("--")) break;
-            if (words.get(i).equals(name)) return i + 1 < words.size() ? words.get(i + 1) : "";
-            if (words.get(i).startsWith(name + "=")) return words.get(i).substring(name.length() + 1);
-        }
-        return null;
-    }
 }

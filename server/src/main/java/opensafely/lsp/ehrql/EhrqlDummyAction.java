@@ -136,6 +136,19 @@ public final class EhrqlDummyAction {
         return Optional.empty();
     }
 
+    /**
+     * The dummy data sources the project.yaml action that runs this definition names in its run line
+     * ({@code --dummy-data-file}, {@code --dummy-tables}, relative to the study folder); GENERATE when none.
+     *
+     * @throws IllegalArgumentException when a path leaves the study folder, or both are given (its message says so)
+     */
+    public static Sources declaredSources(Document doc) {
+        Optional<RunCommand> run = declaringAction(doc);
+        if (run.isEmpty()) return Sources.GENERATE;
+        List<String> words = run.get().args().stream().map(RunCommand.Word::value).toList();
+        return sources(doc.folder(), option(words, "--dummy-data-file").orElse(null), option(words, "--dummy-tables").orElse(null));
+    }
+
     /** The value of {@code --name value} or {@code --name=value} among the words before a lone {@code --}. */
     static Optional<String> option(List<String> args, String name) {
         for (int i = 0; i < args.size(); i++) {
