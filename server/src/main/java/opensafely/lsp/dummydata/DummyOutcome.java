@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What making dummy data for one action came to: the files written and their rows, or the problems (one line
  * each, naming the column or the part of the definition at fault) and no file; notes are worth telling but not
- * failures (a column of a dummy data file that the definition does not have, and that is left out).
+ * failures (a column of a dummy data file that the definition does not have, and that is left out). {@code rows}
+ * is -1 when the file was copied as it is (a cohort-extractor dummy_data_file), so its rows were not counted.
  */
 public record DummyOutcome(List<Path> written, long rows, List<String> problems, List<String> notes) {
     public DummyOutcome {
