@@ -117,6 +117,31 @@ class DummyDataInputsCommandTest {
     }
 
     @Test
+    void aColumnWhoseTypeTheModelDoesNotKnowIsNotChecked() throws Exception {
+        ehrqlStudy("");
+        Files.writeString(study.resolve("analysis/dd.py"), DEFINITION + "dataset.v = helper(patients)\n");
+        Files.writeString(study.resolve("analysis/dummy.csv"), "patient_id,sex,age,has_event,first_date,n,v\n1,male,40,T,2020-01-02,3,anything at all\n");
+        Result r = run("analysis/dd.py", "--dummy-data-file", "analysis/dummy.csv", "--output", "out/d.csv");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("patient_id,sex,age,has_event,first_date,n,v", "1,male,40,T,2020-01-02,3,anything at all"), Files.readAllLines(study.resolve("out/d.csv")));
+    }
+
+    @Test
+    void dummyTablesInAFolderLinkedFromOutsideAreRefused() throws Exception {
+        ehrqlStudy("");
+        Files.writeString(elsewhere.resolve("patients.csv"), "patient_id,date_of_birth,sex,date_of_death\n1,1950-05-01,female,\n");
+        try {
+            Files.createSymbolicLink(study.resolve("tables"), elsewhere);
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            Assumptions.abort("no symbolic links here");
+        }
+        Result r = run("analysis/dd.py", "--dummy-tables", "tables", "--output", "out/t.csv");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("--dummy-tables tables: it leads out of the study folder"), r.err());
+        assertFalse(Files.exists(study.resolve("out/t.csv")));
+    }
+
+    @Test
     void theActionsRunLineIsHonoured() throws Exception {
         ehrqlStudy(" --dummy-data-file analysis/dummy.csv");
         Files.writeString(study.resolve("analysis/dummy.csv"), "patient_id,sex,age,has_event,first_date,n\n7,female,50,F,,0\n");
