@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import opensafely.lsp.dummydata.DummyOutcome;
 import opensafely.lsp.dummydata.OutputFormat;
 import opensafely.lsp.dummydata.TableFile;
 import opensafely.lsp.dummydata.TableSpec;
+import opensafely.lsp.study.CohortDummyAction;
 import opensafely.lsp.study.DummyData;
 import opensafely.lsp.study.DummyDataFile;
 import opensafely.lsp.study.StudyDefinitionService;
@@ -44,6 +46,14 @@ public final class DummyDataCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "File to write, its format chosen by its ending: .csv, .csv.gz or .feather"
             + " (.arrow for ehrQL); - for CSV on standard output.")
     String output;
+
+    @Option(names = "--dummy-data-file", paramLabel = "FILE", description = "ehrQL: check this dummy dataset (.csv, .csv.gz, .arrow) against the definition's columns, as ehrQL does, and write it out"
+            + " (default: the --dummy-data-file of the project.yaml action that runs the definition). Cohort-extractor: use it instead of generating (default: the action's dummy_data_file).")
+    String dummyDataFile;
+
+    @Option(names = "--dummy-tables", paramLabel = "DIR", description = "ehrQL: evaluate the dataset definition over these tables (one <table>.csv, .csv.gz or .arrow each, as"
+            + " create-dummy-tables writes them; default: the --dummy-tables of the project.yaml action that runs the definition).")
+    String dummyTables;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the random draws (default: a fixed seed, so reruns make the same file).")
     Long seed;
@@ -86,7 +96,7 @@ public final class DummyDataCommand implements Callable<Integer> {
         StudyFolder folder = StudyFolder.enclosing(file).orElse(StudyFolder.none());
         Document doc = new Document(file, text, 0, folder);
         if (EhrqlDummyData.handles(doc)) {
-            return EhrqlDummyData.run(doc, definition.toString(), cwd, population, output, seed, clock, stdout, err);
+            return EhrqlDummyData.run(doc, definition.toString(), cwd, population, output, seed, dummyDataFile, dummyTables, clock, stdout, err);
         }
         if (!StudyDefinitionService.isStudyDefinition(doc)) {
             err.println(PREFIX + DummyDataFormat.notAStudyDefinition(definition.toString(), doc));
@@ -94,6 +104,29 @@ public final class DummyDataCommand implements Callable<Integer> {
         }
         OutputFormat.Language language = OutputFormat.Language.COHORT_EXTRACTOR;
         if (!formatKnown(language, err)) return 2;
+        if (dummyTables != null) {
+            err.println(PREFIX + "--dummy-tables is for ehrQL definitions; cohort-extractor takes a --dummy-data-file");
+            return 2;
+        }
+        String given = dummyDataFile == null ? null
+                : folder.root().orElse(cwd).relativize(cwd.resolve(dummyDataFile).toAbsolutePath().normalize()).toString().replace('\\', '/');
+        String dummyFile = given != null ? given : CohortDummyAction.declaredDummyDataFile(doc).orElse(null);
+        if (dummyFile != null) {
+            if (output != null && OutputFile.isStdout(output)) {
+                err.println(PREFIX + "--output - writes generated data only; name a file to copy the dummy data file to");
+                return 2;
+            }
+            Path target = output != null ? cwd.resolve(output) : DummyDataFile.defaultOutput(file, folder);
+            DummyOutcome outcome = CohortDummyAction.make(doc, dummyFile, target, null, seed != null ? seed : DEFAULT_SEED, clock, () -> false, r -> { });
+            outcome.notes().forEach(x -> err.println("note: " + x));
+            if (!outcome.ok()) {
+                err.println("No dummy data for " + definition + ":");
+                outcome.problems().forEach(p -> err.println("  " + p));
+                return 1;
+            }
+            err.println("Copied " + dummyFile + " (checked against the study definition's columns) to " + target);
+            return 0;
+        }
         int n = population != null ? population : DummyDataFile.populationSize(folder);
         DummyData.Plan plan = new DummyData(clock).plan(doc, n, seed != null ? seed : DEFAULT_SEED);
         if (!plan.ok()) {

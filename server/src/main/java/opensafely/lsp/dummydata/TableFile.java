@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import opensafely.lsp.workspace.AtomicWrite;
@@ -36,6 +38,34 @@ public final class TableFile {
         try (TableWriter w = format.writer(new KeptOpen(out), language)) {
             Generator.write(spec, w, cancelled, progress);
         }
+    }
+
+    /**
+     * Streams rows that come from elsewhere ({@link RowSource}) to {@code target}, atomically, as
+     * {@link #write(Path, TableSpec, OutputFormat, OutputFormat.Language, BooleanSupplier, LongConsumer)} does.
+     * An IOException from the source ends the write and leaves the old file or none. Returns the rows written.
+     */
+    public static long write(Path target, List<ColumnSpec> columns, RowSource rows, OutputFormat format, OutputFormat.Language language,
+                             BooleanSupplier cancelled, LongConsumer progress) throws IOException {
+        OutputFile.checkReplaceable(target);
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        long[] n = {0};
+        AtomicWrite.write(target, out -> {
+            try (TableWriter w = format.writer(new KeptOpen(out), language)) {
+                w.start(columns);
+                for (Object[] row = rows.next(); row != null; row = rows.next()) {
+                    w.row(row);
+                    if (++n[0] % Generator.BATCH == 0) {
+                        progress.accept(n[0]);
+                        if (cancelled.getAsBoolean()) throw new CancellationException("dummy data cancelled");
+                    }
+                }
+                w.finish();
+                progress.accept(n[0]);
+            }
+        });
+        return n[0];
     }
 
     /** The writer closes its stream to end a gzip member or an Arrow file; the caller's stream stays open. */

@@ -47,37 +47,14 @@ public final class DummyDatasetSpec {
      * @param today      ehrQL's "today": the latest date of an event or a death
      */
     public static Result build(Document doc, Integer population, long seed, LocalDate today) {
-        DatasetAnalyzer analyzer = new DatasetAnalyzer();
-        DatasetAnalyzer.Analysis a = analyzer.compute(doc.path(), doc.text(), doc.folder());
-        SourceFile file = a.file();
-        if (!file.syntaxErrors.isEmpty()) return new Result(null, "it has a syntax error; run `check` for details");
-        Dataset dataset = null;
-        for (Map.Entry<String, Binding> e : a.globals().entrySet()) {
-            if (e.getValue().value() instanceof Dataset d && (dataset == null || e.getKey().equals("dataset"))) dataset = d;
-        }
-        if (dataset == null) return new Result(null, "it makes no dataset (no `dataset = create_dataset()` at module level)");
-        if (dataset.populations == 0 && !dataset.populationMaybe) return new Result(null, "it defines no population: call dataset.define_population(...)");
-        CodelistCsvFiles csvs = analyzer.csvs();
-        DummyCompiler compiler = new DummyCompiler(a.types(), c -> codes(doc, csvs, c), c -> categories(doc, csvs, c));
-        DummyStatements s = new DummyStatements(a.types(), compiler);
-        s.run(file.module.body());
-
-        DummyQuery pop = s.population;
-        if (pop != null && s.constraint != null) pop = new And(pop, s.constraint);
-        long size = population != null ? population : s.populationSize != null ? s.populationSize : DEFAULT_POPULATION;
-
-        // The output columns: those the model compiled, else a fallback by the column's type.
-        Map<String, DummyQuery> columns = new LinkedHashMap<>();
-        Map<String, String> types = new LinkedHashMap<>();
-        int opaque = 1_000_000;
-        for (EValue.Column c : dataset.columns.values()) {
-            String type = c.value() instanceof Series se ? se.type() : null;
-            DummyQuery q = s.columns().get(c.name());
-            // A series the compiler saw only as an unknown value (built in a helper, read from a dict...): ehrQL's candidates for its type.
-            if (q == null || q instanceof Param) q = new Opaque(type, c.value() instanceof Series se ? se.categories() : null, opaque++);
-            columns.put(c.name(), q);
-            types.put(c.name(), type);
-        }
+        Compiled c = compile(doc);
+        if (c.problem() != null) return new Result(null, c.problem());
+        SourceFile file = c.file();
+        DummyCompiler compiler = c.compiler();
+        DummyQuery pop = c.population();
+        Map<String, DummyQuery> columns = c.columns();
+        Map<String, String> types = c.types();
+        long size = population != null ? population : c.populationSize() != null ? c.populationSize() : DEFAULT_POPULATION;
         Map<Frame, Boolean> frames = new LinkedHashMap<>();
         DummyWorld.frames(pop, frames, 0);
         for (DummyQuery q : columns.values()) DummyWorld.frames(q, frames, 0);
@@ -93,6 +70,69 @@ public final class DummyDatasetSpec {
             specs.add(new ColumnSpec(e.getKey(), t, p -> value(world, q, record(p, cons), t)));
         }
         return new Result(new TableSpec(specs, size, seed), null);
+    }
+
+    /**
+     * A definition compiled for dummy data: the population condition, each output column's query (an
+     * {@link Opaque} where the compiler could not follow it), its model type and categories; or why there is none.
+     */
+    record Compiled(SourceFile file, DummyCompiler compiler, DummyQuery population, Map<String, DummyQuery> columns,
+                    Map<String, String> types, Map<String, List<String>> categories, Long populationSize, String problem) {
+        static Compiled failed(String problem) {
+            return new Compiled(null, null, null, null, null, null, null, problem);
+        }
+    }
+
+    static Compiled compile(Document doc) {
+        DatasetAnalyzer analyzer = new DatasetAnalyzer();
+        DatasetAnalyzer.Analysis a = analyzer.compute(doc.path(), doc.text(), doc.folder());
+        SourceFile file = a.file();
+        if (!file.syntaxErrors.isEmpty()) return Compiled.failed("it has a syntax error; run `check` for details");
+        Dataset dataset = null;
+        for (Map.Entry<String, Binding> e : a.globals().entrySet()) {
+            if (e.getValue().value() instanceof Dataset d && (dataset == null || e.getKey().equals("dataset"))) dataset = d;
+        }
+        if (dataset == null) return Compiled.failed("it makes no dataset (no `dataset = create_dataset()` at module level)");
+        if (dataset.populations == 0 && !dataset.populationMaybe) return Compiled.failed("it defines no population: call dataset.define_population(...)");
+        CodelistCsvFiles csvs = analyzer.csvs();
+        DummyCompiler compiler = new DummyCompiler(a.types(), c -> codes(doc, csvs, c), c -> categories(doc, csvs, c));
+        DummyStatements s = new DummyStatements(a.types(), compiler);
+        s.run(file.module.body());
+
+        DummyQuery pop = s.population;
+        if (pop != null && s.constraint != null) pop = new And(pop, s.constraint);
+
+        // The output columns: those the model compiled, else a fallback by the column's type.
+        Map<String, DummyQuery> columns = new LinkedHashMap<>();
+        Map<String, String> types = new LinkedHashMap<>();
+        Map<String, List<String>> categories = new LinkedHashMap<>();
+        int opaque = 1_000_000;
+        for (EValue.Column c : dataset.columns.values()) {
+            String type = c.value() instanceof Series se ? se.type() : null;
+            DummyQuery q = s.columns().get(c.name());
+            // A series the compiler saw only as an unknown value (built in a helper, read from a dict...): ehrQL's candidates for its type.
+            if (q == null || q instanceof Param) q = new Opaque(type, c.value() instanceof Series se ? se.categories() : null, opaque++);
+            columns.put(c.name(), q);
+            types.put(c.name(), type);
+            categories.put(c.name(), c.value() instanceof Series se ? se.categories() : null);
+        }
+        return new Compiled(file, compiler, pop, columns, types, categories, s.populationSize, null);
+    }
+
+    /**
+     * The columns a dummy data file for this definition must have, as ehrQL's column specs say: patient_id (never
+     * missing), then each variable with its primitive type (null where the model does not know it) and categories.
+     */
+    public static DummyDataFileCheck.Columns fileColumns(Document doc) {
+        Compiled c = compile(doc);
+        if (c.problem() != null) return new DummyDataFileCheck.Columns(null, c.problem());
+        List<DummyDataFileCheck.Expected> out = new ArrayList<>();
+        out.add(new DummyDataFileCheck.Expected("patient_id", "int", null, false));
+        for (String name : c.columns().keySet()) {
+            String type = DummyFileValues.primitive(c.types().get(name));
+            out.add(new DummyDataFileCheck.Expected(name, type, c.categories().get(name), true));
+        }
+        return new DummyDataFileCheck.Columns(out, null);
     }
 
     private static DummyWorld.Rec record(Patient p, DummyConstructor cons) {
@@ -160,7 +200,7 @@ public final class DummyDatasetSpec {
     }
 
     /** "`age >= 90` (dataset_definition.py line 12, columns 5–13)": the part of the definition a query came from. */
-    private static String describe(SourceFile file, DummyCompiler compiler, DummyQuery q) {
+    static String describe(SourceFile file, DummyCompiler compiler, DummyQuery q) {
         Py.Node n = compiler.sources.get(q);
         if (n == null) return "a part of the population condition";
         String text = file.text.substring(n.start(), n.end()).replaceAll("\\s+", " ");

@@ -23,7 +23,9 @@ import opensafely.lsp.dummydata.OutputFormat;
 import opensafely.lsp.dummydata.TableFile;
 import opensafely.lsp.dummydata.TableSpec;
 import opensafely.lsp.ehrql.DatasetDefinitionService;
+import opensafely.lsp.dummydata.DummyOutcome;
 import opensafely.lsp.ehrql.DummyDataOutput;
+import opensafely.lsp.ehrql.EhrqlDummyAction;
 import opensafely.lsp.ehrql.DummyDatasetSpec;
 import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.study.DummyData;
@@ -123,6 +125,21 @@ final class DummyDataAction {
 
     /** An ehrQL dataset or measures definition: the table streamed to its action's output, with progress. */
     private Outcome ehrql(Document doc, Path file, BooleanSupplier requestCancelled) {
+        // The user's own dummy data where the action's run line names it, through the path the CLI and the runner take.
+        EhrqlDummyAction.Sources sources;
+        try {
+            sources = EhrqlDummyAction.declaredSources(doc);
+        } catch (IllegalArgumentException e) {
+            return show(new Outcome(false, "No dummy data for " + file.getFileName() + ": " + e.getMessage()));
+        }
+        if (sources.dummyDataFile() != null || sources.dummyTables() != null) {
+            Path target = DummyDataOutput.defaultOutput(doc);
+            String shown = doc.folder().root().map(root -> root.relativize(target).toString()).orElse(target.toString());
+            DummyOutcome o = EhrqlDummyAction.make(doc, sources, target, null, DummyDataOutput.DEFAULT_SEED, LocalDate.now(), requestCancelled, n -> { });
+            String from = sources.dummyDataFile() != null ? sources.dataFileShown() : "the tables in " + sources.tablesShown();
+            return show(o.ok() ? new Outcome(true, "Wrote " + o.rows() + " rows from " + from + " to " + shown + ".")
+                    : new Outcome(false, "No dummy data for " + file.getFileName() + ": " + o.problem()));
+        }
         DummyDatasetSpec.Result r = DummyDataOutput.spec(doc, null, DummyDataOutput.DEFAULT_SEED, LocalDate.now());
         if (!r.ok()) return show(new Outcome(false, "No dummy data for " + file.getFileName() + ": " + r.problem()));
         Path target = DummyDataOutput.defaultOutput(doc);

@@ -181,6 +181,21 @@ public final class StudyFolder {
         }
     }
 
+    /**
+     * Opens a study file for random access (an Arrow file's footer is at its end), if {@link #access} allows it;
+     * like {@link #open}, the real path is opened without following links.
+     */
+    public Optional<java.nio.channels.SeekableByteChannel> openChannel(Path path) {
+        if (access(path) != Access.FILE) return Optional.empty();
+        try {
+            Path real = path.toAbsolutePath().normalize().toRealPath();
+            if (!real.startsWith(realRoot())) return Optional.empty();
+            return Optional.of(Files.newByteChannel(real, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The whole content of a study file of at most {@code maxBytes} bytes; empty when refused, unreadable or longer. */
     public Optional<byte[]> readBytes(Path path, long maxBytes) {
         Optional<Bounded> in = open(path, maxBytes);
