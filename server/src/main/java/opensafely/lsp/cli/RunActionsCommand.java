@@ -95,6 +95,7 @@ public final class RunActionsCommand implements Callable<Integer> {
             }
         }, "opensafely-lsp-cancel");
         boolean hooked = addHook(hook);
+        Interrupt interrupt = Interrupt.install(() -> cancel.set(true));
         try {
             PipelineRun run = new PipelineRun(dir, ex, Clock.systemUTC(), PipelineRun.environment(env));
             PipelineRun.Outcome o = run.run(new PipelineRun.Request(actions, force, continueOnError, concurrency), printer, cancel::get);
@@ -118,7 +119,34 @@ public final class RunActionsCommand implements Callable<Integer> {
             return usage(err, e.getMessage());
         } finally {
             finished.countDown();
+            interrupt.restore();
             if (hooked) removeHook(hook);
+        }
+    }
+
+    /**
+     * Ctrl-C cancels the run, which then ends normally with exit 1 and its summary; the shutdown hook covers a
+     * plain kill (SIGTERM), where the JVM exits anyway once the jobs are stopped. sun.misc.Signal is the only way
+     * to catch SIGINT in Java 17; where it is missing the shutdown hook alone still stops the jobs.
+     */
+    private record Interrupt(Object signal, Object previous) {
+        static Interrupt install(Runnable onInterrupt) {
+            try {
+                sun.misc.Signal sig = new sun.misc.Signal("INT");
+                return new Interrupt(sig, sun.misc.Signal.handle(sig, s -> onInterrupt.run()));
+            } catch (IllegalArgumentException | LinkageError e) {
+                return new Interrupt(null, null);
+            }
+        }
+
+        void restore() {
+            if (signal instanceof sun.misc.Signal s && previous instanceof sun.misc.SignalHandler h) {
+                try {
+                    sun.misc.Signal.handle(s, h);
+                } catch (IllegalArgumentException e) {
+                    // nothing to restore
+                }
+            }
         }
     }
 
