@@ -226,4 +226,77 @@ class PipelineRunTest {
         }
         return out;
     }
+
+    @Test
+    void withContinueOnErrorIndependentJobsRunAndDependentsAreMarked() throws Exception {
+        write("project.yaml", TWO_ACTIONS.formatted("needs: [make]").replace("actions:\n", """
+                actions:
+                  other:
+                    run: python:v2 python analysis/other.py
+                    outputs:
+                      moderately_sensitive:
+                        t: output/other.csv
+                """));
+        write("analysis/make.py", "raise SystemExit(2)\n");
+        write("analysis/use.py", "");
+        write("analysis/other.py", "open('output/other.csv','w').write('n\\n')\n");
+        Executor local = new LocalExecutor(PYTHON, System.getenv(), Clock.systemUTC());
+        PipelineRun.Outcome o = new PipelineRun(study, local, Clock.systemUTC(), Map.of())
+                .run(new PipelineRun.Request(List.of("run_all"), false, true, 1), RunListener.NONE, () -> false);
+        assertEquals(1, o.exitCode());
+        assertTrue(result(o, "other").succeeded());
+        assertTrue(result(o, "use").dependencyFailed());
+        assertEquals("Not starting as dependency failed", result(o, "use").message());
+    }
+
+    /** A link in the study that leads out of it is not copied into the job's folder: the job cannot read outside. */
+    @Test
+    void aLinkOutOfTheStudyIsNotCopiedIntoTheJob() throws Exception {
+        Path secret = Files.writeString(Files.createTempFile("secret", ".txt"), "secret");
+        try {
+            write("project.yaml", """
+                    version: 5
+                    actions:
+                      peek:
+                        run: python:v2 python analysis/peek.py
+                        outputs:
+                          moderately_sensitive:
+                            t: output/seen.txt
+                    """);
+            write("analysis/peek.py", "open('output/seen.txt','w').write(str(os.path.exists('analysis/link.txt')) + str(os.path.exists('analysis/inside.txt')))\n");
+            Files.createSymbolicLink(study.resolve("analysis/link.txt"), secret);
+            write("analysis/real.txt", "ok");
+            Files.createSymbolicLink(study.resolve("analysis/inside.txt"), study.resolve("analysis/real.txt"));
+            assertEquals(0, run("peek").exitCode());
+            assertEquals("FalseTrue", Files.readString(study.resolve("output/seen.txt")));
+        } finally {
+            Files.deleteIfExists(secret);
+        }
+    }
+
+    @Test
+    void generateCohortWritesDummyDataWhereCohortExtractorWould() throws Exception {
+        write("project.yaml", """
+                version: '3.0'
+                expectations:
+                  population_size: 20
+                actions:
+                  cohort:
+                    run: cohortextractor:latest generate_cohort --study-definition study_definition
+                    outputs:
+                      highly_sensitive:
+                        cohort: output/input.csv
+                """);
+        write("analysis/study_definition.py", """
+                from cohortextractor import StudyDefinition, patients
+
+                study = StudyDefinition(
+                    default_expectations={"date": {"earliest": "2019-01-01", "latest": "today"}, "rate": "uniform", "incidence": 0.5},
+                    population=patients.registered_as_of("2020-01-01"),
+                )
+                """);
+        PipelineRun.Outcome o = run("cohort");
+        assertEquals(0, o.exitCode(), o.results().toString());
+        assertEquals(21, Files.readAllLines(study.resolve("output/input.csv")).size(), "header and population_size rows");
+    }
 }
