@@ -98,7 +98,7 @@ class ExamplesTest {
     void cleanStudyHasEveryFileItsPipelineNames() throws IOException {
         Path folder = EXAMPLES.resolve("clean-study");
         Project project = new ProjectParser().parse(Files.readString(folder.resolve("project.yaml")));
-        assertEquals(3, project.actions().size());
+        assertEquals(4, project.actions().size()); // a Python and an R action beside the two ehrQL ones
         for (Action action : project.actions()) {
             List<ScriptReference> refs = ScriptReference.of(action.run());
             assertEquals(1, refs.size(), action.name() + " names one script");
