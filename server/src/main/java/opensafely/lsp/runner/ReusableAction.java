@@ -43,15 +43,22 @@ public final class ReusableAction {
     private final HttpClient http;
     private final URI gitBase;
     private final URI rawBase;
+    private final URI cloneBase;
 
     /**
-     * @param gitBase the git host ({@code https://github.com}): repositories, ref advertisements, clones
-     * @param rawBase the raw file host ({@code https://raw.githubusercontent.com})
+     * @param gitBase   the git host ({@code https://github.com}): repositories and their ref advertisements
+     * @param rawBase   the raw file host ({@code https://raw.githubusercontent.com})
+     * @param cloneBase where {@code git clone} fetches the code from (the git host; a local folder in tests)
      */
-    public ReusableAction(HttpClient http, URI gitBase, URI rawBase) {
+    public ReusableAction(HttpClient http, URI gitBase, URI rawBase, URI cloneBase) {
         this.http = http;
         this.gitBase = gitBase;
         this.rawBase = rawBase;
+        this.cloneBase = cloneBase;
+    }
+
+    public ReusableAction(HttpClient http, URI gitBase, URI rawBase) {
+        this(http, gitBase, rawBase, gitBase);
     }
 
     public static ReusableAction github() {
@@ -102,7 +109,8 @@ public final class ReusableAction {
         if (file.statusCode() != 200) throw new Failure("error reading '" + commit + "' from " + repoUrl + " (HTTP " + file.statusCode() + ")");
         List<String> words = runWords(new String(file.body(), StandardCharsets.UTF_8), repoUrl);
         String[] image = words.get(0).split(":", 2);
-        return new Resolved(repoUrl, repoUrl + ".git", tag, commit, image[0], image[1], words.subList(1, words.size()));
+        String cloneUrl = base(cloneBase) + "/" + ORG + "/" + name + ".git";
+        return new Resolved(repoUrl, cloneUrl, tag, commit, image[0], image[1], words.subList(1, words.size()));
     }
 
     /**

@@ -145,6 +145,36 @@ class ReusableActionTest {
         assertEquals(true, e.getMessage().startsWith("could not fetch " + repoUrl + " at v9"), e.getMessage());
     }
 
+    /** §2.3 item 8 through the executor: resolved, its code fetched into the workspace, run in its runtime image. */
+    @Test
+    void theDockerExecutorRunsAReusableActionInItsRuntimeWithItsCode(@TempDir Path dir) throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("host/opensafely-actions/matching.git"));
+        Files.writeString(repo.resolve("match.py"), "print('matching')\n");
+        Assumptions.assumeTrue(git(repo, "init", "-q") == 0, "no git on this machine");
+        git(repo, "add", ".");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "v0.5");
+        git(repo, "tag", "v0.5");
+        matchingAt("v0.5", "run: python:v2 python /workspace/match.py\n");
+        ReusableAction withCode = new ReusableAction(HttpClient.newHttpClient(), URI.create(base + "/git"), URI.create(base + "/raw"),
+                dir.resolve("host").toUri());
+        FakeDocker docker = new FakeDocker(args -> switch (args.get(0)) {
+            case "wait" -> FakeDocker.Answer.ok("0");
+            default -> FakeDocker.Answer.ok();
+        });
+        DockerExecutor ex = new DockerExecutor(docker, "study", "job-runner-local-AAAAAAAA", new DockerLimits("2", "4G"), n -> null,
+                "Mac OS X", withCode);
+        Path ws = Files.createDirectories(dir.resolve("ws"));
+        JobCommand user = new JobCommand("j7", "match", "matching", "v0.5", List.of("--cases", "output/cases.csv"),
+                Optional.of("{\"k\":1}"));
+        assertEquals(Optional.empty(), ex.cannotRun(user));
+        assertEquals(0, ex.run(user, ws, Map.of("OPENSAFELY_BACKEND", "expectations"), l -> { }, () -> false));
+        assertEquals("print('matching')\n", Files.readString(ws.resolve("match.py")));
+        List<String> run = docker.commands().stream().filter(c -> c.get(0).equals("run")).findFirst().orElseThrow();
+        assertEquals(List.of("ghcr.io/opensafely-core/python:v2", "python", "/workspace/match.py", "--cases", "output/cases.csv",
+                "--config", "{\"k\":1}"), run.subList(run.indexOf("ghcr.io/opensafely-core/python:v2"), run.size()));
+        assertEquals(List.of("image", "inspect", "ghcr.io/opensafely-core/python:v2"), docker.commands().get(1));
+    }
+
     private static int git(Path dir, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
         cmd.addAll(List.of(args));
