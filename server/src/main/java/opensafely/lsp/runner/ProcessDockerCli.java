@@ -1,8 +1,8 @@
 package opensafely.lsp.runner;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -76,10 +76,9 @@ public final class ProcessDockerCli implements DockerCli {
     }
 
     private static void read(Process p, Consumer<String> lines, Deque<String> kept) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (Reader r = new java.io.BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
-            while ((line = r.readLine()) != null) {
-                if (line.length() > MAX_LINE) line = line.substring(0, MAX_LINE) + "…";
+            while ((line = boundedLine(r)) != null) {
                 synchronized (kept) {
                     kept.addLast(line);
                     if (kept.size() > KEPT_LINES) kept.removeFirst();
@@ -89,5 +88,22 @@ public final class ProcessDockerCli implements DockerCli {
         } catch (IOException e) {
             // The process was stopped: its pipe closes under the reader, and what was read is kept.
         }
+    }
+
+    /**
+     * The next line without its line ending (\n or \r\n), cut at {@link #MAX_LINE} characters with the rest of it
+     * skipped, so a job that prints megabytes without a newline costs no memory; null at the end.
+     */
+    static String boundedLine(Reader r) throws IOException {
+        StringBuilder b = new StringBuilder();
+        boolean cut = false;
+        int c;
+        while ((c = r.read()) != -1 && c != '\n') {
+            if (b.length() < MAX_LINE) b.append((char) c);
+            else cut = true;
+        }
+        if (c == -1 && b.length() == 0 && !cut) return null;
+        if (b.length() > 0 && b.charAt(b.length() - 1) == '\r') b.setLength(b.length() - 1);
+        return cut ? b.append('…').toString() : b.toString();
     }
 }

@@ -40,6 +40,17 @@ class ProcessDockerCliTest {
     }
 
     @Test
+    void aHugeLineIsCutAndTheNextStillComes() throws Exception {
+        Path docker = script("head -c 200000 /dev/zero | tr '\\0' x; echo; printf 'next\\r\\n'; printf 'last'");
+        List<String> lines = new ArrayList<>();
+        DockerCli.Result r = new ProcessDockerCli(docker.toString()).run(List.of("logs"), Map.of(), Duration.ofSeconds(30), lines::add, () -> false);
+        assertEquals(0, r.exitCode());
+        assertEquals(3, lines.size(), lines.size() + " lines");
+        assertEquals("x".repeat(ProcessDockerCli.MAX_LINE) + "…", lines.get(0));
+        assertEquals(List.of("next", "last"), lines.subList(1, 3));
+    }
+
+    @Test
     void stopEndsAClientThatWouldRunForever() throws Exception {
         Path docker = script("echo started; exec sleep 600");
         CountDownLatch started = new CountDownLatch(1);
