@@ -124,6 +124,21 @@ public final class DockerExecutor implements Executor {
         }
     }
 
+    /**
+     * Removes every container this run labelled, as opensafely run does at its end: each job removes its own, so
+     * this only finds one left by a job the runner abandoned (an interrupted thread, a crash between run and rm).
+     * For the runner to call once after the last job; quiet when there is nothing, or no engine.
+     */
+    public void removeRunContainers() throws InterruptedException {
+        try {
+            DockerCli.Result ids = cli.run(DockerInvocation.listRunContainers(runLabel), STOP_TIMEOUT);
+            List<String> left = ids.ok() ? ids.output().stream().map(String::strip).filter(l -> !l.isEmpty()).toList() : List.of();
+            if (!left.isEmpty()) cli.run(DockerInvocation.removeAll(left), STOP_TIMEOUT);
+        } catch (IOException e) {
+            // no docker client: nothing was started either
+        }
+    }
+
     /** Streams the container's log while waiting for it to stop; kills it when cancelled. Its exit code. */
     private int follow(String jobId, Consumer<String> log, BooleanSupplier cancelled) throws IOException, InterruptedException {
         IOException[] logFailure = new IOException[1];

@@ -105,8 +105,15 @@ public record DockerInvocation(String runLabel, DockerLimits limits, Optional<St
         return List.of("rm", "--force", containerName(jobId));
     }
 
-    /** Removes every container this run labelled (after a cancel, or a crash between run and rm). */
-    public List<String> listRunContainers() {
+    /** The ids of every container carrying this run's label, running or not. */
+    public static List<String> listRunContainers(String runLabel) {
         return List.of("ps", "--all", "--quiet", "--filter", "label=" + runLabel);
+    }
+
+    /** Removes the given containers, running or not. */
+    public static List<String> removeAll(List<String> ids) {
+        List<String> a = new ArrayList<>(List.of("rm", "--force"));
+        a.addAll(ids);
+        return List.copyOf(a);
     }
 }

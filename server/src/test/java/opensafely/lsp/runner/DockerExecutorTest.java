@@ -146,6 +146,18 @@ class DockerExecutorTest {
     }
 
     @Test
+    void atTheEndOfARunItsLeftoverContainersAreRemoved() throws Exception {
+        FakeDocker docker = new FakeDocker(args -> args.get(0).equals("ps") ? FakeDocker.Answer.ok("4f0c1e2d", "9a8b7c6d") : FakeDocker.Answer.ok());
+        executor(docker, Map.of()).removeRunContainers();
+        assertEquals(List.of(List.of("ps", "--all", "--quiet", "--filter", "label=" + LABEL),
+                List.of("rm", "--force", "4f0c1e2d", "9a8b7c6d")), docker.commands());
+
+        FakeDocker none = new FakeDocker(args -> FakeDocker.Answer.ok());
+        executor(none, Map.of()).removeRunContainers();
+        assertEquals(List.of(List.of("ps", "--all", "--quiet", "--filter", "label=" + LABEL)), none.commands());
+    }
+
+    @Test
     void cannotRunWithoutAnEngine() {
         FakeDocker docker = new FakeDocker(args -> FakeDocker.Answer.fails(1,
                 "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"));
