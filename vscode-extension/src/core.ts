@@ -3,3 +3,4 @@ export * from './check';
 export * from './java';
 export * from './process';
 export * from './server';
+export * from './newstudy';

@@ -7,6 +7,7 @@ import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOpt
 import { CheckDiagnostic, CheckOutputError, diagnosticsByFile, parseCheckReport, studyFolderArgs, summarise } from './check';
 import { describeRejections, findJava, FoundJava, JAVA_HOME_SETTING, javaCandidates, openSettingCommand, settingFallbackWarning } from './java';
 import { nodeJavaProbe, runProcess } from './process';
+import { initCommand, initFailureMessage } from './newstudy';
 import { BUNDLED_JAR, DEFAULT_JVM_OPTIONS, DOCUMENT_FILTERS, isStudyFile, javaArgs, parseServerVersion } from './server';
 
 const CLIENT_ID = 'opensafely'; // the client reads `opensafely.trace.server` from this id
@@ -40,6 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         vscode.commands.registerCommand('opensafely.updateCodelists', () => s.updateCodelists()),
         vscode.commands.registerCommand('opensafely.generateDummyData', (uri?: vscode.Uri) => s.generateDummyData(uri)),
         vscode.commands.registerCommand('opensafely.showOutput', () => output.show()),
+        vscode.commands.registerCommand('opensafely.newStudy', () => s.newStudy()),
         vscode.workspace.onDidChangeConfiguration(e => {
             if (e.affectsConfiguration('opensafely.java')) void s.restart();
         }),
@@ -164,6 +166,32 @@ class Session {
         this.output.info(`Updating the codelists of ${study}`);
         // The server runs it, reporting progress and the outcome itself (as for the quick fix that names it).
         await client.sendRequest(ExecuteCommandRequest.type, { command: UPDATE_CODELISTS, arguments: [vscode.Uri.file(study).toString()] });
+    }
+
+    /**
+     * Lays out a new study in a folder the user picks (empty, or new: the jar's `init` refuses one with files in it),
+     * then opens that folder. Runs the jar as a command, so it works before any study exists to start the server for.
+     */
+    async newStudy(): Promise<void> {
+        const picked = await vscode.window.showOpenDialog({
+            canSelectFolders: true,
+            canSelectFiles: false,
+            canSelectMany: false,
+            openLabel: 'Create Study Here',
+            title: 'OpenSAFELY: choose an empty folder for the new study',
+        });
+        const folder = picked?.[0]?.fsPath;
+        if (!folder) return;
+        const runtime = this.runtime ?? (await this.resolveRuntime());
+        if (!runtime) return;
+        const result = await runProcess(runtime.java.executable, javaArgs(runtime.jvmOptions, runtime.jar, initCommand(folder)));
+        if (result.code !== 0) {
+            this.output.error(`init ${folder} failed (exit ${result.code}): ${result.error?.message ?? result.stderr}`);
+            void vscode.window.showErrorMessage(initFailureMessage(result.code, result.stderr));
+            return;
+        }
+        this.output.info(result.stdout.trim());
+        await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(folder));
     }
 
     /** Dummy data for a study, dataset or measures definition (the active editor's, unless a file is given): the server writes it. */

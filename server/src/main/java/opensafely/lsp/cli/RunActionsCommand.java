@@ -77,7 +77,7 @@ public final class RunActionsCommand implements Callable<Integer> {
         if (concurrency < 1) return usage(err, "--concurrency must be at least 1");
         Path dir = cwd.resolve(projectDir).toAbsolutePath().normalize();
         if (!Files.isRegularFile(dir.resolve("project.yaml"))) return usage(err, "no project.yaml in " + dir + " (use --project-dir DIR)");
-        Executors.Choice choice = Executors.choose(executor, python, env, Clock.systemUTC());
+        Executors.Choice choice = Executors.choose(executor, dir, python, env, Clock.systemUTC());
         if (choice.error().isPresent()) return usage(err, choice.error().get());
         Executor ex = choice.executor().orElseThrow();
         out.println(ex.name().equals("local")

@@ -17,6 +17,12 @@ public record RunCommand(String raw, YamlScalar node, List<Word> words, String e
     public record Word(String value, Range range) {
     }
 
+    /** The shell words of a command line as Python's shlex.split gives them (action.yaml's run:); empty where it would raise. */
+    public static Optional<List<String>> shellWords(String line) {
+        Shlex.Result r = Shlex.split(line);
+        return r.ok() ? Optional.of(r.words().stream().map(Shlex.Word::value).toList()) : Optional.empty();
+    }
+
     public boolean parsed() {
         return error == null;
     }

@@ -3,7 +3,6 @@ package opensafely.lsp.runner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -12,21 +11,19 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import opensafely.lsp.dummydata.OutputFormat;
-import opensafely.lsp.dummydata.TableFile;
+import opensafely.lsp.dummydata.DummyOutcome;
 import opensafely.lsp.ehrql.DummyDataOutput;
-import opensafely.lsp.ehrql.DummyDatasetSpec;
-import opensafely.lsp.study.DummyData;
+import opensafely.lsp.ehrql.EhrqlDummyAction;
+import opensafely.lsp.study.CohortDummyAction;
 import opensafely.lsp.study.DummyDataFile;
-import opensafely.lsp.workspace.Document;
-import opensafely.lsp.workspace.SourceText;
 import opensafely.lsp.workspace.StudyFolder;
 
 /**
  * The database actions without a database or Docker: ehrQL's {@code generate-dataset}/{@code generate-measures}
- * and cohort-extractor's {@code generate_cohort} write the dummy data this project's engine makes from the
- * definition, into the job's workspace, where the declared outputs are then matched as for any job. The one place
- * the runner reaches the dummy-data code, so a richer entry point (dummy tables, dummy data files) swaps in here.
+ * and cohort-extractor's {@code generate_cohort} write dummy data into the job's workspace, through the same
+ * entry points as {@code dummy-data} and the editor ({@link EhrqlDummyAction}, {@link CohortDummyAction}): the
+ * run line's {@code --dummy-data-file} checked and converted, {@code --dummy-tables} evaluated, else generated.
+ * The declared outputs are then matched there as for any job.
  */
 public final class DatabaseActions {
     private final Clock clock;
@@ -49,83 +46,53 @@ public final class DatabaseActions {
         return image.equals("ehrql") || image.equals("databuilder") || image.equals("cohortextractor");
     }
 
-    /** Writes the dummy data; lines for the log; the exit code a container would give (0, or 1 with the reason logged). */
+    /** Writes the dummy data; lines for the log; the exit code a container would give (0, or 1 with the reasons logged). */
     public int run(JobCommand c, Path workspace, Consumer<String> log, BooleanSupplier cancelled) throws IOException {
-        return c.image().equals("cohortextractor") ? cohort(c, workspace, log, cancelled) : ehrql(c, workspace, log, cancelled);
-    }
-
-    private int ehrql(JobCommand c, Path ws, Consumer<String> log, BooleanSupplier cancelled) throws IOException {
-        List<String> args = c.args();
-        if (args.size() < 2) return fail(log, c.command() + " needs a definition file");
-        String definition = args.get(1);
-        Optional<String> output = option(args, "--output");
-        if (output.isEmpty()) return fail(log, "this runner writes dummy data only to a file: add --output to the run line");
-        Path target = inside(ws, output.get());
-        Files.createDirectories(target.getParent());
-        Optional<String> dummyFile = option(args, "--dummy-data-file");
-        if (dummyFile.isPresent()) {
-            // ehrQL checks the file against the definition and writes it out; here it is copied as it is.
-            Path from = inside(ws, dummyFile.get());
-            if (!Files.isRegularFile(from)) return fail(log, "--dummy-data-file " + dummyFile.get() + " is not in the study folder (is it matched by an output pattern?)");
-            Files.copy(from, target, StandardCopyOption.REPLACE_EXISTING);
-            log.accept("Wrote " + dummyFile.get() + " to " + output.get());
+        // The job's folder holds the study's code (and the dummy data files the run line names, which are code).
+        StudyFolder study = StudyFolder.at(workspace);
+        if (c.image().equals("cohortextractor")) {
+            List<Path> definitions = studyDefinitions(c.args(), workspace);
+            if (definitions.isEmpty()) return fail(log, List.of("no study definition (analysis/study_definition*.py) to generate a cohort from"));
+            for (Path def : definitions) {
+                DummyOutcome o = CohortDummyAction.run(study, def, c.args(), null, workspace, DummyDataFile.DEFAULT_SEED, clock, cancelled, rows -> { });
+                if (!report(o, workspace, log)) return 1;
+            }
             return 0;
         }
-        if (option(args, "--dummy-tables").isPresent()) {
-            return fail(log, "--dummy-tables is not supported by the local executor yet; run with --executor docker");
-        }
-        Optional<Document> doc = document(ws, definition);
-        if (doc.isEmpty()) return fail(log, "cannot read " + definition);
-        DummyDatasetSpec.Result r = DummyDataOutput.spec(doc.get(), null, DummyDataOutput.DEFAULT_SEED, LocalDate.now(clock));
-        if (!r.ok()) return fail(log, "no dummy data for " + definition + ": " + r.problem());
-        DummyDataOutput.write(r.spec(), target, cancelled, rows -> { });
-        log.accept("Wrote " + r.spec().rows() + " " + DummyDataOutput.what(doc.get()) + " to " + output.get());
-        return 0;
+        List<String> args = c.args();
+        if (args.size() < 2) return fail(log, List.of(c.command() + " needs a definition file"));
+        Path definition = workspace.resolve(args.get(1)).normalize();
+        DummyOutcome o = EhrqlDummyAction.run(study, definition, args, workspace, DummyDataOutput.DEFAULT_SEED, LocalDate.now(clock),
+                cancelled, rows -> { });
+        return report(o, workspace, log) ? 0 : 1;
     }
 
-    private int cohort(JobCommand c, Path ws, Consumer<String> log, BooleanSupplier cancelled) throws IOException {
-        List<String> args = c.args();
-        StudyFolder folder = StudyFolder.at(ws);
+    /** `--study-definition NAME`, else every analysis/study_definition*.py, as generate_cohort picks them. */
+    private static List<Path> studyDefinitions(List<String> args, Path ws) throws IOException {
         List<Path> definitions = new ArrayList<>();
         Optional<String> named = option(args, "--study-definition");
         if (named.isPresent()) {
-            definitions.add(inside(ws, "analysis/" + named.get() + ".py"));
-        } else {
+            definitions.add(ws.resolve("analysis").resolve(named.get() + ".py").normalize());
+        } else if (Files.isDirectory(ws.resolve("analysis"))) {
             try (Stream<Path> s = Files.list(ws.resolve("analysis"))) {
                 s.filter(p -> p.getFileName().toString().matches("study_definition.*\\.py")).sorted().forEach(definitions::add);
             }
         }
-        if (definitions.isEmpty()) return fail(log, "no study definition (analysis/study_definition*.py) to generate a cohort from");
-        int population = option(args, "--expectations-population").filter(s -> s.matches("\\d{1,9}")).map(Integer::parseInt)
-                .orElse(DummyDataFile.populationSize(folder));
-        String format = option(args, "--output-format").orElse("csv");
-        for (Path def : definitions) {
-            Optional<Document> doc = document(ws, JobWorkspace.relative(ws, def));
-            if (doc.isEmpty()) return fail(log, "cannot read " + JobWorkspace.relative(ws, def));
-            DummyData.Plan plan = new DummyData(clock).plan(doc.get(), population, DummyDataFile.DEFAULT_SEED);
-            if (!plan.ok()) {
-                plan.problems().forEach(log);
-                return fail(log, "no dummy data for " + JobWorkspace.relative(ws, def));
-            }
-            Path target = DummyDataFile.defaultOutput(def, folder);
-            String name = target.getFileName().toString().replaceFirst("\\.csv$", "." + format);
-            Optional<String> dir = option(args, "--output-dir");
-            target = dir.isPresent() ? inside(ws, dir.get() + "/" + name) : target.resolveSibling(name);
-            OutputFormat fmt = OutputFormat.of(name, OutputFormat.Language.COHORT_EXTRACTOR).orElse(null);
-            if (fmt == null) return fail(log, "--output-format " + format + " is not one cohort-extractor writes");
-            Files.createDirectories(target.getParent());
-            TableFile.write(target, plan.table(), fmt, OutputFormat.Language.COHORT_EXTRACTOR, cancelled, rows -> { });
-            log.accept("Wrote " + plan.table().rows() + " dummy patients to " + JobWorkspace.relative(ws, target));
-        }
-        return 0;
+        return definitions;
     }
 
-    private static Optional<Document> document(Path ws, String relative) {
-        StudyFolder folder = StudyFolder.at(ws);
-        Optional<Path> p = folder.resolve(relative);
-        Optional<byte[]> bytes = p.flatMap(x -> folder.readBytes(x, StudyFolder.MAX_TEXT_BYTES));
-        if (bytes.isEmpty()) return Optional.empty();
-        return Optional.of(new Document(p.get(), SourceText.decode(bytes.get()).text(), 0, folder));
+    /** Logs what was written, or each problem; whether it succeeded. */
+    private static boolean report(DummyOutcome o, Path ws, Consumer<String> log) {
+        o.notes().forEach(n -> log.accept("note: " + n));
+        if (!o.ok()) {
+            fail(log, o.problems());
+            return false;
+        }
+        for (Path p : o.written()) {
+            String rel = JobWorkspace.relative(ws, p);
+            log.accept(o.rows() < 0 ? "Copied the dummy data file to " + rel : "Wrote " + o.rows() + " rows of dummy data to " + rel);
+        }
+        return true;
     }
 
     /** {@code --name value} or {@code --name=value}, as the engines' argument parsers read them. */
@@ -139,14 +106,8 @@ public final class DatabaseActions {
         return Optional.empty();
     }
 
-    private static Path inside(Path ws, String rel) throws IOException {
-        Path p = ws.resolve(rel).normalize();
-        if (!p.startsWith(ws)) throw new IOException(rel + " is outside the study folder");
-        return p;
-    }
-
-    private static int fail(Consumer<String> log, String why) {
-        log.accept("error: " + why);
+    private static int fail(Consumer<String> log, List<String> problems) {
+        problems.forEach(p -> log.accept("error: " + p));
         return 1;
     }
 }

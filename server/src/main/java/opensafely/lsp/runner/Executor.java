@@ -33,4 +33,8 @@ public interface Executor {
      */
     int run(JobCommand command, Path workspace, Map<String, String> env, Consumer<String> log, BooleanSupplier cancelled)
             throws IOException, InterruptedException;
+
+    /** Called once when the run is over, whatever happened: the Docker executor removes any container it left. */
+    default void finish() throws InterruptedException {
+    }
 }

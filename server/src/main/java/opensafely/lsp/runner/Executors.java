@@ -1,19 +1,15 @@
 package opensafely.lsp.runner;
 
-import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The one place an executor is chosen ({@code --executor local|docker}): by default Docker when {@code docker info}
- * answers within a few seconds (a Docker engine runs here), else local. The Docker executor is wired in here when
- * it is part of the build; until then {@code docker} says it is not available.
+ * answers (a Docker engine runs here), else local.
  */
 public final class Executors {
-    static final long PROBE_SECONDS = 3;
-
     private Executors() {
     }
 
@@ -30,38 +26,28 @@ public final class Executors {
 
     /**
      * @param name   "local", "docker", or null for the default
+     * @param study  the study folder (names the containers' workspace label)
      * @param python the Python for the local executor
      */
-    public static Choice choose(String name, String python, Map<String, String> host, Clock clock) {
+    public static Choice choose(String name, Path study, String python, Map<String, String> host, Clock clock) {
         if (name == null) {
-            Optional<Executor> docker = docker();
-            return Choice.of(docker.isPresent() && dockerAnswers() ? docker.get() : new LocalExecutor(python, host, clock));
+            DockerExecutor docker = docker(study, host);
+            return Choice.of(answers(docker) ? docker : new LocalExecutor(python, host, clock));
         }
         return switch (name) {
             case "local" -> Choice.of(new LocalExecutor(python, host, clock));
-            case "docker" -> docker().map(Choice::of)
-                    .orElseGet(() -> Choice.error("--executor docker is not available in this build; use --executor local"));
+            case "docker" -> Choice.of(docker(study, host));
             default -> Choice.error("--executor must be local or docker, not '" + name + "'");
         };
     }
 
-    /** The Docker executor when this build has one. */
-    private static Optional<Executor> docker() {
-        return Optional.empty();
+    private static DockerExecutor docker(Path study, Map<String, String> host) {
+        return DockerExecutor.forStudy(study, DockerLimits.fromEnv(host::get));
     }
 
-    /** Whether `docker info` succeeds within {@value #PROBE_SECONDS} s: a client without a running engine hangs or fails. */
-    static boolean dockerAnswers() {
+    private static boolean answers(DockerExecutor docker) {
         try {
-            Process p = new ProcessBuilder("docker", "info").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(PROBE_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return false;
-            }
-            return p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
+            return docker.available();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -110,8 +110,21 @@ public final class PipelineRun {
         List<String> plan = selection.plan().orElseThrow().actions();
         if (plan.isEmpty()) return new Outcome(Optional.empty(), plan, List.of(), false);
         listener.planned(plan, executor.name());
-        List<JobResult> results = schedule(project, plan, request, state, listener, cancelled);
+        List<JobResult> results;
+        try {
+            results = schedule(project, plan, request, state, listener, cancelled);
+        } finally {
+            finishExecutor();
+        }
         return new Outcome(Optional.empty(), plan, results, cancelled.getAsBoolean());
+    }
+
+    private void finishExecutor() {
+        try {
+            executor.finish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** opensafely's ProjectValidationError: the errors check would report on project.yaml. */

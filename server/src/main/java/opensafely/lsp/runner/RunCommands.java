@@ -21,11 +21,19 @@ final class RunCommands {
     private RunCommands() {
     }
 
-    static JobCommand of(String jobId, Action action) {
+    /**
+     * @param populationSize project.yaml's expectations.population_size (cohort-extractor's generate_cohort gets it
+     *                       when the action has no dummy_data_file, as job-runner appends it)
+     */
+    static JobCommand of(String jobId, Action action, int populationSize) {
         RunCommand run = action.run();
         String image = run == null ? "" : run.image();
         String version = run == null || run.tag() == null ? "" : run.tag();
-        List<String> args = run == null ? List.of() : run.args().stream().map(RunCommand.Word::value).toList();
+        List<String> args = new java.util.ArrayList<>(run == null ? List.of() : run.args().stream().map(RunCommand.Word::value).toList());
+        Optional<String> dummyDataFile = action.get("dummy_data_file")
+                .filter(n -> n instanceof YamlScalar s && s.isString()).map(n -> ((YamlScalar) n).value());
+        args.addAll(ContainerArgs.cohortextractorAppends(image, args, dummyDataFile, populationSize,
+                action.outputs().stream().map(o -> o.path()).filter(java.util.Objects::nonNull).toList()));
         Optional<String> config = action.get("config").filter(n -> !(n instanceof YamlScalar s && s.isNull())).map(n -> {
             try {
                 return JSON.writeValueAsString(json(n)).replace("'", "\\u0027"); // as opensafely run quotes it
