@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import opensafely.lsp.runner.DockerExecutor;
 import opensafely.lsp.runner.Executor;
 import opensafely.lsp.runner.Executors;
 import opensafely.lsp.runner.JobResult;
@@ -80,6 +81,12 @@ public final class RunActionsCommand implements Callable<Integer> {
         Executors.Choice choice = Executors.choose(executor, dir, python, env, Clock.systemUTC());
         if (choice.error().isPresent()) return usage(err, choice.error().get());
         Executor ex = choice.executor().orElseThrow();
+        if (ex instanceof DockerExecutor docker && !docker.available()) {
+            // As opensafely run: without an engine nothing can start, so say so once rather than fail every job.
+            err.println("opensafely-lsp run: Docker is not running (docker info failed): install or start Docker"
+                    + " (https://docs.docker.com/get-docker/), or run with --executor local");
+            return 1;
+        }
         out.println(ex.name().equals("local")
                 ? "Executor: local (this machine's interpreters, no Docker" + (executor == null ? ": Docker is not running" : "") + ")"
                 : "Executor: docker (OpenSAFELY's images)");
