@@ -1,5 +1,7 @@
 package opensafely.lsp.ehrql;
 
+import static opensafely.lsp.pipeline.RunCommand.optionIn;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -57,7 +59,7 @@ public final class EhrqlDummyAction {
         if (!command.equals("generate-dataset") && !command.equals("generate-measures")) {
             return DummyOutcome.failed("`" + command + "` is not an ehrQL command this tool can run without a database (generate-dataset, generate-measures)");
         }
-        Optional<String> output = option(args, "--output");
+        Optional<String> output = optionIn(args, "--output");
         if (output.isEmpty() || output.get().isEmpty()) return DummyOutcome.failed(command + " has no --output: name the file it writes");
         Path base = target.toAbsolutePath().normalize();
         Path out = base.resolve(output.get()).normalize();
@@ -67,7 +69,7 @@ public final class EhrqlDummyAction {
         Document doc = new Document(definition.toAbsolutePath().normalize(), text.get(), 0, study);
         Sources sources;
         try {
-            sources = sources(study, option(args, "--dummy-data-file").orElse(null), option(args, "--dummy-tables").orElse(null));
+            sources = sources(study, optionIn(args, "--dummy-data-file").orElse(null), optionIn(args, "--dummy-tables").orElse(null));
         } catch (IllegalArgumentException e) {
             return DummyOutcome.failed(e.getMessage());
         }
@@ -146,19 +148,9 @@ public final class EhrqlDummyAction {
         Optional<RunCommand> run = declaringAction(doc);
         if (run.isEmpty()) return Sources.GENERATE;
         List<String> words = run.get().args().stream().map(RunCommand.Word::value).toList();
-        return sources(doc.folder(), option(words, "--dummy-data-file").orElse(null), option(words, "--dummy-tables").orElse(null));
+        return sources(doc.folder(), optionIn(words, "--dummy-data-file").orElse(null), optionIn(words, "--dummy-tables").orElse(null));
     }
 
-    /** The value of {@code --name value} or {@code --name=value} among the words before a lone {@code --}. */
-    static Optional<String> option(List<String> args, String name) {
-        for (int i = 0; i < args.size(); i++) {
-            String w = args.get(i);
-            if (w.equals("--")) break;
-            if (w.equals(name)) return Optional.of(i + 1 < args.size() ? args.get(i + 1) : "");
-            if (w.startsWith(name + "=")) return Optional.of(w.substring(name.length() + 1));
-        }
-        return Optional.empty();
-    }
 
     /** A measures file's columns: ehrQL's six, then the group-by columns (whose types the check leaves alone). */
     private static DummyDataFileCheck.Columns measuresColumns(Document doc, long seed, LocalDate today) {

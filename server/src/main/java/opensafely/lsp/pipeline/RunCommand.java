@@ -71,6 +71,21 @@ public record RunCommand(String raw, YamlScalar node, List<Word> words, String e
         return Optional.empty();
     }
 
+    /**
+     * The value of an option among plain words (a run line's words after the image, as executors get them):
+     * {@code --name value} or {@code --name=value}, the first one winning, "" when the value is missing; nothing
+     * after {@code --}, which starts a definition's own parameters.
+     */
+    public static Optional<String> optionIn(List<String> words, String name) {
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (w.equals("--")) break;
+            if (w.equals(name)) return Optional.of(i + 1 < words.size() ? words.get(i + 1) : "");
+            if (w.startsWith(name + "=")) return Optional.of(w.substring(name.length() + 1));
+        }
+        return Optional.empty();
+    }
+
     public boolean hasOption(String name) {
         for (Word w : args()) {
             if (w.value().equals(name) || w.value().startsWith(name + "=")) return true;

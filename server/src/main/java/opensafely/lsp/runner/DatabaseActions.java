@@ -1,5 +1,7 @@
 package opensafely.lsp.runner;
 
+import static opensafely.lsp.pipeline.RunCommand.optionIn;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +72,7 @@ public final class DatabaseActions {
     /** `--study-definition NAME`, else every analysis/study_definition*.py, as generate_cohort picks them. */
     private static List<Path> studyDefinitions(List<String> args, Path ws) throws IOException {
         List<Path> definitions = new ArrayList<>();
-        Optional<String> named = option(args, "--study-definition");
+        Optional<String> named = optionIn(args, "--study-definition");
         if (named.isPresent()) {
             definitions.add(ws.resolve("analysis").resolve(named.get() + ".py").normalize());
         } else if (Files.isDirectory(ws.resolve("analysis"))) {
@@ -95,16 +97,6 @@ public final class DatabaseActions {
         return true;
     }
 
-    /** {@code --name value} or {@code --name=value}, as the engines' argument parsers read them. */
-    static Optional<String> option(List<String> args, String name) {
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--")) break; // what follows are the definition's own parameters
-            if (a.equals(name) && i + 1 < args.size()) return Optional.of(args.get(i + 1));
-            if (a.startsWith(name + "=")) return Optional.of(a.substring(name.length() + 1));
-        }
-        return Optional.empty();
-    }
 
     private static int fail(Consumer<String> log, List<String> problems) {
         problems.forEach(p -> log.accept("error: " + p));

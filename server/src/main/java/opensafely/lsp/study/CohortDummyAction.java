@@ -1,5 +1,7 @@
 package opensafely.lsp.study;
 
+import static opensafely.lsp.pipeline.RunCommand.optionIn;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,11 +51,11 @@ public final class CohortDummyAction {
         if (!command.equals("generate_cohort")) {
             return DummyOutcome.failed("`" + command + "` is not a cohort-extractor command this tool can run without a database (generate_cohort)");
         }
-        if (option(args, "--index-date-range").isPresent()) {
+        if (optionIn(args, "--index-date-range").isPresent()) {
             return DummyOutcome.failed("generate_cohort --index-date-range is not supported by this tool yet; use cohort-extractor itself");
         }
-        String dir = option(args, "--output-dir").orElse("output");
-        String format = option(args, "--output-format").orElse("csv");
+        String dir = optionIn(args, "--output-dir").orElse("output");
+        String format = optionIn(args, "--output-format").orElse("csv");
         Path base = target.toAbsolutePath().normalize();
         Path outDir = base.resolve(dir).normalize();
         if (!outDir.startsWith(base)) return DummyOutcome.failed("--output-dir " + dir + " lies outside the job's folder");
@@ -66,9 +68,9 @@ public final class CohortDummyAction {
         Optional<String> text = study.readString(definition);
         if (text.isEmpty()) return DummyOutcome.failed(definition.getFileName() + ": cannot be read (missing, or outside the study folder)");
         Document doc = new Document(definition.toAbsolutePath().normalize(), text.get(), 0, study);
-        String file = dummyDataFile != null ? dummyDataFile : option(args, "--dummy-data-file").orElse(null);
+        String file = dummyDataFile != null ? dummyDataFile : optionIn(args, "--dummy-data-file").orElse(null);
         Integer population = null;
-        Optional<String> pop = option(args, "--expectations-population");
+        Optional<String> pop = optionIn(args, "--expectations-population");
         if (pop.isPresent()) {
             if (!pop.get().matches("\\d{1,9}") || Long.parseLong(pop.get()) < 1 || Long.parseLong(pop.get()) > DummyData.MAX_POPULATION) {
                 return DummyOutcome.failed("--expectations-population " + pop.get() + ": a whole number from 1 to " + DummyData.MAX_POPULATION);
@@ -124,12 +126,4 @@ public final class CohortDummyAction {
         return Optional.empty();
     }
 
-    static Optional<String> option(List<String> args, String name) {
-        for (int i = 0; i < args.size(); i++) {
-            String w = args.get(i);
-            if (w.equals(name)) return Optional.of(i + 1 < args.size() ? args.get(i + 1) : "");
-            if (w.startsWith(name + "=")) return Optional.of(w.substring(name.length() + 1));
-        }
-        return Optional.empty();
-    }
 }
