@@ -80,6 +80,14 @@ public final class OutputCheck {
         return new OutputReport(file, relative, action, findings, table);
     }
 
+    /** Checks every moderately_sensitive output of the study on disk, in path order. */
+    public static List<OutputReport> study(StudyFolder folder) throws IOException {
+        List<StudyOutputs.Match> outputs = StudyOutputs.of(folder);
+        List<OutputReport> reports = new ArrayList<>();
+        for (StudyOutputs.Match m : outputs) reports.add(onDisk(folder, m.file(), m.relative(), Optional.of(m), outputs));
+        return reports;
+    }
+
     /** Checks the text of an open document: a CSV output as the editor holds it. */
     public static List<Diagnostic> ofText(String name, String text) throws IOException {
         List<Diagnostic> findings = new ArrayList<>();
