@@ -91,12 +91,27 @@ public final class OutputCheck {
     /** Checks the text of an open document: a CSV output as the editor holds it. */
     public static List<Diagnostic> ofText(String name, String text) throws IOException {
         List<Diagnostic> findings = new ArrayList<>();
-        long size = text.getBytes(StandardCharsets.UTF_8).length;
+        long size = utf8Length(text);
         if (!levelFourFileChecks(name, size, findings) || !name.endsWith(".csv")) return findings;
         TableCheck.Result result = TableCheck.check(() -> new StringReader(text));
         levelFourCsvChecks(result, findings);
         findings.addAll(result.findings());
         return findings;
+    }
+
+    /** The size of the text saved as UTF-8, counted without a copy (an open output may be tens of megabytes). */
+    static long utf8Length(String text) {
+        long n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else n += 3;
+        }
+        return n;
     }
 
     /**

@@ -85,6 +85,16 @@ class OutputRulesTest {
     }
 
     @Test
+    void anOpenOutputOverTheSizeLimitIsNotReadFurther() throws IOException {
+        StringBuilder big = new StringBuilder("n\n");
+        String line = "3".repeat(1023) + "é\n"; // 1026 bytes in UTF-8, 1025 characters
+        for (long bytes = 2; bytes <= Level4Check.MAX_SIZE; bytes += 1026) big.append(line);
+        List<Diagnostic> found = OutputCheck.ofText("big.csv", big.toString());
+        assertEquals(List.of("output-too-large"), found.stream().map(Diagnostic::code).toList());
+        assertEquals(7, OutputCheck.utf8Length("a\u00e9\ud83d\ude00"));
+    }
+
+    @Test
     void theColumnSummaryIsAirlocks() throws IOException {
         TableCheck.Result r = TableCheck.check(() -> new java.io.StringReader("n,mean\n10,1.5\n[REDACTED],2.5\n,\n3,\n"));
         ColumnSummary n = r.columns().get(0);
