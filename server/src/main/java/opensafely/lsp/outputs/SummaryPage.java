@@ -176,8 +176,8 @@ public final class SummaryPage {
         return out.toString();
     }
 
-    /** Text in a Markdown table or list: no pipes, no HTML, no line breaks. */
+    /** Text in a Markdown table or list: no pipes, no HTML tags, no line breaks (quotes stay readable). */
     static String md(String s) {
-        return esc(s).replace("|", "\\|").replace("\n", " ").replace("`", "'");
+        return esc(s).replace("&quot;", "\"").replace("&#39;", "'").replace("|", "\\|").replace("\n", " ").replace("`", "'");
     }
 }
