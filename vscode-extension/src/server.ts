@@ -19,13 +19,16 @@ export function javaArgs(jvmOptions: readonly string[], jar: string, command: re
 }
 
 /**
- * The files the server is started for: a study's `project.yaml`, its `codelists/codelists.txt`, and Python
- * under `analysis/` (study, dataset and measure definitions). Glob patterns as VS Code document filters take them.
+ * The files the server is started for: a study's `project.yaml`, its `codelists/codelists.txt`, Python
+ * under `analysis/` (study, dataset and measure definitions), and CSV files (the server checks those that a
+ * moderately_sensitive output pattern names, and says nothing of the others). Glob patterns as VS Code document
+ * filters take them.
  */
 export const DOCUMENT_FILTERS = [
     { scheme: 'file', pattern: '**/project.yaml' },
     { scheme: 'file', pattern: '**/codelists/codelists.txt' },
     { scheme: 'file', language: 'python', pattern: '**/analysis/**/*.py' },
+    { scheme: 'file', pattern: '**/*.csv' },
 ] as const;
 
 /** The same rule as DOCUMENT_FILTERS, on a path (forward or back slashes). */
@@ -34,6 +37,7 @@ export function isStudyFile(filePath: string): boolean {
     const name = parts[parts.length - 1];
     if (name === 'project.yaml') return true;
     if (name === 'codelists.txt') return parts.length > 1 && parts[parts.length - 2] === 'codelists';
+    if (name.endsWith('.csv')) return true;
     return name.endsWith('.py') && parts.slice(0, -1).includes('analysis');
 }
 

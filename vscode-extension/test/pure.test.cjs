@@ -148,6 +148,11 @@ test('isStudyFile and DOCUMENT_FILTERS: codelists.txt in a codelists folder', ()
     assert.ok(core.DOCUMENT_FILTERS.some(f => f.pattern === '**/codelists/codelists.txt' && f.scheme === 'file'));
 });
 
+test('isStudyFile and DOCUMENT_FILTERS: CSV files (outputs are checked when open)', () => {
+    assert.ok(core.isStudyFile('/home/r/study/output/table.csv'));
+    assert.ok(core.DOCUMENT_FILTERS.some(f => f.pattern === '**/*.csv' && f.scheme === 'file'));
+});
+
 test('parseServerVersion takes the first line', () => {
     assert.equal(core.parseServerVersion('opensafely-lsp 0.1.0\n'), 'opensafely-lsp 0.1.0');
     assert.equal(core.parseServerVersion(''), undefined);

@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ import opensafely.lsp.cli.report.ReportWriter;
 import opensafely.lsp.cli.report.StepSummary;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.features.StudyLanguageService;
+import opensafely.lsp.outputs.OutputCheck;
+import opensafely.lsp.outputs.StudyOutputs;
 import opensafely.lsp.workspace.AtomicWrite;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
@@ -109,6 +112,10 @@ public final class CheckCommand implements Callable<Integer> {
                 files.add(new FileReport(name, t.path(), "", List.of(StudyFiles.linkOutOfStudy())));
                 continue;
             }
+            if (t.output()) {
+                files.add(new FileReport(name, t.path(), "", outputFindings(t, name, targets)));
+                continue;
+            }
             byte[] bytes = CheckedFile.read(t.path(), name);
             SourceText source = SourceText.decode(bytes);
             Document doc = new Document(t.path(), source.text(), 0, t.folder());
@@ -127,6 +134,20 @@ public final class CheckCommand implements Callable<Integer> {
         }
         skipped.forEach(s -> err.println("opensafely-lsp check: skipped " + s));
         return new CheckReport(cwd, Main.version(), files);
+    }
+
+    /**
+     * An output is streamed, never read whole (it may be a 6,000-row table or a 17 MiB file); its report carries
+     * no text, so SARIF fingerprints hash the rule and an empty line.
+     */
+    private static List<Diagnostic> outputFindings(CheckTargets.Target t, String name, List<CheckTargets.Target> targets) throws UnusableFile {
+        List<StudyOutputs.Match> outputs = targets.stream().filter(o -> o.match().isPresent()).map(o -> o.match().get()).toList();
+        String relative = t.folder().root().map(r -> r.relativize(t.path()).toString().replace('\\', '/')).orElse(name);
+        try {
+            return OutputCheck.onDisk(t.folder(), t.path(), relative, t.match(), outputs).findings();
+        } catch (IOException | UncheckedIOException e) {
+            throw new UnusableFile("cannot read " + name + ": " + (e instanceof IOException io ? describe(io) : e.getMessage()));
+        }
     }
 
     private void write(Path cwd, CheckReport report) throws UnusableFile {

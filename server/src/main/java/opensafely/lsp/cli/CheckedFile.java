@@ -61,7 +61,7 @@ final class CheckedFile {
         return switch (DocumentKind.of(doc.path())) {
             case PROJECT_YAML, CODELISTS_TXT -> true;
             case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) || DatasetDefinitionService.isDatasetDefinition(doc);
-            case OTHER -> false;
+            case CSV, OTHER -> false; // an output CSV is checked by outputs.OutputCheck, never read here
         };
     }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = {"Language server and checker for OpenSAFELY studies.",
             "With no command, it runs the language server on stdin/stdout (that is how editors start it)."},
-        subcommands = {CheckCommand.class, LspCommand.class, CodelistsCommand.class, DummyDataCommand.class, RunActionsCommand.class, InitCommand.class})
+        subcommands = {CheckCommand.class, LspCommand.class, CodelistsCommand.class, DummyDataCommand.class, RunActionsCommand.class, InitCommand.class, OutputsCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

@@ -315,6 +315,38 @@ public enum Rule {
             "`opensafely codelists update` and `codelists check` refuse a codelists.txt that lists a codelist twice, at the"
                     + " same version or at two versions (a study uses one version of a codelist), although jobs still run on the"
                     + " CSVs already committed. Keep one of the lines."),
+
+    // --- moderately_sensitive outputs (tooling spec §4): a checker decides, so all are warnings -----------------
+    OUTPUT_TOO_LARGE("output-too-large", WARNING, "Output larger than Level 4 accepts",
+            "job-runner does not copy a moderately_sensitive file larger than 16 MiB to Level 4, so it cannot be reviewed or"
+                    + " released. Write an aggregate table that is smaller, or split it."),
+    OUTPUT_FILE_TYPE("output-file-type", WARNING, "Output file type not allowed at Level 4",
+            "job-runner copies to Level 4 only .csv .jpg .jpeg .png .svg .svgz .html .txt .log .json .md files (the suffix after"
+                    + " the last dot: x.csv.gz is .gz). Write the output as one of these, e.g. an uncompressed .csv, or make it highly_sensitive."),
+    OUTPUT_TOO_MANY_ROWS("output-too-many-rows", WARNING, "Output CSV has more than 5000 rows",
+            "job-runner does not copy a moderately_sensitive CSV with more than 5000 data rows to Level 4. Aggregate further,"
+                    + " or split the table."),
+    OUTPUT_PATIENT_ID_COLUMN("output-patient-id-column", WARNING, "Output CSV has a patient_id column",
+            "job-runner does not copy a moderately_sensitive CSV with a `patient_id` column to Level 4: patient-level data is"
+                    + " never released. Make the output highly_sensitive, or drop the column if the table is aggregate."),
+    OUTPUT_SMALL_COUNT("output-small-count", WARNING, "Count of 7 or fewer",
+            "Any count of 1 to 7 people or events must be redacted (written [REDACTED]) or merged with another group before"
+                    + " release, and totals recomputed."),
+    OUTPUT_UNROUNDED_COUNT("output-unrounded-count", WARNING, "Count not rounded",
+            "Counts must be rounded to the nearest 5 after redaction (in a column named *_midpoint6: 0, or ceil(x/6)*6-3; in"
+                    + " *_midpoint6_derived: a multiple of 6). Round in the code that writes the table."),
+    OUTPUT_TOTAL_MISMATCH("output-total-mismatch", WARNING, "Total is not the sum of the rounded values",
+            "After rounding, a total must be the sum of the rounded values it totals, or the difference reveals the"
+                    + " unrounded counts. Compute the total from the rounded values."),
+    OUTPUT_RATE_SMALL_COUNT("output-rate-small-count", WARNING, "Percentage or rate beside a small or redacted count",
+            "A percentage or rate computed from a count of 7 or fewer, or from one that was redacted, reveals the count."
+                    + " Redact it as well, or compute it from the rounded counts of merged groups."),
+    OUTPUT_PATIENT_LEVEL("output-patient-level", WARNING, "Output looks like one row per patient",
+            "A moderately_sensitive output must be aggregate. A column of distinct patient identifiers or of exact dates of"
+                    + " birth says the table has a row per patient: make it highly_sensitive, or aggregate it."),
+    OUTPUT_FIGURE_WITHOUT_DATA("output-figure-without-data", WARNING, "Figure without its data",
+            "A figure is released only with the aggregate data it shows. Have the same action also write that data as a"
+                    + " moderately_sensitive CSV (with its counts redacted and rounded)."),
     ;
 
     /**

@@ -12,6 +12,7 @@ import opensafely.lsp.editor.HoverInfo;
 import opensafely.lsp.editor.LanguageService;
 import opensafely.lsp.editor.Symbol;
 import opensafely.lsp.ehrql.DatasetDefinitionService;
+import opensafely.lsp.outputs.OutputsService;
 import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.study.StudyDefinitionService;
 import opensafely.lsp.text.Position;
@@ -31,6 +32,7 @@ public final class StudyLanguageService implements LanguageService {
     private final StudyDefinitionService studyDefinitions = new StudyDefinitionService();
     private final PythonSize pythonSize = new PythonSize();
     private final CodelistsTxtService codelistsTxt = new CodelistsTxtService();
+    private final OutputsService outputs = new OutputsService();
 
     /** The parsed project.yaml of a document; the same text and version reuse one parse. */
     public Project project(Document doc) {
@@ -52,6 +54,8 @@ public final class StudyLanguageService implements LanguageService {
                 yield service != NOTHING && pythonSize.overBound(doc.text()) ? TOO_BIG : service;
             }
             case CODELISTS_TXT -> codelistsTxt;
+            // Only a moderately_sensitive output of the study's project.yaml; a codelist or dummy-data CSV gets nothing.
+            case CSV -> OutputsService.isOutput(doc) ? outputs : NOTHING;
             case OTHER -> NOTHING;
         };
     }

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.editor.LanguageService;
+import opensafely.lsp.outputs.OutputCheck;
+import opensafely.lsp.outputs.StudyOutputs;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
 import opensafely.lsp.workspace.SourceText;
@@ -31,7 +33,8 @@ import org.eclipse.lsp4j.services.LanguageClient;
 /**
  * The Problems panel shows whole studies, not only the files the user opened (as ESLint and TypeScript
  * do): once the client is initialized, the studies in the workspace folders are found and every file
- * `check` would analyse ({@link StudyFiles}) is analysed from disk and published.
+ * `check` would analyse ({@link StudyFiles}, and the moderately_sensitive outputs of {@link StudyOutputs}) is
+ * analysed from disk and published.
  *
  * <ul>
  *   <li>Never ahead of typing: one low-priority thread, which waits before each file until no open
@@ -105,17 +108,26 @@ final class WorkspaceDiagnostics {
             return;
         }
         for (Path study : studies) {
-            if (touched.stream().anyMatch(p -> p.startsWith(study) && !ignored(study.relativize(p)))) refreshSoon(study);
+            if (touched.stream().anyMatch(p -> p.startsWith(study) && !ignored(study.relativize(p)) && !jobOutput(study.relativize(p)))) {
+                refreshSoon(study);
+            }
+            // What jobs write to output/ is read by no other file's rules: only that file (an output) is checked again.
+            touched.stream().filter(p -> p.startsWith(study) && !ignored(study.relativize(p)) && jobOutput(study.relativize(p)))
+                    .distinct().forEach(p -> submit(() -> refreshFile(study, p)));
         }
     }
 
-    /** Files whose changes no rule sees: what jobs write to output/, and dot-folders (.git, .venv). */
+    /** Files whose changes no rule sees: dot-folders (.git, .venv). */
     private static boolean ignored(Path inStudy) {
-        if (inStudy.getNameCount() > 1 && inStudy.getName(0).toString().equals("output")) return true;
         for (Path part : inStudy) {
             if (part.toString().startsWith(".")) return true;
         }
         return false;
+    }
+
+    /** What jobs write, under output/: an output is checked on its own; no other file's analysis reads it. */
+    private static boolean jobOutput(Path inStudy) {
+        return inStudy.getNameCount() > 1 && inStudy.getName(0).toString().equals("output");
     }
 
     /** The client closed a document: its file on disk is what counts again. */
@@ -190,10 +202,13 @@ final class WorkspaceDiagnostics {
     /** Checks every file of a study from disk, and clears those that are gone or now clean. */
     private void refresh(Path study) {
         List<Path> files;
+        List<StudyOutputs.Match> outputs;
         try {
-            files = Files.isRegularFile(study.resolve("project.yaml"))
+            files = new ArrayList<>(Files.isRegularFile(study.resolve("project.yaml"))
                     ? StudyFiles.of(study, StudyFiles.CHECKED_KINDS)
-                    : List.of();
+                    : List.of());
+            outputs = Files.isRegularFile(study.resolve("project.yaml")) ? StudyOutputs.of(StudyFolder.at(study)) : List.of();
+            for (StudyOutputs.Match m : outputs) files.add(m.file());
         } catch (IOException | RuntimeException e) {
             log.info("cannot list the files of " + study + ": " + e.getMessage());
             return;
@@ -206,7 +221,7 @@ final class WorkspaceDiagnostics {
         Set<Path> after = new HashSet<>();
         for (Path file : files) {
             if (stopped || !waitForEditor()) return;
-            if (check(study, file)) after.add(file);
+            if (check(study, file, outputs)) after.add(file);
         }
         for (Path file : before) {
             if (!files.contains(file)) clearFile(file); // deleted, or no longer a study file (a clean one was published empty by check)
@@ -220,13 +235,19 @@ final class WorkspaceDiagnostics {
             if (set.remove(file)) clearFile(file);
             return;
         }
+        List<StudyOutputs.Match> outputs;
         try {
-            if (!StudyFiles.of(study, StudyFiles.CHECKED_KINDS).contains(file)) return;
+            outputs = StudyOutputs.of(StudyFolder.at(study));
+            if (!StudyFiles.of(study, StudyFiles.CHECKED_KINDS).contains(file)
+                    && outputs.stream().noneMatch(m -> m.file().equals(file))) {
+                if (set.remove(file)) clearFile(file); // no longer an output (its pattern changed)
+                return;
+            }
         } catch (IOException | RuntimeException e) {
             return;
         }
         if (!waitForEditor()) return;
-        if (check(study, file)) set.add(file);
+        if (check(study, file, outputs)) set.add(file);
         else set.remove(file);
     }
 
@@ -234,10 +255,24 @@ final class WorkspaceDiagnostics {
      * Analyses one file from disk and publishes the result, unless it is open in the client. Returns whether
      * what the client now shows for it came from here (false when the file is clean, open or unreadable).
      */
-    private boolean check(Path study, Path file) {
+    private boolean check(Path study, Path file, List<StudyOutputs.Match> outputs) {
         if (isOpen(file)) return false;
         List<Diagnostic> found;
         StudyFolder folder = StudyFolder.at(study);
+        Optional<StudyOutputs.Match> output = outputs.stream().filter(m -> m.file().equals(file)).findFirst();
+        if (output.isPresent()) {
+            // Streamed from disk as check streams it (never read whole: it may be a 17 MiB table); an image too.
+            found = DiagnosticsPublisher.orIncomplete(() -> {
+                try {
+                    return OutputCheck.onDisk(folder, file, output.get().relative(), output, outputs).findings();
+                } catch (IOException e) {
+                    return List.of();
+                }
+            }, file.toString(), log);
+            if (found.isEmpty() && !shown.getOrDefault(study, Set.of()).contains(file)) return false;
+            publish(file, found);
+            return !found.isEmpty();
+        }
         // Read as check reads: never through a link out of the study, never more than MAX_FILE_BYTES.
         Optional<byte[]> bytes = folder.readBytes(file, MAX_FILE_BYTES);
         if (bytes.isEmpty() && folder.leavesFolder(file)) {

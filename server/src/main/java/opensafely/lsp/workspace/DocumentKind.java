@@ -10,6 +10,11 @@ public enum DocumentKind {
     PYTHON,
     /** codelists/codelists.txt: the codelists `opensafely codelists update` downloads. */
     CODELISTS_TXT,
+    /**
+     * A CSV file: a codelist, dummy data, or an output of the pipeline; whether it is a moderately_sensitive output
+     * (and so checked) is decided from project.yaml.
+     */
+    CSV,
     OTHER;
 
     /** The folder of a study that holds codelists.txt and the CSVs downloaded from it. */
@@ -26,6 +31,7 @@ public enum DocumentKind {
                 && path.getParent().getFileName().toString().equals(CODELISTS_DIR)) {
             return CODELISTS_TXT;
         }
+        if (n.endsWith(".csv")) return CSV;
         return OTHER;
     }
 }

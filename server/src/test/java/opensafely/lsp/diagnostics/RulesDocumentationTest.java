@@ -49,6 +49,10 @@ import org.junit.jupiter.api.io.TempDir;
  * dispatcher. {@code <!-- example: PATH -->} on the line before the block saves it as PATH instead.</li>
  * <li>A ```text example is a study's codelists.txt: {@code <!-- example: codelists/codelists.txt -->} on the line
  * before it is required, and it is checked through the dispatcher in a folder with a minimal project.yaml.</li>
+ * <li>A ```csv example is a moderately_sensitive output: {@code <!-- example: output/NAME.csv -->} on the line before
+ * it is required, and it is checked through the dispatcher, as the editor checks an open output, in a folder whose
+ * project.yaml ({@link #OUTPUTS_PROJECT}, unless a file block supplies one) declares {@code output/*.csv}
+ * moderately_sensitive.</li>
  * <li>{@code <!-- example: skip -->} on the line before the block: the example is shown but not run (only
  * for {@link #MAY_SKIP}).</li>
  * <li>Any other file the example's folder needs (a codelist CSV, a helper module, its own project.yaml) is a
@@ -73,7 +77,11 @@ class RulesDocumentationTest {
             // A symbolic link, and a 4096-character line, cannot be written in a page's code block; tests with real files check them.
             Rule.FILE_OUTSIDE_STUDY.id(), Rule.CODELIST_HEADER_TOO_LONG.id(),
             // Reported only past a limit (20 million characters, time, memory) or on an internal failure.
-            Rule.ANALYSIS_INCOMPLETE.id());
+            Rule.ANALYSIS_INCOMPLETE.id(),
+            // A 17 MiB file, a binary file, 5001 rows and an image cannot be written in a page's code block;
+            // OutputsCheckTest checks them with generated files.
+            Rule.OUTPUT_TOO_LARGE.id(), Rule.OUTPUT_FILE_TYPE.id(), Rule.OUTPUT_TOO_MANY_ROWS.id(),
+            Rule.OUTPUT_FIGURE_WITHOUT_DATA.id());
 
     /**
      * Its example needs a missing file, so it is checked in an empty folder. Every other project.yaml example
@@ -144,7 +152,22 @@ class RulesDocumentationTest {
         boolean codelistsTxt() {
             return language.equals("text");
         }
+
+        boolean outputCsv() {
+            return language.equals("csv");
+        }
     }
+
+    /** The project.yaml of the folder a ```csv example (a moderately_sensitive output) is checked in. */
+    private static final String OUTPUTS_PROJECT = """
+            version: '4.0'
+            actions:
+              describe:
+                run: python:v2 python analysis/describe.py
+                outputs:
+                  moderately_sensitive:
+                    tables: output/*.csv
+            """;
 
     /** The project.yaml of the folder a codelists.txt example is checked in. */
     private static final String MINIMAL_PROJECT = """
@@ -211,12 +234,17 @@ class RulesDocumentationTest {
                 path = value;
                 assertTrue(value != null && DocumentKind.of(Path.of(value)) == DocumentKind.CODELISTS_TXT && isPlainRelativePath(value),
                         s.id() + ": a ```text example is a codelists.txt: <!-- example: codelists/codelists.txt --> before it");
+            } else if (language.equals("csv")) {
+                skipped = SKIP.equals(value);
+                path = skipped ? "output/example.csv" : value;
+                assertTrue(path != null && path.startsWith("output/") && path.endsWith(".csv") && isPlainRelativePath(path),
+                        s.id() + ": a ```csv example is an output: <!-- example: output/NAME.csv --> before it");
             } else {
-                fail(s.id() + ": the example must be ```yaml, ```python or ```text, not ```" + language
+                fail(s.id() + ": the example must be ```yaml, ```python, ```text or ```csv, not ```" + language
                         + " (a block that is a file of the example needs <!-- file: PATH --> on the line before it)");
             }
         }
-        assertNotNull(text, s.id() + ": section has no ```yaml, ```python or ```text example");
+        assertNotNull(text, s.id() + ": section has no ```yaml, ```python, ```text or ```csv example");
         Matcher comments = FILE_COMMENT.matcher(s.body());
         int fileComments = 0;
         while (comments.find()) fileComments++;
@@ -282,6 +310,7 @@ class RulesDocumentationTest {
         try {
             found = ex.python() ? checkDefinition(s, ex, folder)
                     : ex.codelistsTxt() ? checkCodelistsTxt(ex, folder)
+                    : ex.outputCsv() ? checkOutputCsv(ex, folder)
                     : checkProjectYaml(s, ex, folder);
         } catch (RuntimeException e) {
             Assumptions.assumeTrue(misfire == null, "known misfire: " + misfire);
@@ -323,6 +352,13 @@ class RulesDocumentationTest {
         return new StudyLanguageService().diagnostics(new Document(file, ex.text(), 1, StudyFolder.at(folder)));
     }
 
+    /** Saves the output in a study that declares it moderately_sensitive and asks the language server, as for an open CSV. */
+    private static List<Diagnostic> checkOutputCsv(Example ex, Path folder) throws IOException {
+        if (!ex.files().containsKey("project.yaml")) write(folder, "project.yaml", OUTPUTS_PROJECT);
+        Path file = write(folder, ex.path(), ex.text());
+        return new StudyLanguageService().diagnostics(new Document(file, ex.text(), 1, StudyFolder.at(folder)));
+    }
+
     private static Path write(Path folder, String relative, String text) throws IOException {
         Path file = folder.resolve(relative);
         Files.createDirectories(file.getParent());
@@ -359,7 +395,7 @@ class RulesDocumentationTest {
             Example ex = example(s);
             if (ex.python()) {
                 assertTrue(ex.text().contains("import "), s.id() + ": a ```python example is a whole definition file, with its imports");
-            } else if (ex.codelistsTxt()) {
+            } else if (ex.codelistsTxt() || ex.outputCsv()) {
                 assertFalse(ex.text().isBlank(), s.id() + ": example is empty");
             } else {
                 assertTrue(ex.text().contains(":"), s.id() + ": example looks empty");
@@ -372,5 +408,6 @@ class RulesDocumentationTest {
         assertTrue(sections.stream().map(RulesDocumentationTest::example).anyMatch(Example::python), "no ```python example found");
         assertTrue(sections.stream().map(RulesDocumentationTest::example).anyMatch(e -> e.language().equals("yaml")), "no ```yaml example found");
         assertTrue(sections.stream().map(RulesDocumentationTest::example).anyMatch(Example::codelistsTxt), "no ```text example found");
+        assertTrue(sections.stream().map(RulesDocumentationTest::example).anyMatch(e -> e.outputCsv() && !e.skipped()), "no ```csv example found");
     }
 }

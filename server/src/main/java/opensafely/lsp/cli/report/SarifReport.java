@@ -109,7 +109,9 @@ public final class SarifReport implements ReportWriter {
             physicalLocation(g, f, d.range());
             g.writeEndObject();
             g.writeEndArray();
-            String hash = lineHash(d.rule(), lines.lineText(d.range().start().line()));
+            // An output is reported without its text (it is streamed, not kept): its lines hash as empty.
+            int line = d.range().start().line();
+            String hash = lineHash(d.rule(), line < lines.lineCount() ? lines.lineText(line) : "");
             int n = occurrences.merge(hash, 1, Integer::sum);
             g.writeObjectFieldStart("partialFingerprints");
             g.writeStringField("primaryLocationLineHash", hash + ":" + n);
