@@ -107,6 +107,7 @@ final class JobExecution {
                 Level4Check.excludedBecause(ws.dir().resolve(e.getKey())).ifPresent(why -> invalid.put(e.getKey(), why));
             }
         }
+        Map<String, List<String>> disclosure = OutputFindings.of(ws.dir(), action, match.matched(), invalid.keySet());
         Map<String, String> copied = copyBack(ws, match.matched(), log);
         removeStale(copied.keySet());
         Map<String, String> suggestions = new LinkedHashMap<>();
@@ -130,7 +131,7 @@ final class JobExecution {
         List<String> missingNeeds = code.equals("succeeded") ? List.of() : FailureHints.missingNeeds(project, action, text);
         String hint = code.equals("succeeded") ? null : FailureHints.hint(action.name(), missingNeeds, text).orElse(null);
         return new JobResult(action.name(), jobId, code, exit, message, copied, invalid, match.unmatched(), match.undeclared(),
-                suggestions, missingNeeds, hint, exit != 0 ? log.tail() : List.of(), logFile());
+                suggestions, missingNeeds, hint, exit != 0 ? log.tail() : List.of(), logFile(), disclosure);
     }
 
     /**

@@ -21,12 +21,15 @@ import java.util.Map;
  * @param hint         what to do about the failure, one line (add a needs entry, install a package), or null
  * @param logTail      the last lines of the log, without times (shown when the exit code is not 0)
  * @param logFile      the log, relative to the study: {@code metadata/<action>.log}
+ * @param disclosure   what the output checks (package {@code outputs}) find in the moderately_sensitive outputs
+ *                     beyond the Level-4 reasons: path → "line:column rule-id message", for a checker to look at
  */
 public record JobResult(String action, String jobId, String statusCode, Integer exitCode, String message,
                         Map<String, String> outputs, Map<String, String> invalid, List<String> unmatched,
                         List<String> undeclared, Map<String, String> suggestions, List<String> missingNeeds,
-                        String hint, List<String> logTail, String logFile) {
+                        String hint, List<String> logTail, String logFile, Map<String, List<String>> disclosure) {
     public JobResult {
+        disclosure = new LinkedHashMap<>(disclosure);
         outputs = new LinkedHashMap<>(outputs);
         invalid = new LinkedHashMap<>(invalid);
         suggestions = new LinkedHashMap<>(suggestions);
@@ -34,6 +37,15 @@ public record JobResult(String action, String jobId, String statusCode, Integer 
         undeclared = List.copyOf(undeclared);
         missingNeeds = List.copyOf(missingNeeds);
         logTail = List.copyOf(logTail);
+    }
+
+    /** Without disclosure findings (a job whose outputs were not checked). */
+    public JobResult(String action, String jobId, String statusCode, Integer exitCode, String message,
+                     Map<String, String> outputs, Map<String, String> invalid, List<String> unmatched,
+                     List<String> undeclared, Map<String, String> suggestions, List<String> missingNeeds,
+                     String hint, List<String> logTail, String logFile) {
+        this(action, jobId, statusCode, exitCode, message, outputs, invalid, unmatched, undeclared, suggestions, missingNeeds, hint,
+                logTail, logFile, Map.of());
     }
 
     public boolean succeeded() {

@@ -47,6 +47,10 @@ public final class RunSummary {
             out.add("   invalid moderately_sensitive outputs:");
             for (Map.Entry<String, String> e : r.invalid().entrySet()) out.add("     " + e.getKey() + "  - " + e.getValue());
         }
+        if (!r.disclosure().isEmpty()) {
+            out.add("   for the output checkers (warnings: redact or round before you ask for a release):");
+            r.disclosure().forEach((p, lines) -> lines.forEach(l -> out.add("     " + p + ":" + l)));
+        }
         if (r.succeeded() && !r.undeclared().isEmpty()) {
             out.add("   discarded (written, but matched by no output pattern):");
             r.undeclared().stream().limit(MAX_LISTED).forEach(f -> out.add("     " + f));

@@ -164,6 +164,21 @@ class PipelineRunTest {
     }
 
     @Test
+    void smallAndUnroundedCountsInAnOutputAreListedForTheCheckers() throws Exception {
+        write("project.yaml", TWO_ACTIONS.formatted("needs: [make]"));
+        write("analysis/make.py", "open('output/data.csv','w').write('n\\n')\n");
+        write("analysis/use.py", "open('output/table.csv','w').write('group,patients\\na,3\\nb,1253\\nc,100\\n')\n");
+        JobResult use = result(run("use"), "use");
+        assertTrue(use.succeeded(), use.message());
+        List<String> found = use.disclosure().get("output/table.csv");
+        assertEquals(2, found.size(), String.valueOf(found));
+        assertTrue(found.get(0).startsWith("2:3 output-small-count "), found.get(0));
+        assertTrue(found.get(1).startsWith("3:3 output-unrounded-count "), found.get(1));
+        List<String> summary = RunSummary.lines(List.of(use), false);
+        assertTrue(summary.contains("     output/table.csv:" + found.get(0)), String.join("\n", summary));
+    }
+
+    @Test
     void whatCannotRunLocallyFailsInOneLineNamingDocker() throws Exception {
         write("project.yaml", """
                 version: 5
