@@ -272,6 +272,8 @@ public enum Rule {
             "A dataset column can be set only once. Rename one of them, or build the value in a Python variable first."),
     EHRQL_UNDEFINED_COLUMN("ehrql-undefined-column", ERROR, "Column read before it is set",
             "Reading `dataset.x` gives the series stored under x; it must have been set earlier in the file."),
+    EHRQL_MISSING_DEFINITION("ehrql-missing-definition", ERROR, "No dataset or measures to run",
+            "A file run with generate-dataset must set a module-level `dataset = create_dataset()`; one run with generate-measures a `measures = create_measures()`."),
     EHRQL_MISSING_POPULATION("ehrql-missing-population", ERROR, "No population defined",
             "A dataset run by generate-dataset must call `dataset.define_population(...)` with a boolean patient series."),
     EHRQL_POPULATION_TWICE("ehrql-population-defined-twice", ERROR, "define_population called twice",

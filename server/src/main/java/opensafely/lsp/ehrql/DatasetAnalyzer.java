@@ -68,13 +68,14 @@ final class DatasetAnalyzer {
             globals = ev.run();
         } catch (RuntimeException | StackOverflowError e) {
             globals = ev.globals;
+            ev.namesOpen = true;
         }
         for (ModuleLinks.Finding l : ModuleLinks.outside(file, folder)) {
             out.report(Rule.FILE_OUTSIDE_STUDY, file, l.start(), l.end(), l.message());
         }
         if (file.syntaxErrors.isEmpty()) {
             try {
-                FileRules.check(file, globals, folder, out);
+                FileRules.check(file, globals, ev.namesOpen, folder, out);
             } catch (RuntimeException e) {
                 // the file-level rules must not take the others down
             }
@@ -124,6 +125,11 @@ final class DatasetAnalyzer {
                     names = ev.run();
                 } catch (RuntimeException | StackOverflowError e) {
                     names = ev.globals;
+                    ev.namesOpen = true;
+                }
+                if (ev.namesOpen) {
+                    names = new java.util.LinkedHashMap<>(names);
+                    names.put(Evaluator.OPEN_NAMES, new Binding(EValue.UNKNOWN, null));
                 }
                 done.put(p, names);
                 return names;

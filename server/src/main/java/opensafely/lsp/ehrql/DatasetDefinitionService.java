@@ -45,6 +45,17 @@ public final class DatasetDefinitionService implements LanguageService {
         return EHRQL_IMPORT.matcher(t).find() || t.contains("create_dataset()") || t.contains("create_measures()");
     }
 
+    /**
+     * Whether this service checks the document: a dataset or measures definition by its look, or any Python file
+     * that project.yaml runs with generate-dataset or generate-measures (ehrQL fails on one with no dataset or no
+     * measures in it, so that is worth saying even when the file does not look like a definition).
+     */
+    public static boolean isChecked(Document doc) {
+        if (isDatasetDefinition(doc)) return true;
+        FileRules.Use use = FileRules.use(doc.path(), doc.folder());
+        return use.dataset() || use.measures();
+    }
+
     @Override
     public List<Diagnostic> diagnostics(Document doc) {
         return analyzer.refresh(doc).diagnostics();

@@ -120,6 +120,8 @@ sealed interface EValue {
         /** Passed to code that is not followed, or given columns whose names are not known. */
         boolean escaped;
         final List<Origin> populationCalls = new ArrayList<>();
+        /** Tables added with add_event_table, by name (they share the column names' namespace). */
+        final Map<String, Origin> eventTables = new LinkedHashMap<>();
 
         Dataset(Origin created) {
             this.created = created;

@@ -47,6 +47,10 @@ final class Evaluator {
     /** Value of each expression of the checked document (for hover and completion). */
     final Map<Py.Node, EValue> types;
     final Map<String, Binding> globals = new LinkedHashMap<>();
+    /** A star import of a module that was not followed: any name may be bound by it. */
+    boolean namesOpen;
+    /** Not a Python name: the key under which a module's names say that they may be incomplete (namesOpen). */
+    static final String OPEN_NAMES = " open";
     /** Bodies of the module's functions, checked once the module has run. */
     private final List<Runnable> bodies = new ArrayList<>();
     /** Measures calls whose missing arguments can only be judged at the end (after define_defaults). */

@@ -1,0 +1,134 @@
+package opensafely.lsp.ehrql;
+
+import static opensafely.lsp.ehrql.EhrqlFixture.HEADER;
+import static opensafely.lsp.ehrql.EhrqlFixture.datasetWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import opensafely.lsp.DiagnosticAssertions;
+import opensafely.lsp.MarkedText;
+import opensafely.lsp.diagnostics.Diagnostic;
+import opensafely.lsp.features.StudyLanguageService;
+import opensafely.lsp.workspace.Document;
+import opensafely.lsp.workspace.StudyFolder;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults that ehrQL itself rejects, one case per failure found in its own tests and documentation (the facts
+ * of each failure, written here in our own code), with the range the finding must have; and definitions it
+ * accepts, on which nothing may be said. Each file is checked through the dispatcher, as `check` and the
+ * editor see it. {@link #tally()} prints how many of the failing cases are reported on the right line.
+ */
+class EhrqlUpstreamCasesTest {
+    @TempDir
+    Path dir;
+    private int studies;
+
+    private Path study() throws java.io.IOException {
+        return Files.createDirectories(dir.resolve("study" + ++studies));
+    }
+    /** A file of a fixture study and the codes expected on its marked ranges (none for an accepted file). */
+    record Case(String name, String path, String marked, String... codes) {
+    }
+
+    static final String DATASET = "analysis/dataset_definition.py";
+    static final String MEASURES = "analysis/measures.py";
+
+    static final List<Case> FAILING = List.of(
+            // loaders: no dataset / no measures / not an instance / a syntax error, in files with no ehrql import too
+            new Case("dataset file without ehrql or a dataset", DATASET, "«import csv»\nrows = []\n", "ehrql-missing-definition"),
+            new Case("dataset file with ehrql but no dataset", DATASET, "«" + HEADER.split("\n")[0] + "»\n" + HEADER.split("\n")[1]
+                    + "\nage = patients.age_on(\"2024-01-01\")\n", "ehrql-missing-definition"),
+            new Case("dataset is not a Dataset", DATASET, HEADER + "«dataset» = \"all patients\"\n", "ehrql-missing-definition"),
+            new Case("dataset is a Measures", DATASET, HEADER + "«dataset» = create_measures()\n", "ehrql-missing-definition"),
+            new Case("measures file without measures", MEASURES, "«" + HEADER.split("\n")[0] + "»\n\nx = days(1)\n", "ehrql-missing-definition"),
+            new Case("measures is not a Measures", MEASURES, HEADER + "«measures» = create_dataset()\n", "ehrql-missing-definition"),
+            new Case("measures file without ehrql import", MEASURES, "«INTERVALS = 12»\n", "ehrql-missing-definition"),
+            new Case("no measures defined", MEASURES, HEADER + "measures = «create_measures()»\n", "ehrql-measure-argument"),
+            new Case("syntax error in a file without ehrql import", DATASET, "x = 1«)»\n", "ehrql-syntax"),
+            // add_event_table
+            new Case("event table without columns", DATASET, datasetWith("dataset.«add_event_table»(\"events\")\n"), "ehrql-wrong-type"),
+            new Case("event table of a patient series", DATASET, datasetWith("dataset.add_event_table(\"events\", dob=«patients.date_of_birth»)\n"),
+                    "ehrql-wrong-type"),
+            new Case("event table name clashes with a column", DATASET, datasetWith("dataset.dob = patients.date_of_birth\n"
+                    + "dataset.add_event_table(«\"dob\"», d=clinical_events.date)\n"), "ehrql-column-reassigned"),
+            new Case("column name clashes with an event table", DATASET, datasetWith("dataset.add_event_table(\"f\", d=clinical_events.date)\n"
+                    + "dataset.«f» = clinical_events.date.maximum_for_patient()\n"), "ehrql-column-reassigned"),
+            new Case("event table with a reserved name", DATASET, datasetWith("dataset.add_event_table(«\"patient_id\"», d=clinical_events.date)\n"),
+                    "ehrql-reserved-column-name"));
+
+    static final List<Case> PASSING = List.of(
+            new Case("event table, then columns added to it", DATASET, datasetWith("dataset.add_event_table(\"some_events\", date=clinical_events.date)\n"
+                    + "dataset.some_events.add_column(\"code\", clinical_events.snomedct_code)\n"
+                    + "dataset.some_events.value = dataset.some_events.code\n")),
+            new Case("dataset from an unfollowed star import", DATASET, "from somewhere_else import *\n"),
+            new Case("dataset from globals()", DATASET, "globals()['dataset'] = None\n"),
+            new Case("dataset made in a helper module", DATASET, "from analysis.common import dataset\n"),
+            new Case("measures and a dataset in one measures file", MEASURES, HEADER + "dataset = create_dataset()\nmeasures = create_measures()\n"
+                    + "measures.define_measure(name=\"m\", numerator=patients.exists_for_patient(), denominator=patients.exists_for_patient(),"
+                    + " intervals=months(3).starting_on(\"2024-01-01\"))\n"),
+            new Case("a helper module that project.yaml does not run", "analysis/common.py", "x = 1\n"));
+
+    private static final String PROJECT = "version: '4.0'\nactions:\n  generate_dataset:\n"
+            + "    run: ehrql:v1 generate-dataset analysis/dataset_definition.py --output output/dataset.csv.gz\n"
+            + "    outputs:\n      highly_sensitive:\n        dataset: output/dataset.csv.gz\n"
+            + "  generate_measures:\n    run: ehrql:v1 generate-measures analysis/measures.py --output output/measures.csv\n"
+            + "    outputs:\n      moderately_sensitive:\n        measures: output/measures.csv\n";
+
+    private static List<Diagnostic> check(Case c, Path root) throws Exception {
+        MarkedText m = MarkedText.parse(c.marked());
+        java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put("project.yaml", PROJECT);
+        files.put("codelists/asthma-snomed.csv", EhrqlFixture.SNOMED_CSV);
+        files.put("analysis/common.py", HEADER + "dataset = create_dataset()\n");
+        files.put(c.path(), m.text());
+        DiagnosticAssertions.writeFiles(root, files);
+        return new StudyLanguageService().diagnostics(new Document(root.resolve(c.path()), m.text(), 1, StudyFolder.at(root)));
+    }
+
+    private static boolean rightLines(Case c, List<Diagnostic> found) {
+        MarkedText m = MarkedText.parse(c.marked());
+        for (int i = 0; i < c.codes().length; i++) {
+            int line = m.ranges().get(i).start().line();
+            String code = c.codes()[i];
+            if (found.stream().noneMatch(d -> d.code().equals(code) && d.range().start().line() == line)) return false;
+        }
+        return true;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> failingCasesAreReportedOnTheirRange() {
+        return FAILING.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            Path root = study();
+            DiagnosticAssertions.assertDiagnostics(check(c, root), MarkedText.parse(c.marked()).ranges(), c.codes());
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> passingCasesGiveNoError() {
+        return PASSING.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            Path root = study();
+            List<Diagnostic> errors = check(c, root).stream().filter(d -> d.severity() == opensafely.lsp.diagnostics.Severity.ERROR).toList();
+            org.junit.jupiter.api.Assertions.assertEquals(List.of(), errors.stream().map(d -> d.code() + "@" + d.range() + " " + d.message()).toList());
+        }));
+    }
+
+    /** Prints the count of failing cases reported on the right line (a measure, not an assertion). */
+    @Test
+    void tally() throws Exception {
+        int right = 0;
+        List<String> missed = new ArrayList<>();
+        for (Case c : FAILING) {
+            Path root = study();
+            if (rightLines(c, check(c, root))) right++;
+            else missed.add(c.name());
+        }
+        System.out.println("UPSTREAM-TALLY ehrql " + right + "/" + FAILING.size() + " on the right line; missed: " + missed);
+    }
+}
