@@ -128,7 +128,8 @@ final class FileRules {
             String kind, String example, Class<? extends EValue> expected, Findings out) {
         Binding b = globals.get(name);
         if (b == null) {
-            if (!closed) return;
+            // Bindings the evaluator does not follow (a walrus, `global` in a function...) all spell the name out.
+            if (!closed || java.util.regex.Pattern.compile("(?<![.\\w])" + name + "\\b").matcher(file.text).find()) return;
             int end = file.text.indexOf('\n');
             end = end < 0 ? file.text.length() : end;
             if (end > 0 && file.text.charAt(end - 1) == '\r') end--;

@@ -73,7 +73,23 @@ class EhrqlUpstreamCasesTest {
             new Case("measures and a dataset in one measures file", MEASURES, HEADER + "dataset = create_dataset()\nmeasures = create_measures()\n"
                     + "measures.define_measure(name=\"m\", numerator=patients.exists_for_patient(), denominator=patients.exists_for_patient(),"
                     + " intervals=months(3).starting_on(\"2024-01-01\"))\n"),
-            new Case("a helper module that project.yaml does not run", "analysis/common.py", "x = 1\n"));
+            new Case("a helper module that project.yaml does not run", "analysis/common.py", "x = 1\n"),
+            new Case("dataset bound by an annotated assignment", DATASET, HEADER + "dataset: object = create_dataset()\n"
+                    + "dataset.define_population(patients.exists_for_patient())\n"),
+            new Case("dataset bound by a walrus", DATASET, HEADER + "if (dataset := create_dataset()):\n    pass\n"
+                    + "dataset.define_population(patients.exists_for_patient())\n"),
+            new Case("dataset bound by a for loop", DATASET, HEADER + "for dataset in [create_dataset()]:\n"
+                    + "    dataset.define_population(patients.exists_for_patient())\n"),
+            new Case("dataset bound by with", DATASET, "import contextlib\nwith contextlib.nullcontext(1) as dataset:\n    pass\n"),
+            new Case("dataset bound in a function through global", DATASET, HEADER + "def make():\n    global dataset\n"
+                    + "    dataset = create_dataset()\n    dataset.define_population(patients.exists_for_patient())\nmake()\n"),
+            new Case("dataset imported as a module alias", DATASET, "import analysis.common as dataset\n"),
+            new Case("dataset bound in try/except", DATASET, HEADER + "try:\n    dataset = create_dataset()\nexcept Exception:\n    raise\n"
+                    + "dataset.define_population(patients.exists_for_patient())\n"),
+            new Case("dataset bound by tuple unpacking", DATASET, HEADER + "dataset, other = create_dataset(), 1\n"
+                    + "dataset.define_population(patients.exists_for_patient())\n"),
+            new Case("dataset from ehrql's own Dataset class", DATASET, "from ehrql import Dataset\nfrom ehrql.tables.core import patients\n"
+                    + "dataset = Dataset()\ndataset.define_population(patients.exists_for_patient())\n"));
 
     private static final String PROJECT = "version: '4.0'\nactions:\n  generate_dataset:\n"
             + "    run: ehrql:v1 generate-dataset analysis/dataset_definition.py --output output/dataset.csv.gz\n"
