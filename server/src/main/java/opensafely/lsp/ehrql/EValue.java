@@ -88,7 +88,11 @@ sealed interface EValue {
     }
 
     /** when(condition), when(c).then(v). */
-    record When(EValue condition, EValue then, boolean hasThen, Origin origin) implements EValue {
+    record When(EValue condition, EValue then, boolean hasThen, Origin origin, String conditionText) implements EValue {
+    }
+
+    /** What Python's object() makes: no ehrQL value. */
+    record PlainObject() implements EValue {
     }
 
     /** An ehrql function (create_dataset, case, days...) or another known callable by name. */

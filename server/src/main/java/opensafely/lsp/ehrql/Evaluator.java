@@ -328,7 +328,7 @@ final class Evaluator {
             Binding b = scope.get(n.id());
             if (b != null) return b.value();
             return switch (n.id()) {
-                case "abs", "setattr", "getattr", "len", "print", "list", "str", "int", "float", "sorted", "dict", "tuple", "set" -> new Func("builtin." + n.id());
+                case "abs", "setattr", "getattr", "len", "print", "list", "str", "int", "float", "sorted", "dict", "tuple", "set", "object" -> new Func("builtin." + n.id());
                 default -> UNKNOWN;
             };
         }

@@ -149,6 +149,6 @@ final class FileRules {
         if (expected.isInstance(v)) return false;
         return v instanceof EValue.Lit || v instanceof EValue.ListLit || v instanceof EValue.DictLit || v instanceof EValue.Series
                 || v instanceof EValue.Frame || v instanceof EValue.Codelist || v instanceof EValue.Code || v instanceof EValue.Duration
-                || v instanceof Dataset || v instanceof Measures || v instanceof EValue.When;
+                || v instanceof Dataset || v instanceof Measures || v instanceof EValue.When || v instanceof EValue.PlainObject;
     }
 }

@@ -39,6 +39,13 @@ class EhrqlUpstreamCasesTest {
 
     static final String DATASET = "analysis/dataset_definition.py";
     static final String MEASURES = "analysis/measures.py";
+    /** A valid dataset, then the case's lines. */
+    static final String PROBE = "from ehrql import INTERVAL, case, codelist_from_csv, create_dataset, create_measures, days, weeks, months, when, years\n"
+            + "from ehrql.codes import SNOMEDCTCode, ICD10Code\n"
+            + "from ehrql.tables.tpp import apcs, clinical_events, medications, patients, practice_registrations\n"
+            + "from datetime import date\n"
+            + "dataset = create_dataset()\n"
+            + "dataset.define_population(practice_registrations.for_patient_on(\"2024-01-01\").exists_for_patient())\n";
 
     static final List<Case> FAILING = List.of(
             // loaders: no dataset / no measures / not an instance / a syntax error, in files with no ehrql import too
@@ -52,6 +59,19 @@ class EhrqlUpstreamCasesTest {
             new Case("measures file without ehrql import", MEASURES, "«INTERVALS = 12»\n", "ehrql-missing-definition"),
             new Case("no measures defined", MEASURES, HEADER + "measures = «create_measures()»\n", "ehrql-measure-argument"),
             new Case("syntax error in a file without ehrql import", DATASET, "x = 1«)»\n", "ehrql-syntax"),
+            // the kinds of bad definition file upstream keeps as fixtures
+            new Case("a table module has no such table", DATASET, "from ehrql.tables.core import «no_such_table»\n", "ehrql-unknown-table"),
+            new Case("not Python at all", DATASET, "just «some» «words», not Python\n", "ehrql-syntax", "ehrql-syntax"),
+            new Case("a date compared with a string series", DATASET, "from ehrql.tables.core import patients\n\npatients.date_of_birth == «patients.sex»\n",
+                    "ehrql-wrong-type"),
+            new Case("Measures() with no measure", MEASURES, "from ehrql import Measures\n\nmeasures = «Measures()»\n", "ehrql-measure-argument"),
+            new Case("a misspelt dataset variable", DATASET, "«datasett = {}»\n", "ehrql-missing-definition"),
+            new Case("a misspelt measures variable", MEASURES, "«measure = []»\n", "ehrql-missing-definition"),
+            new Case("Dataset() with no population", DATASET, "from ehrql import Dataset\n\ndataset = «Dataset()»\n", "ehrql-missing-population"),
+            new Case("dataset = object()", DATASET, "«dataset» = object()\n", "ehrql-missing-definition"),
+            new Case("measures = object()", MEASURES, "«measures» = object()\n", "ehrql-missing-definition"),
+            new Case("| binds before ==", DATASET, "from ehrql.tables.core import patients\n\n"
+                    + "patients.date_of_birth == \"2001-01-01\" «|» patients.date_of_birth == \"1980-01-01\"\n", "ehrql-operator-precedence"),
             // add_event_table
             new Case("event table without columns", DATASET, datasetWith("dataset.«add_event_table»(\"events\")\n"), "ehrql-wrong-type"),
             new Case("event table of a patient series", DATASET, datasetWith("dataset.add_event_table(\"events\", dob=«patients.date_of_birth»)\n"),
@@ -61,7 +81,65 @@ class EhrqlUpstreamCasesTest {
             new Case("column name clashes with an event table", DATASET, datasetWith("dataset.add_event_table(\"f\", d=clinical_events.date)\n"
                     + "dataset.«f» = clinical_events.date.maximum_for_patient()\n"), "ehrql-column-reassigned"),
             new Case("event table with a reserved name", DATASET, datasetWith("dataset.add_event_table(«\"patient_id\"», d=clinical_events.date)\n"),
-                    "ehrql-reserved-column-name"));
+                    "ehrql-reserved-column-name"),
+            // query language: operators, durations, case/when, is_in, multi-code columns (each fault alone after a valid dataset)
+            new Case("dataset.x = 100 + patients.date_of_birth", DATASET, PROBE + "dataset.x = «100» + patients.date_of_birth\n", "ehrql-wrong-type"),
+            new Case("dataset.x = 100 - patients.date_of_birth", DATASET, PROBE + "dataset.x = «100» - patients.date_of_birth\n", "ehrql-wrong-type"),
+            new Case("dataset.x = patients.date_of_birth - 100", DATASET, PROBE + "dataset.x = patients.date_of_birth - «100»\n", "ehrql-wrong-type"),
+            new Case("x = 100 + days(100)", DATASET, PROBE + "x = «100 + days(100)»\n", "ehrql-wrong-type"),
+            new Case("x = 100 - days(100)", DATASET, PROBE + "x = «100 - days(100)»\n", "ehrql-wrong-type"),
+            new Case("x = days(100) + 100", DATASET, PROBE + "x = «days(100) + 100»\n", "ehrql-wrong-type"),
+            new Case("x = days(100) - 100", DATASET, PROBE + "x = «days(100) - 100»\n", "ehrql-wrong-type"),
+            new Case("dataset.x = date(2010, 1, 1) + patients.date_of_birth - \"2000-01-01\"", DATASET, PROBE + "dataset.x = «date(2010, 1, 1) + patients.date_of_birth» - \"2000-01-01\"\n", "ehrql-wrong-type"),
+            new Case("x = days(10) + months(10)", DATASET, PROBE + "x = «days(10) + months(10)»\n", "ehrql-wrong-type"),
+            new Case("x = days(10) - years(10)", DATASET, PROBE + "x = «days(10) - years(10)»\n", "ehrql-wrong-type"),
+            new Case("x = months(10) + years(10)", DATASET, PROBE + "x = «months(10) + years(10)»\n", "ehrql-wrong-type"),
+            new Case("dataset.x = patients.sex.is_in(object())", DATASET, PROBE + "dataset.x = patients.sex.is_in(«object()»)\n", "ehrql-wrong-type"),
+            new Case("dataset.x = patients.sex.is_in(1)", DATASET, PROBE + "dataset.x = patients.sex.is_in(«1»)\n", "ehrql-wrong-type"),
+            new Case("dataset.x = clinical_events.numeric_value.is_in(patients.date_of_birth", DATASET, PROBE + "dataset.x = clinical_events.numeric_value.is_in(«patients.date_of_birth.year»).«count_for_patient»()\n", "ehrql-wrong-type", "ehrql-unknown-method"),
+            new Case("dataset.x = abs(patients.age_on(\"2020-01-01\"))", DATASET, PROBE + "dataset.x = «abs(patients.age_on(\"2020-01-01\"))»\n", "ehrql-wrong-type"),
+            new Case("dataset.x = clinical_events.date.count_episodes_for_patient(10)", DATASET, PROBE + "dataset.x = clinical_events.date.count_episodes_for_patient(«10»)\n", "ehrql-wrong-type"),
+            new Case("dataset.x = clinical_events.date.count_episodes_for_patient(months(2))", DATASET, PROBE + "dataset.x = clinical_events.date.count_episodes_for_patient(«months(2)»)\n", "ehrql-wrong-type"),
+            new Case("dataset.x = clinical_events.date.count_episodes_for_patient(days(patie", DATASET, PROBE + "dataset.x = clinical_events.date.count_episodes_for_patient(«days(patients.age_on(\"2020-01-01\"))»)\n", "ehrql-wrong-type"),
+            new Case("dataset.x = clinical_events.sort_by(1).first_for_patient().date", DATASET, PROBE + "dataset.x = clinical_events.sort_by(«1»).first_for_patient().date\n", "ehrql-wrong-type"),
+            new Case("dataset.x = when(patients.exists_for_patient()).then(patients).otherwi", DATASET, PROBE + "dataset.x = when(patients.exists_for_patient()).then(«patients»).otherwise(None)\n", "ehrql-wrong-type"),
+            new Case("dataset.x = when(patients.exists_for_patient()).then(patients.sex.is_n", DATASET, PROBE + "dataset.x = when(patients.exists_for_patient()).then(«patients.sex.is_null»).otherwise(None)\n", "ehrql-wrong-type"),
+            new Case("dataset.x = when(patients.exists_for_patient()).then(object()).otherwi", DATASET, PROBE + "dataset.x = when(patients.exists_for_patient()).then(«object()»).otherwise(None)\n", "ehrql-wrong-type"),
+            new Case("yob = patients.date_of_birth.to_first_of_year(),", DATASET, PROBE + "yob = patients.date_of_birth.to_first_of_year(),\ndataset.x = clinical_events.where(clinical_events.date > «yob»).count_for_patient()\n", "ehrql-wrong-type"),
+            new Case("h = patients.date_of_birth.is_not_null(),", DATASET, PROBE + "h = patients.date_of_birth.is_not_null(),\ndataset.x = patients.sex.is_not_null() & «h»\n", "ehrql-wrong-type"),
+            new Case("h = patients.date_of_birth.is_not_null(),", DATASET, PROBE + "h = patients.date_of_birth.is_not_null(),\ndataset.x = «h» | patients.sex.is_not_null()\n", "ehrql-wrong-type"),
+            new Case("dataset.x = patients.age_on(\"2020-01-01\").when_null_then(\"empty\")", DATASET, PROBE + "dataset.x = patients.age_on(\"2020-01-01\").when_null_then(«\"empty\"»)\n", "ehrql-wrong-type"),
+            new Case("dataset.x = when(patients.age_on(\"2020-01-01\") < 10)", DATASET, PROBE + "dataset.x = «when(patients.age_on(\"2020-01-01\") < 10)»\n", "ehrql-not-a-series"),
+            new Case("dataset.x = when(patients.age_on(\"2020-01-01\") < 10).then(\"small\")", DATASET, PROBE + "dataset.x = «when(patients.age_on(\"2020-01-01\") < 10).then(\"small\")»\n", "ehrql-not-a-series"),
+            new Case("dataset.x = case(when(patients.age_on(\"2020-01-01\") < 10), otherwise=\"", DATASET, PROBE + "dataset.x = case(«when(patients.age_on(\"2020-01-01\") < 10)», otherwise=\"none\")\n", "ehrql-wrong-type"),
+            new Case("dataset.x = when(patients).then(\"exists\").otherwise(None)", DATASET, PROBE + "dataset.x = when(«patients»).then(\"exists\").otherwise(None)\n", "ehrql-wrong-type"),
+            new Case("dataset.x = when(patients.age_on(\"2020-01-01\")).then(\"exists\").otherwi", DATASET, PROBE + "dataset.x = when(«patients.age_on(\"2020-01-01\")»).then(\"exists\").otherwise(None)\n", "ehrql-wrong-type"),
+            new Case("dataset.x = case(when(patients.age_on(\"2020-01-01\") < 10).then(\"small\"", DATASET, PROBE + "dataset.x = case(when(patients.age_on(\"2020-01-01\") < 10).then(\"small\"), «when(patients.age_on(\"2020-01-01\") > 10).then(\"large\").otherwise(\"none\")»)\n", "ehrql-wrong-type"),
+            new Case("dataset.x = case(patients.age_on(\"2020-01-01\"), otherwise=\"none\")", DATASET, PROBE + "dataset.x = case(«patients.age_on(\"2020-01-01\")», otherwise=\"none\")\n", "ehrql-wrong-type"),
+            new Case("dataset.x = case()", DATASET, PROBE + "dataset.x = «case»()\n", "ehrql-wrong-type"),
+            new Case("dataset.x = case(when(patients.age_on(\"2020-01-01\") == 0).then(None))", DATASET, PROBE + "dataset.x = «case»(when(patients.age_on(\"2020-01-01\") == 0).then(None))\n", "ehrql-wrong-type"),
+            new Case("dataset.x = case(when(patients.age_on(\"2020-01-01\") == 1).then(\"a\"), w", DATASET, PROBE + "dataset.x = case(when(patients.age_on(\"2020-01-01\") == 1).then(\"a\"), «when(patients.age_on(\"2020-01-01\") == 1).then(\"b\")»)\n", "ehrql-wrong-type"),
+            new Case("dataset.x = apcs.where(apcs.all_diagnoses == \"I000\").count_for_patient", DATASET, PROBE + "dataset.x = apcs.where(apcs.all_diagnoses «==» \"I000\").count_for_patient()\n", "ehrql-wrong-type"),
+            new Case("dataset.x = apcs.where(apcs.all_diagnoses.is_in([\"I000\"])).count_for_p", DATASET, PROBE + "dataset.x = apcs.where(apcs.all_diagnoses.«is_in»([\"I000\"])).count_for_patient()\n", "ehrql-unknown-method"),
+            new Case("dataset.x = apcs.where(apcs.all_diagnoses.is_not_in([\"I000\"])).count_f", DATASET, PROBE + "dataset.x = apcs.where(apcs.all_diagnoses.«is_not_in»([\"I000\"])).count_for_patient()\n", "ehrql-unknown-method"),
+            new Case("dataset.x = apcs.where(apcs.all_diagnoses.contains(\"ZZ2\")).count_for_p", DATASET, PROBE + "dataset.x = apcs.where(apcs.all_diagnoses.contains(«\"ZZ2\"»)).count_for_patient()\n", "ehrql-invalid-code"),
+            new Case("dataset.x = apcs.where(apcs.all_diagnoses.contains(SNOMEDCTCode(\"11100", DATASET, PROBE + "dataset.x = apcs.where(apcs.all_diagnoses.contains(«SNOMEDCTCode(\"11100000\")»)).count_for_patient()\n", "ehrql-wrong-type"),
+            new Case("dataset.x = apcs.where(apcs.all_procedures.is_in([\"I000\"])).count_for_", DATASET, PROBE + "dataset.x = apcs.where(apcs.all_procedures.«is_in»([\"I000\"])).count_for_patient()\n", "ehrql-unknown-method"),
+            new Case("dataset.x = apcs.where(apcs.all_procedures.contains(SNOMEDCTCode(\"1110", DATASET, PROBE + "dataset.x = apcs.where(apcs.all_procedures.contains(«SNOMEDCTCode(\"11100000\")»)).count_for_patient()\n", "ehrql-wrong-type"),
+            new Case("dataset.v = object()", DATASET, PROBE + "dataset.v = «object()»\n", "ehrql-not-a-series"),
+            new Case("dataset.patient_id = patients.sex", DATASET, PROBE + "dataset.«patient_id» = patients.sex\n", "ehrql-reserved-column-name"),
+            new Case("dataset._x = patients.sex", DATASET, PROBE + "dataset.«_x» = patients.sex\n", "ehrql-invalid-column-name"),
+            new Case("dataset.x = months(12).starting_on(patients.date_of_birth)", DATASET, PROBE + "x = months(12).starting_on(«patients.date_of_birth»)\n", "ehrql-invalid-interval"),
+            new Case("x = weeks(-10).starting_on(\"2020-01-01\")", DATASET, PROBE + "x = weeks(-10).«starting_on»(\"2020-01-01\")\n", "ehrql-invalid-interval"),
+            new Case("x = weeks(patients.age_on(\"2020-01-01\")).starting_on(\"2020-01-01\")", DATASET, PROBE + "x = weeks(patients.age_on(\"2020-01-01\")).«starting_on»(\"2020-01-01\")\n", "ehrql-invalid-interval"),
+            new Case("dataset.x = clinical_events.sort_by(\"date\").first_for_patient().date", DATASET, PROBE + "dataset.x = clinical_events.sort_by(«\"date\"»).first_for_patient().date\n", "ehrql-wrong-type"),
+            new Case("dataset.x = clinical_events.numeric_value + medications.dmd_code.count", DATASET, PROBE + "x = clinical_events.numeric_value + medications.dmd_code.«count_for_patient»()\n", "ehrql-unknown-method"),
+            new Case("dataset.x = clinical_events.snomedct_code == SNOMEDCTCode(\"abc\")", DATASET, PROBE + "x = clinical_events.snomedct_code == SNOMEDCTCode(«\"abc\"»)\n", "ehrql-invalid-code"),
+            new Case("dataset.x = patients.date_of_birth.is_on_or_between(\"2020-01-01\", 5)", DATASET, PROBE + "dataset.x = patients.date_of_birth.is_on_or_between(\"2020-01-01\", «5»)\n", "ehrql-wrong-type"));
+
+    /** Failing cases not caught yet: counted by the tally, not asserted. */
+    static final List<Case> KNOWN_MISSES = List.of(
+            new Case("a name that is never defined (NameError)", DATASET, PROBE + "dataset.x = «undefined_name».exists_for_patient()\n", "ehrql-undefined-name"));
 
     static final List<Case> PASSING = List.of(
             new Case("event table, then columns added to it", DATASET, datasetWith("dataset.add_event_table(\"some_events\", date=clinical_events.date)\n"
@@ -122,7 +200,9 @@ class EhrqlUpstreamCasesTest {
     Stream<DynamicTest> failingCasesAreReportedOnTheirRange() {
         return FAILING.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             Path root = study();
-            DiagnosticAssertions.assertDiagnostics(check(c, root), MarkedText.parse(c.marked()).ranges(), c.codes());
+            // Errors only: upstream's cases are about what fails; warnings are other rules' business.
+            List<Diagnostic> errors = check(c, root).stream().filter(d -> d.severity() == opensafely.lsp.diagnostics.Severity.ERROR).toList();
+            DiagnosticAssertions.assertDiagnostics(errors, MarkedText.parse(c.marked()).ranges(), c.codes());
         }));
     }
 
@@ -140,11 +220,13 @@ class EhrqlUpstreamCasesTest {
     void tally() throws Exception {
         int right = 0;
         List<String> missed = new ArrayList<>();
-        for (Case c : FAILING) {
+        List<Case> all = new ArrayList<>(FAILING);
+        all.addAll(KNOWN_MISSES);
+        for (Case c : all) {
             Path root = study();
             if (rightLines(c, check(c, root))) right++;
             else missed.add(c.name());
         }
-        System.out.println("UPSTREAM-TALLY ehrql " + right + "/" + FAILING.size() + " on the right line; missed: " + missed);
+        System.out.println("UPSTREAM-TALLY ehrql " + right + "/" + all.size() + " on the right line; missed: " + missed);
     }
 }
