@@ -142,6 +142,8 @@ sealed interface EValue {
         final Map<String, Origin> measures = new LinkedHashMap<>();
         final Map<String, EValue> defaults = new LinkedHashMap<>();
         int defaultsCalls;
+        /** The value type of each group_by column the measures so far used, where known (it must stay the same). */
+        final Map<String, String> groupTypes = new LinkedHashMap<>();
         /** define_measure calls, named or not. */
         int calls;
         boolean escaped;

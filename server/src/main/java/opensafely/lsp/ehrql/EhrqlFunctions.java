@@ -112,8 +112,8 @@ final class EhrqlFunctions {
             case "date" -> {
                 if (pos.size() == 3 && pos.stream().allMatch(a -> a.value() instanceof Lit l && l.value() instanceof Long)) {
                     try {
-                        LocalDate.of((int) (long) (Long) ((Lit) pos.get(0).value()).value(), (int) (long) (Long) ((Lit) pos.get(1).value()).value(),
-                                (int) (long) (Long) ((Lit) pos.get(2).value()).value());
+                        return new Lit(LitKind.DATE, LocalDate.of((int) (long) (Long) ((Lit) pos.get(0).value()).value(), (int) (long) (Long) ((Lit) pos.get(1).value()).value(),
+                                (int) (long) (Long) ((Lit) pos.get(2).value()).value()), ev.origin(c));
                     } catch (DateTimeException e) {
                         ev.report(Rule.EHRQL_INVALID_DATE, c, "This date does not exist.");
                     }

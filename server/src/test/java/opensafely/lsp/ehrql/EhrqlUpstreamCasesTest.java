@@ -39,6 +39,15 @@ class EhrqlUpstreamCasesTest {
 
     static final String DATASET = "analysis/dataset_definition.py";
     static final String MEASURES = "analysis/measures.py";
+    /** A measures file with valid parts (num, den, iv), then the case's lines. */
+    static final String MPROBE = "from ehrql import INTERVAL, create_measures, months, years, days\n"
+            + "from ehrql.tables.tpp import clinical_events, patients, practice_registrations\n"
+            + "from datetime import date\n"
+            + "measures = create_measures()\n"
+            + "num = clinical_events.where(clinical_events.date.is_during(INTERVAL)).exists_for_patient()\n"
+            + "den = practice_registrations.for_patient_on(INTERVAL.start_date).exists_for_patient()\n"
+            + "iv = months(3).starting_on(\"2024-01-01\")\n";
+
     /** A valid dataset, then the case's lines. */
     static final String PROBE = "from ehrql import INTERVAL, case, codelist_from_csv, create_dataset, create_measures, days, weeks, months, when, years\n"
             + "from ehrql.codes import SNOMEDCTCode, ICD10Code\n"
@@ -135,7 +144,31 @@ class EhrqlUpstreamCasesTest {
             new Case("dataset.x = clinical_events.sort_by(\"date\").first_for_patient().date", DATASET, PROBE + "dataset.x = clinical_events.sort_by(«\"date\"»).first_for_patient().date\n", "ehrql-wrong-type"),
             new Case("dataset.x = clinical_events.numeric_value + medications.dmd_code.count", DATASET, PROBE + "x = clinical_events.numeric_value + medications.dmd_code.«count_for_patient»()\n", "ehrql-unknown-method"),
             new Case("dataset.x = clinical_events.snomedct_code == SNOMEDCTCode(\"abc\")", DATASET, PROBE + "x = clinical_events.snomedct_code == SNOMEDCTCode(«\"abc\"»)\n", "ehrql-invalid-code"),
-            new Case("dataset.x = patients.date_of_birth.is_on_or_between(\"2020-01-01\", 5)", DATASET, PROBE + "dataset.x = patients.date_of_birth.is_on_or_between(\"2020-01-01\", «5»)\n", "ehrql-wrong-type"));
+            new Case("dataset.x = patients.date_of_birth.is_on_or_between(\"2020-01-01\", 5)", DATASET, PROBE + "dataset.x = patients.date_of_birth.is_on_or_between(\"2020-01-01\", «5»)\n", "ehrql-wrong-type"),
+            // measures: arguments, group_by and hand-written intervals
+            new Case("measures: define_defaults", MEASURES, MPROBE + "measures.define_defaults(numerator=num)\nmeasures.«define_defaults»(denominator=den)\nmeasures.define_measure(name=\"m\", intervals=iv)\n", "ehrql-measure-argument"),
+            new Case("measures: define_measure", MEASURES, MPROBE + "measures.define_defaults(numerator=num)\nmeasures.«define_measure»(name=\"m\", denominator=den)\n", "ehrql-measure-argument"),
+            new Case("measures: \"m\"", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=iv)\nmeasures.define_measure(name=«\"m\"», numerator=num, denominator=den, intervals=iv)\n", "ehrql-measure-name"),
+            new Case("measures: \"\"", MEASURES, MPROBE + "measures.define_measure(name=«\"\"», numerator=num, denominator=den, intervals=iv)\n", "ehrql-measure-name"),
+            new Case("measures: \"12 No Spaces\"", MEASURES, MPROBE + "measures.define_measure(name=«\"12 No Spaces\"», numerator=num, denominator=den, intervals=iv)\n", "ehrql-measure-name"),
+            new Case("measures: \"No-Dashes\"", MEASURES, MPROBE + "measures.define_measure(name=«\"No-Dashes\"», numerator=num, denominator=den, intervals=iv)\n", "ehrql-measure-name"),
+            new Case("measures: \"region\"", MEASURES, MPROBE + "measures.define_defaults(numerator=num, denominator=den, intervals=iv)\nmeasures.define_measure(name=\"a\", group_by={\"sex\": patients.sex, \"region\": patients.sex})\nmeasures.define_measure(name=\"b\", group_by={\"sex\": patients.sex, «\"region\"»: patients.date_of_birth})\n", "ehrql-measure-argument"),
+            new Case("measures: object()", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=«object()», denominator=den, intervals=iv)\n", "ehrql-measure-argument"),
+            new Case("measures: patients.sex", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=«patients.sex», intervals=iv)\n", "ehrql-measure-argument"),
+            new Case("measures: 1234", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=iv, group_by=«1234»)\n", "ehrql-measure-argument"),
+            new Case("measures: 1234", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=iv, group_by={«1234»: patients.sex})\n", "ehrql-measure-name"),
+            new Case("measures: \"My Group\"", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=iv, group_by={«\"My Group\"»: patients.sex})\n", "ehrql-measure-name"),
+            new Case("measures: \"measure\"", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=iv, group_by={«\"measure\"»: patients.sex})\n", "ehrql-measure-name"),
+            new Case("measures: {\"my_group\": 1234}", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=iv, group_by=«{\"my_group\": 1234}»)\n", "ehrql-measure-argument"),
+            new Case("measures: object()", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=«object()»)\n", "ehrql-invalid-interval"),
+            new Case("measures: (1, 2)", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=[«(1, 2)»])\n", "ehrql-invalid-interval"),
+            new Case("measures: (date(2020, 1, 1),)", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=[«(date(2020, 1, 1),)»])\n", "ehrql-invalid-interval"),
+            new Case("measures: (date(2021, 1, 1), date(2020, 1, 1))", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=[«(date(2021, 1, 1), date(2020, 1, 1))»])\n", "ehrql-invalid-interval"),
+            new Case("measures: months(12)", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=«months(12)»)\n", "ehrql-invalid-interval"),
+            new Case("measures: (\"2021-02-01\", \"2021-01-01\")", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=[«(\"2021-02-01\", \"2021-01-01\")»])\n", "ehrql-invalid-interval"),
+            new Case("measures: (date(2021, 3, 1), date(2021, 2, 1))", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=num, denominator=den, intervals=[(date(2021, 1, 1), date(2021, 1, 31)), «(date(2021, 3, 1), date(2021, 2, 1))»])\n", "ehrql-invalid-interval"),
+            new Case("measures: clinical_events.date.is_during(INTERVAL)", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=«clinical_events.date.is_during(INTERVAL)», denominator=den, intervals=iv)\n", "ehrql-measure-argument"),
+            new Case("measures: patients", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=«patients», denominator=den, intervals=iv)\n", "ehrql-measure-argument"));
 
     /** Failing cases not caught yet: counted by the tally, not asserted. */
     static final List<Case> KNOWN_MISSES = List.of(
@@ -166,6 +199,12 @@ class EhrqlUpstreamCasesTest {
                     + "dataset.define_population(patients.exists_for_patient())\n"),
             new Case("dataset bound by tuple unpacking", DATASET, HEADER + "dataset, other = create_dataset(), 1\n"
                     + "dataset.define_population(patients.exists_for_patient())\n"),
+            new Case("measures with hand-written intervals in order and one group_by defined two ways", MEASURES, MPROBE
+                    + "sex = patients.sex\nstart = date(2021, 1, 1)\n"
+                    + "measures.define_measure(name=\"a\", numerator=num, denominator=den, intervals=[(start, date(2021, 1, 31)), (date(2021, 2, 1), date(2021, 2, 28))],"
+                    + " group_by={\"sex\": patients.sex})\n"
+                    + "measures.define_measure(name=\"b\", numerator=num, denominator=den, intervals=iv, group_by={\"sex\": sex})\n"
+                    + "measures.define_measure(name=\"c\", numerator=num, denominator=den, intervals=[(date.fromisoformat(\"2021-01-01\"), date(2021, 1, 31))])\n"),
             new Case("dataset from ehrql's own Dataset class", DATASET, "from ehrql import Dataset\nfrom ehrql.tables.core import patients\n"
                     + "dataset = Dataset()\ndataset.define_population(patients.exists_for_patient())\n"));
 
