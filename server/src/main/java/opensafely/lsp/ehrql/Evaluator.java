@@ -503,6 +503,9 @@ final class Evaluator {
             }
         }
         Evaluator runner = lf.file() == file ? this : new Evaluator(lf.file(), out, modules, folder, csvs, types);
+        // A call made in a branch may not happen: what the function's body does then is as uncertain as the call.
+        int savedBranches = runner.branches;
+        if (runner != this) runner.branches = Math.max(runner.branches, branches);
         for (Py.Param p : params) {
             if (given.contains(p.name())) continue;
             EValue dv = p.defaultValue() == null || p.kind() != Py.ArgKind.POSITIONAL ? UNKNOWN : runner.evalMuted(p.defaultValue(), lf.globals());
@@ -523,17 +526,19 @@ final class Evaluator {
         } finally {
             runner.conditional--;
             runner.depth--;
+            runner.branches = savedBranches;
             out.unmute();
             runner.returns = saved;
         }
     }
 
+    /** Evaluates what a finding already made covers: nothing it finds is said, in this file or a helper module. */
     EValue evalMuted(Py.Expr e, Map<String, Binding> scope) {
-        out.mute();
+        out.hush();
         try {
             return eval(e, scope);
         } finally {
-            out.unmute();
+            out.unhush();
         }
     }
 

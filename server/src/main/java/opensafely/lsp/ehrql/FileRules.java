@@ -63,6 +63,41 @@ final class FileRules {
         return new Use(dataset, measures, legacy);
     }
 
+    private static final java.util.regex.Pattern RUN_DEFINITION = java.util.regex.Pattern.compile(
+            "(?:ehrql|databuilder):\\S+\\s+generate[-_](?:dataset|measures)\\s+['\"]?([^\\s'\"]+\\.py)");
+
+    /** The files project.yaml runs with generate-dataset or generate-measures (at most 64), inside the study. */
+    static java.util.List<Path> runDefinitions(StudyFolder folder) {
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        if (folder == null || !folder.known()) return out;
+        Optional<Path> root = folder.root();
+        if (root.isEmpty()) return out;
+        String text;
+        try {
+            text = folder.readString(root.get().resolve("project.yaml")).orElse(null);
+        } catch (RuntimeException e) {
+            return out;
+        }
+        if (text == null) return out;
+        java.util.regex.Matcher m = RUN_DEFINITION.matcher(text);
+        while (m.find() && out.size() < 64) {
+            Path p = root.get().resolve(m.group(1)).toAbsolutePath().normalize();
+            if (!out.contains(p)) out.add(p);
+        }
+        return out;
+    }
+
+    /** Whether a definition's text imports the module at this path (by its name, as Python would find a sibling). */
+    static boolean imports(String definition, Path module) {
+        Path name = module.getFileName();
+        if (name == null) return false;
+        String stem = name.toString().equals("__init__.py") && module.getParent() != null && module.getParent().getFileName() != null
+                ? module.getParent().getFileName().toString() : name.toString().replaceFirst("\\.py$", "");
+        if (!stem.matches("\\w+")) return false;
+        return java.util.regex.Pattern.compile("(?m)^\\s*(from\\s+\\.*([\\w]+\\.)*" + stem + "(\\.[\\w.]+)?\\s+import\\b|import\\s+[\\w., ]*\\b" + stem + "\\b"
+                + "|from\\s+\\.*[\\w.]*\\s+import\\s+[\\w, (]*\\b" + stem + "\\b)").matcher(definition).find();
+    }
+
     /** Whether the study's project.yaml names a path (as an output of some action, say). */
     static boolean projectYamlMentions(StudyFolder folder, String path) {
         Optional<Path> root = folder.root();
