@@ -96,16 +96,21 @@ final class DatasetAnalyzer {
      * functions called with the definition's values) are kept, once each however many definitions find them.
      * A definition written for ehrQL v0 is not used (only syntax is judged there).
      */
+    static final int MAX_IMPORTERS = 8;
+
     List<Diagnostic> helperFindings(Path module, String text, StudyFolder folder) {
         if (module == null || folder == null || !folder.known()) return List.of();
         Path self = module.toAbsolutePath().normalize();
         Map<String, Diagnostic> found = new LinkedHashMap<>();
+        int analysed = 0;
         for (Path def : FileRules.runDefinitions(folder)) {
             if (def.equals(self)) return List.of(); // a definition itself: its own analysis says it all
             String dt = folder.readString(def).orElse(null);
             if (dt == null || !FileRules.imports(dt, self) || dt.contains("ehrql.tables.beta")) continue;
             SourceFile df = SourceFile.parse(def, dt);
             if (FileRules.use(df, folder).legacy()) continue;
+            // Bounded: a module imported by dozens of definitions is judged through the first few (on each keystroke).
+            if (++analysed > MAX_IMPORTERS) break;
             Findings out = new Findings(df);
             out.collectFor(self);
             Loader loader = new Loader(folder, out);
