@@ -49,6 +49,8 @@ final class Evaluator {
     final Map<String, Binding> globals = new LinkedHashMap<>();
     /** A star import of a module that was not followed: any name may be bound by it. */
     boolean namesOpen;
+    /** A NameError was reported: module-level code after it never runs. */
+    boolean nameError;
     /** Not a Python name: the key under which a module's names say that they may be incomplete (namesOpen). */
     static final String OPEN_NAMES = " open";
     /** Bodies of the module's functions, checked once the module has run. */
@@ -327,6 +329,7 @@ final class Evaluator {
         if (e instanceof Py.Name n) {
             Binding b = scope.get(n.id());
             if (b != null) return b.value();
+            if (scope == globals && conditional == 0 && depth == 0) UndefinedNames.check(this, n);
             return switch (n.id()) {
                 case "abs", "setattr", "getattr", "len", "print", "list", "str", "int", "float", "sorted", "dict", "tuple", "set", "object" -> new Func("builtin." + n.id());
                 default -> UNKNOWN;
