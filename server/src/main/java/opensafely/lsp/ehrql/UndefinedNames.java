@@ -8,7 +8,7 @@ import opensafely.lsp.python.Py;
 
 /**
  * A name read by module-level code that runs for certain, which nothing in the file binds: Python stops there with
- * NameError. Said only when it is sure: the name is spelt nowhere else in the file (any assignment, import, def,
+ * NameError. Said only when it is sure: the name is spelt nowhere else in the file but after a dot (any assignment, import, def,
  * loop or walrus that binds it would spell it), it is not a builtin, and no unfollowed star import or dynamic
  * binding (globals(), exec...) could have made it.
  */
@@ -36,7 +36,8 @@ final class UndefinedNames {
         }
         String text = ev.file.text;
         if (DYNAMIC.matcher(text).find()) return;
-        Matcher m = Pattern.compile("\\b" + Pattern.quote(id) + "\\b").matcher(text);
+        // An attribute (x.name) never binds the name; every other spelling might, so it keeps this quiet.
+        Matcher m = Pattern.compile("(?<![.\\w])" + Pattern.quote(id) + "\\b").matcher(text);
         int count = 0;
         while (m.find() && count < 2) count++;
         if (count != 1) return;

@@ -147,6 +147,11 @@ class EhrqlUpstreamCasesTest {
             new Case("dataset.x = patients.date_of_birth.is_on_or_between(\"2020-01-01\", 5)", DATASET, PROBE + "dataset.x = patients.date_of_birth.is_on_or_between(\"2020-01-01\", «5»)\n", "ehrql-wrong-type"),
             new Case("a name that is never defined (NameError)", DATASET, PROBE + "dataset.x = «undefined_name».exists_for_patient()\n",
                     "ehrql-undefined-name"),
+            new Case("sort_by(date) with no name date (the column is first_event.date)", DATASET, "from ehrql import create_dataset\n"
+                    + "from ehrql.tables.core import clinical_events, patients\n\ndataset = create_dataset()\n"
+                    + "dataset.define_population(patients.exists_for_patient())\n"
+                    + "first_event = clinical_events.sort_by(«date»).first_for_patient()\ndataset.event_date = first_event.date\n",
+                    "ehrql-undefined-name"),
             new Case("a table used but not imported", DATASET, PROBE + "dataset.y = «addresses».for_patient_on(\"2024-01-01\").imd_rounded\n",
                     "ehrql-undefined-name"),
             // measures: arguments, group_by and hand-written intervals
