@@ -58,7 +58,10 @@ final class Attributes {
             }
             Column c = d.columns.get(name);
             if (c != null) return c.value();
-            if (name.startsWith("_") || name.equals("add_event_table") || name.equals("population") || name.equals("dummy_data_config")
+            // add_event_table is ehrQL's (hidden from its own completion); the tables it adds are not followed.
+            if (name.equals("add_event_table")) return new Method(d, name);
+            if (d.eventTables.containsKey(name)) return UNKNOWN;
+            if (name.startsWith("_") || name.equals("population") || name.equals("dummy_data_config")
                     || name.equals("variables")) {
                 return UNKNOWN;
             }

@@ -68,13 +68,14 @@ final class DatasetAnalyzer {
             globals = ev.run();
         } catch (RuntimeException | StackOverflowError e) {
             globals = ev.globals;
+            ev.namesOpen = true;
         }
         for (ModuleLinks.Finding l : ModuleLinks.outside(file, folder)) {
             out.report(Rule.FILE_OUTSIDE_STUDY, file, l.start(), l.end(), l.message());
         }
         if (file.syntaxErrors.isEmpty()) {
             try {
-                FileRules.check(file, globals, folder, out);
+                FileRules.check(file, globals, ev.namesOpen, folder, out);
             } catch (RuntimeException e) {
                 // the file-level rules must not take the others down
             }
@@ -89,10 +90,49 @@ final class DatasetAnalyzer {
         return new Analysis(file, types, globals, List.copyOf(found));
     }
 
+    /**
+     * What a helper module's code does when the definitions that project.yaml runs import it: each such definition
+     * is evaluated with this module's text, and the findings made in the module (at module level or in its
+     * functions called with the definition's values) are kept, once each however many definitions find them.
+     * A definition written for ehrQL v0 is not used (only syntax is judged there).
+     */
+    static final int MAX_IMPORTERS = 8;
+
+    List<Diagnostic> helperFindings(Path module, String text, StudyFolder folder) {
+        if (module == null || folder == null || !folder.known()) return List.of();
+        Path self = module.toAbsolutePath().normalize();
+        Map<String, Diagnostic> found = new LinkedHashMap<>();
+        int analysed = 0;
+        for (Path def : FileRules.runDefinitions(folder)) {
+            if (def.equals(self)) return List.of(); // a definition itself: its own analysis says it all
+            String dt = folder.readString(def).orElse(null);
+            if (dt == null || !FileRules.imports(dt, self) || dt.contains("ehrql.tables.beta")) continue;
+            SourceFile df = SourceFile.parse(def, dt);
+            if (FileRules.use(df, folder).legacy()) continue;
+            // Bounded: a module imported by dozens of definitions is judged through the first few (on each keystroke).
+            if (++analysed > MAX_IMPORTERS) break;
+            Findings out = new Findings(df);
+            out.collectFor(self);
+            Loader loader = new Loader(folder, out);
+            loader.override = self;
+            loader.overrideText = text;
+            try {
+                new Evaluator(df, out, loader, folder, csvs, new IdentityHashMap<>()).run();
+            } catch (RuntimeException | StackOverflowError e) {
+                // what was found before the failure stands
+            }
+            for (Diagnostic d : out.helperDiagnostics()) found.putIfAbsent(d.rule().id() + "@" + d.range(), d);
+        }
+        return List.copyOf(found.values());
+    }
+
     /** Loads sibling modules for one analysis: each evaluated once, with its findings muted. */
     private final class Loader implements Evaluator.Modules {
         private final StudyFolder folder;
         private final Findings out;
+        /** A module read from this text rather than from disk (the editor's unsaved version of it). */
+        Path override;
+        String overrideText;
         private final Map<Path, Map<String, Binding>> done = new HashMap<>();
         private final Deque<Path> loading = new ArrayDeque<>();
 
@@ -113,7 +153,8 @@ final class DatasetAnalyzer {
             p = p.normalize();
             if (done.containsKey(p)) return done.get(p);
             if (loading.contains(p)) return null;
-            SourceFile f = parse(folder.known() ? folder : StudyFolder.around(from.path), p);
+            SourceFile f = override != null && p.toAbsolutePath().normalize().equals(override) ? parseText(p.toAbsolutePath().normalize(), overrideText)
+                    : parse(folder.known() ? folder : StudyFolder.around(from.path), p);
             if (f == null) return null;
             loading.push(p);
             out.mute();
@@ -124,6 +165,11 @@ final class DatasetAnalyzer {
                     names = ev.run();
                 } catch (RuntimeException | StackOverflowError e) {
                     names = ev.globals;
+                    ev.namesOpen = true;
+                }
+                if (ev.namesOpen) {
+                    names = new java.util.LinkedHashMap<>(names);
+                    names.put(Evaluator.OPEN_NAMES, new Binding(EValue.UNKNOWN, null));
                 }
                 done.put(p, names);
                 return names;
@@ -155,6 +201,10 @@ final class DatasetAnalyzer {
     private SourceFile parse(StudyFolder bounds, Path p) {
         String text = bounds.readString(p).orElse(null); // never through a link that leaves the study
         if (text == null) return null;
+        return parseText(p, text);
+    }
+
+    private SourceFile parseText(Path p, String text) {
         synchronized (this) {
             SourceFile f = parsed.get(p);
             if (f != null && f.text.equals(text)) return f;

@@ -75,6 +75,10 @@ final class DatasetCalls {
                 }
                 return new Lit(LitKind.NONE, null, null);
             }
+            case "add_event_table" -> {
+                addEventTable(d, args, c);
+                return new Lit(LitKind.NONE, null, null);
+            }
             case "configure_dummy_data" -> {
                 checkDummyData(args, c, false);
                 return new Lit(LitKind.NONE, null, null);
@@ -85,9 +89,62 @@ final class DatasetCalls {
         }
     }
 
+    /** dataset.add_event_table(name, column=event_series, ...): a table of many rows per patient in the output. */
+    private void addEventTable(Dataset d, List<ArgV> args, Py.Call c) {
+        List<ArgV> pos = positional(args);
+        ArgV n = !pos.isEmpty() ? pos.get(0) : keyword(args, "name");
+        boolean open = args.stream().anyMatch(a -> a.arg().kind() == Py.ArgKind.STAR || a.arg().kind() == Py.ArgKind.DOUBLE_STAR);
+        List<ArgV> columns = args.stream().filter(a -> a.arg().kind() == Py.ArgKind.KEYWORD && !"name".equals(a.arg().keyword())).toList();
+        if (n == null || !(n.value() instanceof Lit l && l.value() instanceof String name)) {
+            d.escaped = true;
+            return;
+        }
+        if (!open && columns.isEmpty()) {
+            ev.report(Rule.EHRQL_WRONG_TYPE, nameStart(c), nameEnd(c), "add_event_table() needs at least one column, given as a keyword "
+                    + "argument: dataset.add_event_table(\"" + name + "\", date=events.date).");
+        }
+        for (ArgV a : columns) {
+            EValue v = a.value();
+            if (v instanceof Series s && !s.event()) {
+                ev.report(Rule.EHRQL_WRONG_TYPE, a.node(), "The columns of an event table must have many values per patient, but this is a "
+                        + typeName(s) + " with one. Set it as a dataset column instead (dataset." + a.arg().keyword() + " = ...).");
+            } else if (!(v instanceof Series) && notASeries(v) != null) {
+                ev.report(Rule.EHRQL_NOT_A_SERIES, a.node(), "Event table column '" + a.arg().keyword() + "' must be an ehrQL series, but " + notASeries(v));
+            }
+        }
+        if (!checkName(d, name, n.node().start(), n.node().end(), "table")) return;
+        if (d.columns.containsKey(name) || d.eventTables.containsKey(name)) {
+            if (ev.conditional == 0) {
+                ev.report(Rule.EHRQL_COLUMN_REASSIGNED, n.node().start(), n.node().end(), "'" + name + "' is already set on the dataset and cannot be "
+                        + "set again. Choose another name for the event table.");
+            }
+            return;
+        }
+        d.eventTables.put(name, new Origin(file, n.node().start(), n.node().end()));
+    }
+
+    /** The naming rules a column and an event table share; false when the name is refused. */
+    private boolean checkName(Dataset d, String name, int nameStart, int nameEnd, String what) {
+        if (name.equals("population") || schema.reservedColumns.contains(name)) {
+            ev.report(Rule.EHRQL_RESERVED_COLUMN_NAME, nameStart, nameEnd, "'" + name + "' is not an allowed " + what + " name (ehrQL reserves it). Choose another name.");
+            return false;
+        }
+        if (!schema.columnName.matcher(name).matches()) {
+            ev.report(Rule.EHRQL_INVALID_COLUMN_NAME, nameStart, nameEnd, "'" + name + "' is not a valid " + what
+                    + " name: it must start with a letter and contain only letters, digits and underscores.");
+            return false;
+        }
+        return true;
+    }
+
     void setColumn(Dataset d, String name, int nameStart, int nameEnd, EValue v, Py.Node valueNode) {
         if (name.isEmpty() || name.startsWith("__")) return;
         boolean cond = ev.conditional > 0;
+        if (d.eventTables.containsKey(name) && !cond) {
+            ev.report(Rule.EHRQL_COLUMN_REASSIGNED, nameStart, nameEnd, "'" + name + "' is already an event table of this dataset (added at "
+                    + d.eventTables.get(name).file().where(d.eventTables.get(name).start()) + ") and cannot be set again. Rename one of them.");
+            return;
+        }
         if (name.equals("population")) {
             ev.report(Rule.EHRQL_RESERVED_COLUMN_NAME, nameStart, nameEnd,
                     "'population' cannot be set as a column: define the population with dataset.define_population(...).");

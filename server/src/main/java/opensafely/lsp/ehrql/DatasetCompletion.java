@@ -310,7 +310,9 @@ final class DatasetCompletion {
                     "configure_disclosure_control(enabled=${1:True})", true, replace, "3configure_disclosure_control"));
         } else if (recv instanceof Module m) {
             if (m.names() != null) {
-                m.names().forEach((n, b) -> out.add(new Completion(n, Completion.Kind.VARIABLE, String.valueOf(EhrqlDocs.value(b.value())), null, n, false, replace, n)));
+                m.names().forEach((n, b) -> {
+                    if (!n.equals(Evaluator.OPEN_NAMES)) out.add(new Completion(n, Completion.Kind.VARIABLE, String.valueOf(EhrqlDocs.value(b.value())), null, n, false, replace, n));
+                });
             } else if (schema.tables(m.name()) != null || m.name().equals("ehrql") || m.name().equals("ehrql.codes") || m.name().equals("ehrql.tables")) {
                 importNames(m.name(), replace, out);
             }

@@ -45,9 +45,47 @@ public final class DatasetDefinitionService implements LanguageService {
         return EHRQL_IMPORT.matcher(t).find() || t.contains("create_dataset()") || t.contains("create_measures()");
     }
 
+    /**
+     * Whether this service checks the document: a dataset or measures definition by its look, or any Python file
+     * that project.yaml runs with generate-dataset or generate-measures (ehrQL fails on one with no dataset or no
+     * measures in it, so that is worth saying even when the file does not look like a definition).
+     */
+    public static boolean isChecked(Document doc) {
+        if (isDatasetDefinition(doc)) return true;
+        FileRules.Use use = FileRules.use(doc.path(), doc.folder());
+        return use.dataset() || use.measures() || importedByDefinition(doc);
+    }
+
+    /** Whether a definition that project.yaml runs imports this file (a helper module, with or without ehrQL in it). */
+    private static boolean importedByDefinition(Document doc) {
+        if (doc.path() == null || doc.folder() == null || !doc.folder().known()) return false;
+        java.nio.file.Path self = doc.path().toAbsolutePath().normalize();
+        for (java.nio.file.Path def : FileRules.runDefinitions(doc.folder())) {
+            if (def.equals(self)) return false;
+            String text = doc.folder().readString(def).orElse(null);
+            if (text != null && FileRules.imports(text, self)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The file's own findings, and for a helper module also what goes wrong in it when the definitions that import it
+     * run (each finding once).
+     */
     @Override
     public List<Diagnostic> diagnostics(Document doc) {
-        return analyzer.refresh(doc).diagnostics();
+        List<Diagnostic> own = analyzer.refresh(doc).diagnostics();
+        List<Diagnostic> helper = analyzer.helperFindings(doc.path(), doc.text(), doc.folder());
+        if (helper.isEmpty()) return own;
+        java.util.Map<String, Diagnostic> all = new java.util.LinkedHashMap<>();
+        for (Diagnostic d : own) all.putIfAbsent(d.rule().id() + "@" + d.range(), d);
+        for (Diagnostic d : helper) {
+            // A helper's own analysis may have made it a warning (say, in a branch); one finding per place and rule.
+            all.putIfAbsent(d.rule().id() + "@" + d.range(), d);
+        }
+        List<Diagnostic> out = new java.util.ArrayList<>(all.values());
+        out.sort(java.util.Comparator.comparing((Diagnostic d) -> d.range().start()).thenComparing(d -> d.rule().ordinal()));
+        return out;
     }
 
     /** "Generate dummy data" on a dataset definition with a population, or a measures definition with a measure. */

@@ -45,6 +45,7 @@ final class Descriptions {
         if (v instanceof Duration d) return "a duration (" + d.unit() + ")";
         if (v instanceof DateDifference) return "a date difference";
         if (v instanceof Code c) return "a " + c.system() + " code";
+        if (v instanceof PlainObject) return "a plain Python object";
         return "a " + v.getClass().getSimpleName();
     }
 
@@ -66,6 +67,7 @@ final class Descriptions {
         if (v instanceof Codelist) return "this is a codelist: test a column with .is_in(codelist).";
         if (v instanceof Dataset || v instanceof Measures) return "this is a dataset/measures object.";
         if (v instanceof Code) return "this is a single code.";
+        if (v instanceof PlainObject) return "this is a plain Python object (object()), not an ehrQL value.";
         if (v instanceof Intervals || v instanceof IntervalPlaceholder) return "these are intervals.";
         if (v instanceof Module || v instanceof Func || v instanceof CodeClass) return "this is a module, class or function.";
         return null;

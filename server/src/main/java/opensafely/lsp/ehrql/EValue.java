@@ -88,7 +88,11 @@ sealed interface EValue {
     }
 
     /** when(condition), when(c).then(v). */
-    record When(EValue condition, EValue then, boolean hasThen, Origin origin) implements EValue {
+    record When(EValue condition, EValue then, boolean hasThen, Origin origin, String conditionText) implements EValue {
+    }
+
+    /** What Python's object() makes: no ehrQL value. */
+    record PlainObject() implements EValue {
     }
 
     /** An ehrql function (create_dataset, case, days...) or another known callable by name. */
@@ -120,6 +124,8 @@ sealed interface EValue {
         /** Passed to code that is not followed, or given columns whose names are not known. */
         boolean escaped;
         final List<Origin> populationCalls = new ArrayList<>();
+        /** Tables added with add_event_table, by name (they share the column names' namespace). */
+        final Map<String, Origin> eventTables = new LinkedHashMap<>();
 
         Dataset(Origin created) {
             this.created = created;
@@ -136,6 +142,8 @@ sealed interface EValue {
         final Map<String, Origin> measures = new LinkedHashMap<>();
         final Map<String, EValue> defaults = new LinkedHashMap<>();
         int defaultsCalls;
+        /** The value type of each group_by column the measures so far used, where known (it must stay the same). */
+        final Map<String, String> groupTypes = new LinkedHashMap<>();
         /** define_measure calls, named or not. */
         int calls;
         boolean escaped;

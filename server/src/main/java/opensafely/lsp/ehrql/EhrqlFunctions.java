@@ -67,7 +67,9 @@ final class EhrqlFunctions {
             case "when" -> {
                 EValue cond = pos.isEmpty() ? UNKNOWN : pos.get(0).value();
                 if (!pos.isEmpty()) checkCondition(cond, pos.get(0).node(), "when()");
-                return new When(cond, null, false, ev.origin(c));
+                String text = pos.isEmpty() || !(cond instanceof Series) ? null
+                        : file.text.substring(pos.get(0).node().start(), pos.get(0).node().end()).replaceAll("\\s+", "");
+                return new When(cond, null, false, ev.origin(c), text);
             }
             case "maximum_of", "minimum_of" -> {
                 if (pos.size() < 2 && !hasStar(args)) {
@@ -110,8 +112,8 @@ final class EhrqlFunctions {
             case "date" -> {
                 if (pos.size() == 3 && pos.stream().allMatch(a -> a.value() instanceof Lit l && l.value() instanceof Long)) {
                     try {
-                        LocalDate.of((int) (long) (Long) ((Lit) pos.get(0).value()).value(), (int) (long) (Long) ((Lit) pos.get(1).value()).value(),
-                                (int) (long) (Long) ((Lit) pos.get(2).value()).value());
+                        return new Lit(LitKind.DATE, LocalDate.of((int) (long) (Long) ((Lit) pos.get(0).value()).value(), (int) (long) (Long) ((Lit) pos.get(1).value()).value(),
+                                (int) (long) (Long) ((Lit) pos.get(2).value()).value()), ev.origin(c));
                     } catch (DateTimeException e) {
                         ev.report(Rule.EHRQL_INVALID_DATE, c, "This date does not exist.");
                     }
@@ -130,6 +132,9 @@ final class EhrqlFunctions {
             }
             case "show", "builtin.print" -> {
                 return new Lit(LitKind.NONE, null, ev.origin(c));
+            }
+            case "builtin.object" -> {
+                return args.isEmpty() ? new PlainObject() : UNKNOWN;
             }
             case "builtin.abs" -> {
                 if (pos.size() == 1 && pos.get(0).value() instanceof Series) {
@@ -175,11 +180,27 @@ final class EhrqlFunctions {
     EValue whenCall(When w, String name, List<ArgV> args, Py.Call c) {
         List<ArgV> pos = positional(args);
         EValue v = pos.isEmpty() ? UNKNOWN : pos.get(0).value();
-        if (name.equals("then")) return new When(w.condition(), v, true, w.origin());
+        if (!pos.isEmpty()) checkOutcome(v, pos.get(0).node());
+        if (name.equals("then")) return new When(w.condition(), v, true, w.origin(), w.conditionText());
+        if (!pos.isEmpty() && isNone(v) && isNone(w.then())) {
+            ev.report(Rule.EHRQL_WRONG_TYPE, nameStart(c), nameEnd(c), "A when(...).then(None).otherwise(None) is None in every case, which ehrQL "
+                    + "rejects: give at least one value that is not None.");
+        }
         // when(c).then(x).otherwise(y): a series of x's type
         EValue then = w.then();
         EValue r = valueOf(List.of(w.condition()), List.of(then, v), List.of(c, pos.isEmpty() ? c : pos.get(0).node()));
         return r;
+    }
+
+    private static boolean isNone(EValue v) {
+        return v instanceof Lit l && l.kind() == LitKind.NONE;
+    }
+
+    /** A case's value must be a series or a literal: a frame, a method not called, an object() is not one. */
+    private void checkOutcome(EValue v, Py.Node at) {
+        if (v instanceof Lit || v instanceof Series || v instanceof Unknown) return;
+        String problem = Descriptions.notASeries(v);
+        if (problem != null) ev.report(Rule.EHRQL_WRONG_TYPE, at, "A case's value must be a series or a single value, but " + problem);
     }
 
     /** The series a case/when gives: the common type of its values, the widest level of everything. */
@@ -256,6 +277,8 @@ final class EhrqlFunctions {
         List<EValue> conds = new ArrayList<>(), values = new ArrayList<>();
         List<Py.Node> nodes = new ArrayList<>();
         boolean unknown = false;
+        java.util.Set<String> conditions = new java.util.HashSet<>();
+        boolean allNone = true;
         for (ArgV a : args) {
             if (a.arg().kind() == Py.ArgKind.POSITIONAL) {
                 if (a.value() instanceof When w) {
@@ -264,6 +287,12 @@ final class EhrqlFunctions {
                         unknown = true;
                         continue;
                     }
+                    // Upstream keys its cases by condition: the same condition twice is refused.
+                    if (w.conditionText() != null && !conditions.add(w.conditionText())) {
+                        ev.report(Rule.EHRQL_WRONG_TYPE, a.node(), "This condition is already a case of this case(): ehrQL rejects a duplicated "
+                                + "condition. Remove this one or change its condition.");
+                    }
+                    if (!isNone(w.then())) allNone = false;
                     conds.add(w.condition());
                     values.add(w.then());
                     nodes.add(a.node());
@@ -272,12 +301,19 @@ final class EhrqlFunctions {
                     unknown = true;
                 } else unknown = true;
             } else if (a.arg().kind() == Py.ArgKind.KEYWORD && "otherwise".equals(a.arg().keyword())) {
+                checkOutcome(a.value(), a.node());
+                if (!isNone(a.value())) allNone = false;
                 values.add(a.value());
                 nodes.add(a.node());
             } else unknown = true;
         }
         if (args.isEmpty()) {
             ev.report(Rule.EHRQL_WRONG_TYPE, nameStart(c), nameEnd(c), "case() needs at least one when(...).then(...).");
+            return UNKNOWN;
+        }
+        if (allNone && !unknown && !conds.isEmpty()) {
+            ev.report(Rule.EHRQL_WRONG_TYPE, nameStart(c), nameEnd(c), "Every value of this case() is None, which ehrQL rejects: give at least "
+                    + "one value that is not None.");
             return UNKNOWN;
         }
         EValue r = valueOf(conds, values, nodes);

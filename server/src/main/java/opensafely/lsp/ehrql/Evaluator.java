@@ -47,6 +47,12 @@ final class Evaluator {
     /** Value of each expression of the checked document (for hover and completion). */
     final Map<Py.Node, EValue> types;
     final Map<String, Binding> globals = new LinkedHashMap<>();
+    /** A star import of a module that was not followed: any name may be bound by it. */
+    boolean namesOpen;
+    /** A NameError was reported: module-level code after it never runs. */
+    boolean nameError;
+    /** Not a Python name: the key under which a module's names say that they may be incomplete (namesOpen). */
+    static final String OPEN_NAMES = " open";
     /** Bodies of the module's functions, checked once the module has run. */
     private final List<Runnable> bodies = new ArrayList<>();
     /** Measures calls whose missing arguments can only be judged at the end (after define_defaults). */
@@ -323,8 +329,9 @@ final class Evaluator {
         if (e instanceof Py.Name n) {
             Binding b = scope.get(n.id());
             if (b != null) return b.value();
+            if (scope == globals && conditional == 0 && depth == 0) UndefinedNames.check(this, n);
             return switch (n.id()) {
-                case "abs", "setattr", "getattr", "len", "print", "list", "str", "int", "float", "sorted", "dict", "tuple", "set" -> new Func("builtin." + n.id());
+                case "abs", "setattr", "getattr", "len", "print", "list", "str", "int", "float", "sorted", "dict", "tuple", "set", "object" -> new Func("builtin." + n.id());
                 default -> UNKNOWN;
             };
         }
@@ -499,6 +506,9 @@ final class Evaluator {
             }
         }
         Evaluator runner = lf.file() == file ? this : new Evaluator(lf.file(), out, modules, folder, csvs, types);
+        // A call made in a branch may not happen: what the function's body does then is as uncertain as the call.
+        int savedBranches = runner.branches;
+        if (runner != this) runner.branches = Math.max(runner.branches, branches);
         for (Py.Param p : params) {
             if (given.contains(p.name())) continue;
             EValue dv = p.defaultValue() == null || p.kind() != Py.ArgKind.POSITIONAL ? UNKNOWN : runner.evalMuted(p.defaultValue(), lf.globals());
@@ -519,17 +529,19 @@ final class Evaluator {
         } finally {
             runner.conditional--;
             runner.depth--;
+            runner.branches = savedBranches;
             out.unmute();
             runner.returns = saved;
         }
     }
 
+    /** Evaluates what a finding already made covers: nothing it finds is said, in this file or a helper module. */
     EValue evalMuted(Py.Expr e, Map<String, Binding> scope) {
-        out.mute();
+        out.hush();
         try {
             return eval(e, scope);
         } finally {
-            out.unmute();
+            out.unhush();
         }
     }
 

@@ -28,7 +28,11 @@ final class FileRules {
     }
 
     static Use use(SourceFile file, StudyFolder folder) {
-        if (file.path == null || folder == null || !folder.known()) return new Use(false, false, false);
+        return use(file.path, folder);
+    }
+
+    static Use use(Path path, StudyFolder folder) {
+        if (path == null || folder == null || !folder.known()) return new Use(false, false, false);
         Optional<Path> root = folder.root();
         if (root.isEmpty()) return new Use(false, false, false);
         Path yaml = root.get().resolve("project.yaml");
@@ -40,7 +44,7 @@ final class FileRules {
         }
         String rel;
         try {
-            rel = root.get().toAbsolutePath().normalize().relativize(file.path.toAbsolutePath().normalize()).toString().replace('\\', '/');
+            rel = root.get().toAbsolutePath().normalize().relativize(path.toAbsolutePath().normalize()).toString().replace('\\', '/');
         } catch (IllegalArgumentException e) {
             return new Use(false, false, false);
         }
@@ -57,6 +61,41 @@ final class FileRules {
             if (c.matches("(?s).*(ehrql:v0|databuilder:)\\S*\\s.*")) legacy = true;
         }
         return new Use(dataset, measures, legacy);
+    }
+
+    private static final java.util.regex.Pattern RUN_DEFINITION = java.util.regex.Pattern.compile(
+            "(?:ehrql|databuilder):\\S+\\s+generate[-_](?:dataset|measures)\\s+['\"]?([^\\s'\"]+\\.py)");
+
+    /** The files project.yaml runs with generate-dataset or generate-measures (at most 64), inside the study. */
+    static java.util.List<Path> runDefinitions(StudyFolder folder) {
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        if (folder == null || !folder.known()) return out;
+        Optional<Path> root = folder.root();
+        if (root.isEmpty()) return out;
+        String text;
+        try {
+            text = folder.readString(root.get().resolve("project.yaml")).orElse(null);
+        } catch (RuntimeException e) {
+            return out;
+        }
+        if (text == null) return out;
+        java.util.regex.Matcher m = RUN_DEFINITION.matcher(text);
+        while (m.find() && out.size() < 64) {
+            Path p = root.get().resolve(m.group(1)).toAbsolutePath().normalize();
+            if (!out.contains(p)) out.add(p);
+        }
+        return out;
+    }
+
+    /** Whether a definition's text imports the module at this path (by its name, as Python would find a sibling). */
+    static boolean imports(String definition, Path module) {
+        Path name = module.getFileName();
+        if (name == null) return false;
+        String stem = name.toString().equals("__init__.py") && module.getParent() != null && module.getParent().getFileName() != null
+                ? module.getParent().getFileName().toString() : name.toString().replaceFirst("\\.py$", "");
+        if (!stem.matches("\\w+")) return false;
+        return java.util.regex.Pattern.compile("(?m)^\\s*(from\\s+\\.*([\\w]+\\.)*" + stem + "(\\.[\\w.]+)?\\s+import\\b|import\\s+[\\w., ]*\\b" + stem + "\\b"
+                + "|from\\s+\\.*[\\w.]*\\s+import\\s+[\\w, (]*\\b" + stem + "\\b)").matcher(definition).find();
     }
 
     /** Whether the study's project.yaml names a path (as an output of some action, say). */
@@ -82,8 +121,21 @@ final class FileRules {
         return false;
     }
 
-    static void check(SourceFile file, Map<String, Binding> globals, StudyFolder folder, Findings out) {
+    /** Python that can bind module names the evaluator does not see. */
+    private static final java.util.regex.Pattern DYNAMIC_NAMES = java.util.regex.Pattern.compile(
+            "\\b(globals|locals|vars|exec|eval|setattr|__import__)\\s*\\(|__dict__|importlib|\\bsys\\.modules");
+
+    static void check(SourceFile file, Map<String, Binding> globals, boolean namesOpen, StudyFolder folder, Findings out) {
         Use use = use(file, folder);
+        // ehrQL loads the file and then looks for a module-level `dataset` (generate-dataset) or `measures`
+        // (generate-measures); without one, or with one of another kind, the job fails before any query runs.
+        // Python stops at the first failure, so this one is said only when nothing before it fails.
+        boolean closed = !namesOpen && !DYNAMIC_NAMES.matcher(file.text).find()
+                && out.diagnostics().stream().noneMatch(d -> d.severity() == opensafely.lsp.diagnostics.Severity.ERROR);
+        if (use.dataset()) definitionVariable(file, globals, closed, "dataset", "generate-dataset", "ehrql.Dataset",
+                "dataset = create_dataset()", Dataset.class, out);
+        if (use.measures()) definitionVariable(file, globals, closed, "measures", "generate-measures", "ehrql.Measures",
+                "measures = create_measures()", Measures.class, out);
         if (use.dataset()) {
             Binding b = globals.get("dataset");
             if (b != null && b.value() instanceof Dataset d && d.populations == 0 && !d.populationMaybe && !d.escaped) {
@@ -105,5 +157,33 @@ final class FileRules {
                 }
             }
         }
+    }
+
+    private static void definitionVariable(SourceFile file, Map<String, Binding> globals, boolean closed, String name, String command,
+            String kind, String example, Class<? extends EValue> expected, Findings out) {
+        Binding b = globals.get(name);
+        if (b == null) {
+            // Bindings the evaluator does not follow (a walrus, `global` in a function...) all spell the name out.
+            if (!closed || java.util.regex.Pattern.compile("(?<![.\\w])" + name + "\\b").matcher(file.text).find()) return;
+            int end = file.text.indexOf('\n');
+            end = end < 0 ? file.text.length() : end;
+            if (end > 0 && file.text.charAt(end - 1) == '\r') end--;
+            out.report(Rule.EHRQL_MISSING_DEFINITION, file, 0, file.text.codePointCount(0, end), "project.yaml runs this file with "
+                    + command + ", which fails: it does not define a module-level variable called '" + name + "'. Import from ehrql "
+                    + "and add `" + example + "`.");
+            return;
+        }
+        if (b.defined() == null || b.defined().file() != file || !knownNotA(b.value(), expected)) return;
+        out.report(Rule.EHRQL_MISSING_DEFINITION, file, b.defined().start(), b.defined().end(), "project.yaml runs this file with "
+                + command + ", which fails: '" + name + "' must be an instance of " + kind + ", not " + Descriptions.describe(b.value())
+                + ". Set it with `" + example + "`.");
+    }
+
+    /** A value the evaluator knows is not of the expected kind (never an unknown or a value a call might have made). */
+    private static boolean knownNotA(EValue v, Class<? extends EValue> expected) {
+        if (expected.isInstance(v)) return false;
+        return v instanceof EValue.Lit || v instanceof EValue.ListLit || v instanceof EValue.DictLit || v instanceof EValue.Series
+                || v instanceof EValue.Frame || v instanceof EValue.Codelist || v instanceof EValue.Code || v instanceof EValue.Duration
+                || v instanceof Dataset || v instanceof Measures || v instanceof EValue.When || v instanceof EValue.PlainObject;
     }
 }

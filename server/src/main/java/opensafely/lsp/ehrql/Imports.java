@@ -151,9 +151,10 @@ final class Imports {
         }
         Map<String, Binding> names = ev.modules.load(file, m, i.level());
         if (i.star()) {
+            if (names == null || names.containsKey(Evaluator.OPEN_NAMES)) ev.namesOpen = true;
             if (names != null) {
                 names.forEach((n, b) -> {
-                    if (!n.startsWith("_")) scope.put(n, b);
+                    if (!n.startsWith("_") && !n.equals(Evaluator.OPEN_NAMES)) scope.put(n, b);
                 });
             }
             return;

@@ -84,6 +84,8 @@ final class MeasuresCalls {
                 }
                 m.calls++;
                 ArgV n = given.get("name");
+                EValue groups = given.containsKey("group_by") ? given.get("group_by").value() : m.defaults.get("group_by");
+                if (groups instanceof DictLit d && ev.conditional == 0) sameGroupTypes(m, d);
                 if (n == null && !opaque) {
                     ev.report(Rule.EHRQL_MEASURE_ARGUMENT, nameStart(c), nameEnd(c), "define_measure() needs a name, e.g. define_measure(name=\"my_measure\", ...).");
                 } else if (n != null && n.value() instanceof Lit l && l.value() instanceof String s) {
@@ -134,6 +136,52 @@ final class MeasuresCalls {
         }
     }
 
+    /**
+     * ehrQL refuses a group_by column whose definition differs from the one an earlier measure gave it. Two
+     * expressions may define the same series, so only a different value type is surely a different definition.
+     */
+    private void sameGroupTypes(Measures m, DictLit d) {
+        for (int i = 0; i < d.keys().size() && i < d.values().size(); i++) {
+            if (!(d.keys().get(i) instanceof Lit kl && kl.value() instanceof String gn) || !(d.values().get(i) instanceof Series s) || s.type() == null) continue;
+            String before = m.groupTypes.putIfAbsent(gn, s.type());
+            if (before != null && !before.equals(s.type()) && kl.origin() != null) {
+                ev.reportIn(Rule.EHRQL_MEASURE_ARGUMENT, kl.origin().file(), kl.origin().start(), kl.origin().end(), "The group_by column '" + gn
+                        + "' is " + describe(s) + " here but " + Descriptions.article(before) + " series in an earlier measure: ehrQL needs every "
+                        + "measure to define a group_by column the same way. Rename one of them.");
+            }
+        }
+    }
+
+    /**
+     * A list written out by hand: ehrQL wants each item a tuple of two datetime.date objects, start first
+     * (strings are not converted here, unlike everywhere else).
+     */
+    private void checkIntervalPairs(ListLit list, Py.Node at) {
+        for (EValue item : list.items()) {
+            Origin o = item instanceof ListLit il ? il.origin() : item instanceof Lit l ? l.origin() : null;
+            int s = o != null && o.file() == file ? o.start() : at.start(), e = o != null && o.file() == file ? o.end() : at.end();
+            if (item instanceof ListLit pair && pair.complete()) {
+                String problem = !pair.tuple() ? "a list, not a tuple" : pair.items().size() != 2 ? "a tuple of " + pair.items().size() + ", not a pair" : null;
+                if (problem == null) {
+                    for (EValue d : pair.items()) {
+                        if (d instanceof Lit dl && dl.kind() != LitKind.DATE || d instanceof Series || d instanceof Duration) {
+                            problem = "its " + describe(d) + " is not a date: write date(2024, 1, 1) (from datetime import date) or use months(12).starting_on(\"2024-01-01\")";
+                            break;
+                        }
+                    }
+                }
+                if (problem != null) {
+                    ev.reportIn(Rule.EHRQL_INVALID_INTERVAL, file, s, e, "Each interval must be a (start, end) pair of dates, but this is " + problem + ".");
+                } else if (pair.items().get(0) instanceof Lit a && a.value() instanceof java.time.LocalDate start
+                        && pair.items().get(1) instanceof Lit b && b.value() instanceof java.time.LocalDate end && start.isAfter(end)) {
+                    ev.reportIn(Rule.EHRQL_INVALID_INTERVAL, file, s, e, "This interval ends (" + end + ") before it starts (" + start + "): put the start date first.");
+                }
+            } else if (item instanceof Lit || item instanceof Series || item instanceof PlainObject || item instanceof Duration) {
+                ev.reportIn(Rule.EHRQL_INVALID_INTERVAL, file, s, e, "Each interval must be a (start, end) pair of dates, not " + describe(item) + ".");
+            }
+        }
+    }
+
     private void checkMeasureValue(String key, ArgV a) {
         EValue v = a.value();
         if (v instanceof Lit l && l.kind() == LitKind.NONE) return;
@@ -154,6 +202,10 @@ final class MeasuresCalls {
                 if (v instanceof DictLit d) {
                     for (int i = 0; i < d.keys().size(); i++) {
                         EValue k = d.keys().get(i), gv = d.values().get(i);
+                        if (k instanceof Lit kl && kl.kind() != LitKind.STR && kl.origin() != null) {
+                            ev.reportIn(Rule.EHRQL_MEASURE_NAME, kl.origin().file(), kl.origin().start(), kl.origin().end(), "group_by names must be strings, not "
+                                    + describe(kl) + ": write \"" + kl.value() + "\".");
+                        }
                         if (k instanceof Lit kl && kl.value() instanceof String gn && kl.origin() != null) {
                             if (GROUP_RESERVED.contains(gn)) {
                                 ev.reportIn(Rule.EHRQL_MEASURE_NAME, kl.origin().file(), kl.origin().start(), kl.origin().end(), "'" + gn
@@ -179,9 +231,12 @@ final class MeasuresCalls {
                 if (v instanceof Duration d) {
                     ev.report(Rule.EHRQL_INVALID_INTERVAL, a.node(), "intervals needs a list of (start, end) pairs: add .starting_on(\"YYYY-MM-DD\") or .ending_on(...) to "
                             + d.unit() + "(...).");
-                } else if (v instanceof Lit || v instanceof IntervalPlaceholder || v instanceof Series) {
+                } else if (v instanceof Lit || v instanceof IntervalPlaceholder || v instanceof Series || v instanceof PlainObject || v instanceof DictLit
+                        || v instanceof ListLit l && l.tuple()) {
                     ev.report(Rule.EHRQL_INVALID_INTERVAL, a.node(), "intervals needs a list of (start, end) pairs such as months(12).starting_on(\"2024-01-01\"), not "
-                            + describe(v) + ".");
+                            + (v instanceof ListLit ? "a tuple" : describe(v)) + ".");
+                } else if (v instanceof ListLit l) {
+                    checkIntervalPairs(l, a.node());
                 }
             }
             case "name" -> {

@@ -36,8 +36,19 @@ final class Operators {
         if (r instanceof Series s) return seriesOp(s, op, l, ln, true, whole);
         if (l instanceof Unknown || r instanceof Unknown) return UNKNOWN;
         if (l instanceof DateDifference || r instanceof DateDifference) return UNKNOWN;
+        boolean addSub = op.equals("+") || op.equals("-");
         if (l instanceof Duration a && r instanceof Duration b) {
-            if (a.unit().equals(b.unit()) && (op.equals("+") || op.equals("-"))) return new Duration(a.unit(), null, a.seriesValue() || b.seriesValue());
+            if (a.unit().equals(b.unit()) && addSub) return new Duration(a.unit(), null, a.seriesValue() || b.seriesValue());
+            if (addSub) {
+                ev.report(Rule.EHRQL_WRONG_TYPE, whole, "Durations of different units cannot be combined (" + a.unit() + " " + op + " " + b.unit()
+                        + "): a month or a year is not a fixed number of days. Add each to the date in turn.");
+            }
+            return UNKNOWN;
+        }
+        if (addSub && (l instanceof Duration && isNumber(r) || r instanceof Duration && isNumber(l))) {
+            Duration d = l instanceof Duration x ? x : (Duration) r;
+            ev.report(Rule.EHRQL_WRONG_TYPE, whole, "A number and a duration cannot be added or subtracted: write " + d.unit()
+                    + "(...) for both, or add the duration to a date.");
             return UNKNOWN;
         }
         if ((l instanceof Duration && r instanceof Lit lit && lit.kind() == LitKind.STR) || (r instanceof Duration && l instanceof Lit lit2 && lit2.kind() == LitKind.STR)) {
@@ -73,6 +84,10 @@ final class Operators {
         return UNKNOWN;
     }
 
+    private static boolean isNumber(EValue v) {
+        return v instanceof Lit l && (l.kind() == LitKind.INT || l.kind() == LitKind.FLOAT);
+    }
+
     private EValue seriesOp(Series s, String op, EValue other, Py.Node otherNode, boolean reflected, Py.Node whole) {
         String fam = checks.family(s);
         if (fam == null || fam.equals("Unknown")) {
@@ -105,6 +120,10 @@ final class Operators {
                     ev.report(Rule.EHRQL_WRONG_TYPE, at, "`" + op + "` combines boolean series, but this is " + describe(o) + ".");
                     return UNKNOWN;
                 }
+                if (other instanceof ListLit t && t.tuple()) {
+                    ev.report(Rule.EHRQL_WRONG_TYPE, at, "`" + op + "` combines boolean series, but this is a tuple: remove the trailing comma where it is defined.");
+                    return UNKNOWN;
+                }
                 if (other instanceof Lit l && l.kind() != LitKind.BOOL || other instanceof Frame || other instanceof Codelist) {
                     ev.report(Rule.EHRQL_WRONG_TYPE, at, "`" + op + "` combines boolean series, not " + describe(other) + ".");
                     return UNKNOWN;
@@ -129,6 +148,12 @@ final class Operators {
                         boolean ev = s.event() || isEvent(other);
                         Schema.Table t = s.event() ? s.table() : tableOf(other);
                         return new DateDifference(ev, t);
+                    }
+                    if (op.equals("+") && (other instanceof Lit l && (l.kind() == LitKind.STR || l.kind() == LitKind.DATE)
+                            || other instanceof Series o && "date".equals(o.type()))) {
+                        ev.report(Rule.EHRQL_WRONG_TYPE, whole, "Two dates cannot be added: add a duration (days(...), months(...), years(...)) to a date, "
+                                + "or subtract one date from another.");
+                        return UNKNOWN;
                     }
                     if (other instanceof Lit l && (l.kind() == LitKind.INT || l.kind() == LitKind.FLOAT)) {
                         ev.report(Rule.EHRQL_WRONG_TYPE, at, "A number cannot be added to or taken from a date: use a duration, e.g. days(" + l.value()

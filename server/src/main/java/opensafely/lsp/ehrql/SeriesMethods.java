@@ -75,6 +75,11 @@ final class SeriesMethods {
                 return widest(s, v0, s.type());
             }
             case "is_in", "is_not_in" -> {
+                if (knownFam && fam.equals("MultiCodeString")) {
+                    ev.report(Rule.EHRQL_UNKNOWN_METHOD, nameStart(c), nameEnd(c), name + "() cannot be used on a column that joins several codes "
+                            + "in one string: use " + (name.equals("is_in") ? "" : "~") + "column.contains_any_of(codelist) instead.");
+                    return s.with("bool", s.event());
+                }
                 if (a0 != null && knownFam) checks.checkMembers(s, v0, a0.node(), name);
                 return s.with("bool", s.event());
             }
@@ -94,6 +99,10 @@ final class SeriesMethods {
                 if (a0 != null && knownFam) {
                     if (fam.equals("MultiCodeString")) {
                         if (v0 instanceof Lit l && l.kind() == LitKind.STR) checks.checkCode(s.type(), l, true);
+                        else if (v0 instanceof Code code && !code.system().equals(s.type().replace("MultiCodeString", "Code"))) {
+                            ev.report(Rule.EHRQL_WRONG_TYPE, a0.node(), "contains() on this column takes " + s.type().replace("MultiCodeString", "Code") + " codes or their string prefixes, not "
+                                    + describe(v0) + ".");
+                        }
                     } else if (v0 instanceof Lit l && l.kind() != LitKind.STR || v0 instanceof Series o && o.type() != null && !o.type().equals("str")) {
                         ev.report(Rule.EHRQL_WRONG_TYPE, a0.node(), "contains() takes a string, not " + describe(v0) + ".");
                     } else checks.sameDomain(s, v0, a0.node());
@@ -148,6 +157,9 @@ final class SeriesMethods {
                 Py.Node at = a0 != null ? a0.node() : keyword(args, "maximum_gap") != null ? keyword(args, "maximum_gap").node() : null;
                 if (at != null && (gap instanceof Duration d && !(d.unit().equals("days") || d.unit().equals("weeks")) || gap instanceof Lit)) {
                     ev.report(Rule.EHRQL_WRONG_TYPE, at, "count_episodes_for_patient() takes days(n) or weeks(n) as the maximum gap, not " + describe(gap) + ".");
+                } else if (at != null && gap instanceof Duration d && d.seriesValue()) {
+                    ev.report(Rule.EHRQL_WRONG_TYPE, at, "count_episodes_for_patient() needs a single, fixed number of " + d.unit()
+                            + ": a literal number, not a series.");
                 }
                 return Series.patient("int");
             }

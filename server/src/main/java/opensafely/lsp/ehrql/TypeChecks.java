@@ -243,6 +243,10 @@ final class TypeChecks {
             }
             return;
         }
+        if (arg instanceof PlainObject) {
+            ev.report(Rule.EHRQL_WRONG_TYPE, at, method + "() takes a list (or codelist) of values, not a plain Python object.");
+            return;
+        }
         if (arg instanceof Lit || arg instanceof Code || arg instanceof Frame) {
             ev.report(Rule.EHRQL_WRONG_TYPE, at, method + "() takes a list (or codelist) of values, not " + describe(arg) + ": write " + method + "([...]).");
         }

@@ -50,7 +50,7 @@ public final class StudyLanguageService implements LanguageService {
             case PROJECT_YAML -> projectYaml;
             case PYTHON -> {
                 LanguageService service = StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions
-                        : DatasetDefinitionService.isDatasetDefinition(doc) ? DatasetDefinitionService.shared() : NOTHING;
+                        : DatasetDefinitionService.isChecked(doc) ? DatasetDefinitionService.shared() : NOTHING;
                 yield service != NOTHING && pythonSize.overBound(doc.text()) ? TOO_BIG : service;
             }
             case CODELISTS_TXT -> codelistsTxt;

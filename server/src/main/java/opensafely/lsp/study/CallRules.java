@@ -2,6 +2,7 @@ package opensafely.lsp.study;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -365,7 +366,10 @@ final class CallRules implements StudyRule {
                 return;
             }
             if (!(v instanceof Value.Codelist cl) || cl.system() == null || p.systems().isEmpty()) return;
-            if (!p.systems().contains(cl.system())) {
+            // The EMIS backend also takes 'snomedct' where TPP takes 'snomed'; which backend runs the study is not
+            // written anywhere in it, so that is not judged.
+            boolean emisAccepts = cl.system().equals("snomedct") && p.systems().contains("snomed");
+            if (!p.systems().contains(cl.system()) && !emisAccepts) {
                 Origin where = cl.systemOrigin() != null && cl.systemOrigin().file() == ctx.doc ? at : at;
                 report(Rule.STUDY_CODELIST_SYSTEM, where, "'" + name + "' of patients." + fn.name() + " needs a "
                         + String.join(" or ", p.systems()) + " codelist, but this one is '" + cl.system() + "'.");
@@ -380,8 +384,23 @@ final class CallRules implements StudyRule {
                 report(Rule.STUDY_CONFLICTING_ARGUMENTS, nameAt("date_format"), "date_format cannot be combined with the deprecated include_month/include_day.");
             }
             if (truthyArg("find_first_match_in_period") && truthyArg("find_last_match_in_period")) {
-                report(Rule.STUDY_CONFLICTING_ARGUMENTS, Severity.WARNING, nameAt("find_last_match_in_period"),
-                        "find_first_match_in_period and find_last_match_in_period are both set; only one can apply.");
+                // Most functions quietly take the first; the decision-support query asserts that only one is set.
+                boolean asserts = fn.name().equals("with_these_decision_support_values");
+                report(Rule.STUDY_CONFLICTING_ARGUMENTS, asserts ? Severity.ERROR : Severity.WARNING, nameAt("find_last_match_in_period"),
+                        "find_first_match_in_period and find_last_match_in_period are both set; "
+                                + (asserts ? "patients." + fn.name() + " fails on that. Keep one." : "only one can apply."));
+            }
+            // The TPP backend holds household data for one date only (and the EMIS backend none at all).
+            if (fn.name().equals("household_as_of") && c.positional().size() >= 1 && c.positional().get(0) instanceof Value.Str d
+                    && DateExpression.isIsoDate(d.value()) && !d.value().equals("2020-02-01")) {
+                report(Rule.STUDY_INVALID_VALUE, c.positionalOrigins().get(0), "Household data exists only as of 2020-02-01: "
+                        + "patients.household_as_of fails for '" + d.value() + "'. Use \"2020-02-01\".");
+            }
+            if (fn.name().equals("categorised_as")) ratiosAmongCategories();
+            if (fn.name().equals("with_value_from_file") && c.positional().size() >= 1 && c.positional().get(0) instanceof Value.Str f
+                    && !f.value().endsWith(".csv") && !f.value().endsWith(".csv.gz")) {
+                report(Rule.STUDY_INVALID_VALUE, c.positionalOrigins().get(0), "with_value_from_file reads a .csv or .csv.gz file, not '"
+                        + f.value() + "'.");
             }
             String returning = fn.byReturning().isEmpty() ? null : ColumnTypes.returning(c, fn);
             if (given("episode_defined_as") && returning != null && !returning.equals("number_of_episodes")) {
@@ -478,7 +497,68 @@ final class CallRules implements StudyRule {
                     Value x = c.positional().get(i);
                     if (x instanceof Value.Str s && !DateExpression.isIsoDate(s.value())) source(s.value(), c.positionalOrigins().get(i));
                 }
+                Map<String, String> formats = new LinkedHashMap<>();
+                if (dateFormats(c, var.order(), formats, 0) && new java.util.HashSet<>(formats.values()).size() > 1) {
+                    report(Rule.STUDY_CONFLICTING_ARGUMENTS, c.nameOrigin(), fn.name() + " cannot compare dates of different formats: "
+                            + String.join(", ", formats.entrySet().stream().map(e -> "'" + e.getKey() + "' has " + e.getValue()).toList())
+                            + ". Give them all the same date_format.");
+                }
             }
+        }
+
+        /** Dummy data for categorised_as draws only its own categories: each ratio must name one (by value and type). */
+        private void ratiosAmongCategories() {
+            if (c.positional().isEmpty() || !(c.positional().get(0) instanceof Value.DictV cats) || !cats.complete) return;
+            if (!(c.arg("return_expectations") instanceof Value.DictV re) || !(re.get("category") instanceof Value.DictV cat)
+                    || !(cat.get("ratios") instanceof Value.DictV ratios) || !ratios.complete) return;
+            Set<String> available = new java.util.HashSet<>();
+            for (Value.Entry e : cats.entries) {
+                String k = keyOf(e.key());
+                if (k == null) return;
+                available.add(k);
+            }
+            for (Value.Entry e : ratios.entries) {
+                String k = keyOf(e.key());
+                if (k == null) return;
+                if (!available.contains(k)) {
+                    ctx.report(Rule.STUDY_EXPECTATIONS_RATIOS, e.keyOrigin(), anchor, "The ratio for " + Values.str(e.key())
+                            + " names no category of this categorised_as (its categories: " + String.join(", ", cats.entries.stream()
+                            .map(x -> Values.str(x.key())).toList()) + "); dummy data generation fails. Use the category keys.");
+                }
+            }
+        }
+
+        /** A dict key as Python compares it: 1, 1.0 and True are one key; "1" another. */
+        private static String keyOf(Value k) {
+            if (k instanceof Value.Str s) return "s:" + s.value();
+            if (k instanceof Value.Num n) return "n:" + n.value();
+            if (k instanceof Value.Bool b) return "n:" + (b.value() ? 1.0 : 0.0);
+            return null;
+        }
+
+        /**
+         * The date_format of every date that a minimum_of/maximum_of compares, through nested aggregates, as
+         * cohort-extractor gathers them; false when one is not a literal (then nothing is said).
+         */
+        private boolean dateFormats(Value.Call agg, int order, Map<String, String> out, int depth) {
+            if (depth > 20) return false;
+            for (int i = 0; i < agg.positional().size(); i++) {
+                if (!(agg.positional().get(i) instanceof Value.Str s) || DateExpression.isIsoDate(s.value())) return false;
+                StudyModel.Variable ref = ctx.model.before(s.value(), order);
+                if (ref == null || ref.call() == null || !leafOrAggregate(s.value(), ref.call(), ref.order(), out, depth)) return false;
+            }
+            for (Value.Kw k : agg.keywords()) {
+                if (k.name().equals("return_expectations")) continue;
+                if (!(k.value() instanceof Value.Call inner) || !leafOrAggregate(k.name(), inner, order, out, depth)) return false;
+            }
+            return !agg.open();
+        }
+
+        private boolean leafOrAggregate(String name, Value.Call call, int order, Map<String, String> out, int depth) {
+            if (call.function().equals("minimum_of") || call.function().equals("maximum_of")) return dateFormats(call, order, out, depth + 1);
+            if (!(call.arg("date_format") instanceof Value.Str f)) return false;
+            out.put(name, f.value());
+            return true;
         }
 
         private StudyModel.Variable source(String name, Origin at) {

@@ -21,6 +21,8 @@ import opensafely.lsp.study.Value.Origin;
  */
 final class CodelistRules implements StudyRule {
     private static final Set<String> SYSTEMS = Set.of("ctv3", "snomed", "icd10", "opcs4", "snomedct", "dmd", "dmd_vtm", "readv2");
+    /** Names cohort-extractor passes through untouched (with_covid_therapeutics matches drug names, say). */
+    private static final Set<String> PASSED_THROUGH = Set.of("therapeutics", "bnf", "ctv3tpp", "nhsd_primary_care_domain_refsets");
 
     @Override
     public void check(StudyContext ctx) {
@@ -44,7 +46,10 @@ final class CodelistRules implements StudyRule {
     }
 
     private static void check(StudyContext ctx, Value.Codelist cl, Origin usedAt) {
-        if (cl.system() != null && !SYSTEMS.contains(cl.system()) && cl.origin().file() == ctx.doc) {
+        // codelist_from_csv stores any system; only the functions that read a codelist check it (CallRules, where
+        // it is used). Here only a near miss of a system name is said, since it is surely a typo.
+        if (cl.system() != null && !SYSTEMS.contains(cl.system()) && !PASSED_THROUGH.contains(cl.system()) && cl.origin().file() == ctx.doc
+                && DidYouMean.closest(cl.system(), List.of("ctv3", "snomed", "icd10", "opcs4")).isPresent()) {
             ctx.report(Rule.STUDY_CODELIST_SYSTEM, cl.systemOrigin() != null ? cl.systemOrigin() : cl.origin(), usedAt,
                     "Unknown coding system '" + cl.system() + "'; cohort-extractor functions accept ctv3, snomed, icd10 or opcs4."
                             + DidYouMean.suffix(DidYouMean.closest(cl.system(), List.of("ctv3", "snomed", "icd10", "opcs4"))))

@@ -39,11 +39,13 @@ class DummyDataTest {
                     codelist(["X"], system="ctv3"), between=["2020-01-01", "2020-06-30"], returning="date", date_format="YYYY-MM",
                     return_expectations={"incidence": 0.8}),
                 first_year=patients.with_these_clinical_events(codelist(["X"], system="ctv3"), returning="date", date_format="YYYY"),
+                latest_month=patients.with_these_clinical_events(codelist(["X"], system="ctv3"), returning="date", date_format="YYYY-MM",
+                    find_last_match_in_period=True),
                 age=patients.age_as_of("index_date", return_expectations={"rate": "universal", "int": {"distribution": "population_ages"}}),
                 bmi=patients.most_recent_bmi(on_or_before="index_date", return_expectations={"float": {"distribution": "normal", "mean": 28, "stddev": 4}, "incidence": 0.6}),
                 sex=patients.sex(return_expectations={"rate": "universal", "category": {"ratios": {"M": 0.49, "F": 0.51}}}),
                 cohort=patients.fixed_value("A"),
-                earliest=patients.minimum_of("asthma_date", "first_year"),
+                earliest=patients.minimum_of("asthma_date", "latest_month"),
             )
             """;
 
@@ -100,7 +102,7 @@ class DummyDataTest {
         Outcome o = generate(STUDY, 50, 1);
         assertEquals(List.of(), o.problems());
         // Date columns, then the other generated ones, then fixed values, then aggregates, then patient_id.
-        assertEquals(List.of("asthma_date", "first_year", "died", "age", "bmi", "sex", "cohort", "earliest", "patient_id"), o.columns());
+        assertEquals(List.of("asthma_date", "first_year", "latest_month", "died", "age", "bmi", "sex", "cohort", "earliest", "patient_id"), o.columns());
         assertEquals(50, o.rows().size());
     }
 

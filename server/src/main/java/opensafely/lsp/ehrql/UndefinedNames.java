@@ -1,0 +1,48 @@
+package opensafely.lsp.ehrql;
+
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.python.Py;
+
+/**
+ * A name read by module-level code that runs for certain, which nothing in the file binds: Python stops there with
+ * NameError. Said only when it is sure: the name is spelt nowhere else in the file but after a dot (any assignment, import, def,
+ * loop or walrus that binds it would spell it), it is not a builtin, and no unfollowed star import or dynamic
+ * binding (globals(), exec...) could have made it.
+ */
+final class UndefinedNames {
+    private UndefinedNames() {
+    }
+
+    private static final Set<String> BUILTINS = Set.of("abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint",
+            "bytearray", "bytes", "callable", "chr", "classmethod", "compile", "complex", "copyright", "credits", "delattr", "dict", "dir",
+            "divmod", "enumerate", "eval", "exec", "exit", "filter", "float", "format", "frozenset", "getattr", "globals", "hasattr", "hash",
+            "help", "hex", "id", "input", "int", "isinstance", "issubclass", "iter", "len", "license", "list", "locals", "map", "max",
+            "memoryview", "min", "next", "object", "oct", "open", "ord", "pow", "print", "property", "quit", "range", "repr", "reversed",
+            "round", "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "type", "vars", "zip",
+            "True", "False", "None", "Ellipsis", "NotImplemented", "BaseException", "BaseExceptionGroup", "ExceptionGroup",
+            "KeyboardInterrupt", "SystemExit", "GeneratorExit", "StopIteration", "StopAsyncIteration", "display", "get_ipython");
+
+    private static final Pattern DYNAMIC = Pattern.compile(
+            "\\b(globals|locals|vars|exec|eval|setattr|__import__)\\s*\\(|__dict__|__builtins__|importlib|\\bsys\\.modules|\\bbuiltins\\b");
+
+    static void check(Evaluator ev, Py.Name n) {
+        String id = n.id();
+        if (id.isEmpty() || id.startsWith("__") || BUILTINS.contains(id) || id.endsWith("Error") || id.endsWith("Exception")
+                || id.endsWith("Warning") || ev.namesOpen || ev.nameError || ev.out.muted() || !ev.file.syntaxErrors.isEmpty()) {
+            return;
+        }
+        String text = ev.file.text;
+        if (DYNAMIC.matcher(text).find()) return;
+        // An attribute (x.name) never binds the name; every other spelling might, so it keeps this quiet.
+        Matcher m = Pattern.compile("(?<![.\\w])" + Pattern.quote(id) + "\\b").matcher(text);
+        int count = 0;
+        while (m.find() && count < 2) count++;
+        if (count != 1) return;
+        ev.nameError = true; // Python stops at the first one: what follows is never reached
+        ev.report(Rule.EHRQL_UNDEFINED_NAME, n, "'" + id + "' is not defined anywhere in this file, so Python stops here with NameError. "
+                + "Define or import it first, or correct the spelling.");
+    }
+}
