@@ -73,7 +73,9 @@ class RulesDocumentationTest {
             // A symbolic link, and a 4096-character line, cannot be written in a page's code block; tests with real files check them.
             Rule.FILE_OUTSIDE_STUDY.id(), Rule.CODELIST_HEADER_TOO_LONG.id(),
             // Reported only past a limit (20 million characters, time, memory) or on an internal failure.
-            Rule.ANALYSIS_INCOMPLETE.id());
+            Rule.ANALYSIS_INCOMPLETE.id(),
+            // Reported after the editor runs an action, never by a static check: lsp.PipelineRunsTest runs their examples' cases.
+            Rule.RUN_FAILED.id(), Rule.RUN_UNMATCHED_OUTPUT.id(), Rule.RUN_MISSING_NEEDS.id());
 
     /**
      * Its example needs a missing file, so it is checked in an empty folder. Every other project.yaml example
