@@ -69,6 +69,11 @@ final class PipelineRuns {
     private final Consumer<Path> studyRan;
     /** Per study folder, what its last runs said. */
     private final Map<Path, RunFindings> findings = new ConcurrentHashMap<>();
+    /**
+     * Everything a run sends the client, in order, from one long-lived thread: the runner calls its listener from job
+     * threads that end with the run, and must not wait on the connection.
+     */
+    private final ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor(new DaemonThreads("opensafely-run-log"));
     /** Progress tokens of the runs in flight, and whether the editor asked to cancel each. */
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
 
@@ -165,11 +170,33 @@ final class PipelineRuns {
         } finally {
             running.remove(token);
         }
-        progress.end(outcome.message());
-        show(outcome);
+        Outcome shown = outcome;
+        // After every log line and report of the run: the end, the outcome, then the findings and lenses.
+        try {
+            sender.submit(() -> {
+                progress.end(shown.message());
+                show(shown);
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.RejectedExecutionException e) {
+            // The connection or the server is gone.
+        }
         studyRan.accept(root);
         refreshLenses();
         return outcome;
+    }
+
+    void dispose() {
+        sender.shutdownNow();
+    }
+
+    private void send(Runnable message) {
+        try {
+            sender.execute(message);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shut down
+        }
     }
 
     private RunListener listener(WorkDoneProgress progress) {
@@ -181,7 +208,7 @@ final class PipelineRuns {
 
             @Override
             public void status(String action, String message) {
-                progress.report(action + ": " + message, null);
+                send(() -> progress.report(action + ": " + message, null));
             }
 
             @Override
@@ -192,7 +219,7 @@ final class PipelineRuns {
             @Override
             public void jobFinished(JobResult r) {
                 String how = r.succeeded() ? "succeeded" : r.message() + (r.exitCode() == null ? "" : " (exit " + r.exitCode() + ")");
-                progress.report(r.action() + ": " + how, null);
+                send(() -> progress.report(r.action() + ": " + how, null));
                 log(r.action(), "=> " + how + "; log in " + r.logFile());
             }
         };
@@ -200,6 +227,10 @@ final class PipelineRuns {
 
     /** One line to the client: our notification where the client asked for it, else its log. */
     private void log(String action, String line) {
+        send(() -> sendLog(action, line));
+    }
+
+    private void sendLog(String action, String line) {
         LanguageClient c = client.get();
         if (c == null) return;
         try {

@@ -24,6 +24,11 @@ public interface RunLogClient extends LanguageClient {
             this.action = action;
             this.line = line;
         }
+
+        @Override
+        public String toString() {
+            return action + ": " + line;
+        }
     }
 
     @JsonNotification(RUN_LOG)

@@ -156,6 +156,7 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         parentWatcher.stop();
         wholeStudies.stop();
         diagnostics.shutdown();
+        runs.dispose();
         workers.shutdownNow();
     }
 

@@ -87,7 +87,8 @@ public final class RunFindings {
             out.add(d);
             return out;
         }
-        if (!r.unmatched().isEmpty()) {
+        // A script that failed wrote nothing: its patterns' failing to match is a consequence, not the finding.
+        if ("unmatched_patterns".equals(r.statusCode()) && !r.unmatched().isEmpty()) {
             for (Output o : action.outputs()) {
                 if (o.path() == null || !r.unmatched().contains(o.path())) continue;
                 String meant = r.suggestions().get(o.path());
