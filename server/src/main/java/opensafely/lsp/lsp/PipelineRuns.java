@@ -74,6 +74,8 @@ final class PipelineRuns {
      * threads that end with the run, and must not wait on the connection.
      */
     private final ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor(new DaemonThreads("opensafely-run-log"));
+    /** The study folders with a run under way: two runs of one study would race for its outputs and run state. */
+    private final java.util.Set<Path> busy = ConcurrentHashMap.newKeySet();
     /** Progress tokens of the runs in flight, and whether the editor asked to cancel each. */
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
 
@@ -136,14 +138,29 @@ final class PipelineRuns {
         if (actions.isEmpty()) return CompletableFuture.completedFuture(show(new Outcome(false, 2, "No action was given to run.")));
         boolean force = arguments.size() > 2 && (arguments.get(2) instanceof JsonPrimitive p && p.isBoolean() ? p.getAsBoolean()
                 : Boolean.TRUE.equals(arguments.get(2)));
+        if (!busy.add(root.get())) {
+            return CompletableFuture.completedFuture(show(new Outcome(false, 1,
+                    "A run is already under way in " + root.get().getFileName() + ": wait for it, or cancel it, then run again.")));
+        }
         CompletableFuture<Object> future = new CompletableFuture<>();
-        workers.execute(() -> {
-            try {
-                future.complete(run(root.get(), actions, force, future::isCancelled));
-            } catch (RuntimeException e) {
-                future.completeExceptionally(e);
-            }
-        });
+        try {
+            workers.execute(() -> {
+                // The study is free again before the answer goes: a client may start the next run as soon as it has it.
+                Outcome o;
+                try {
+                    o = run(root.get(), actions, force, future::isCancelled);
+                } catch (RuntimeException e) {
+                    busy.remove(root.get());
+                    future.completeExceptionally(e);
+                    return;
+                }
+                busy.remove(root.get());
+                future.complete(o);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            busy.remove(root.get()); // shutting down
+            future.cancel(false);
+        }
         return future;
     }
 

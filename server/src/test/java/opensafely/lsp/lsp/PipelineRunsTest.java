@@ -281,6 +281,8 @@ class PipelineRunsTest {
         lsp.open(uri, text);
         CompletableFuture<Object> running = run(uri, "slow", false);
         lsp.client.awaitRunLog(l -> "slow".equals(l.action) && l.line.contains("written, waiting"));
+        Object second = run(uri, "slow", false).get(60, TimeUnit.SECONDS);
+        assertTrue(((String) ((Map<?, ?>) second).get("message")).startsWith("A run is already under way"), second.toString());
         String token = lsp.client.progressCreated.get(lsp.client.progressCreated.size() - 1).getToken().getLeft();
         lsp.remote.cancelProgress(new WorkDoneProgressCancelParams(Either.forLeft(token)));
         Object result = running.get(120, TimeUnit.SECONDS);
@@ -288,5 +290,37 @@ class PipelineRunsTest {
         assertTrue(((String) ((Map<?, ?>) result).get("message")).startsWith("Run cancelled"), result.toString());
         assertFalse(Files.exists(study.resolve("output/slow.csv")), "no partial output in the study");
         assertEquals("never run", titles(lenses(uri), 2).get(2), "a cancelled job is not recorded");
+    }
+
+    @Test
+    void cancellingTheRequestStopsTheJobToo() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of(PYTHON)), "needs " + PYTHON);
+        Files.createDirectories(study.resolve("analysis"));
+        Files.writeString(study.resolve("analysis/slow.py"), """
+                import os, time
+                os.makedirs('output', exist_ok=True)
+                open('output/slow.csv', 'w').write('a\\n1\\n')
+                print('written, waiting', flush=True)
+                while True:
+                    time.sleep(1)
+                """);
+        String text = """
+                version: '4.0'
+                actions:
+                  slow:
+                    run: python:v2 python analysis/slow.py
+                    outputs:
+                      moderately_sensitive:
+                        table: output/slow.csv
+                """;
+        Files.writeString(study.resolve("project.yaml"), text);
+        String uri = study.resolve("project.yaml").toUri().toString();
+        start();
+        CompletableFuture<Object> running = run(uri, "slow", false);
+        lsp.client.awaitRunLog(l -> "slow".equals(l.action) && l.line.contains("written, waiting"));
+        running.cancel(true); // $/cancelRequest
+        ProgressParams end = awaitEnd();
+        assertTrue(((WorkDoneProgressEnd) end.getValue().getLeft()).getMessage().startsWith("Run cancelled"), end.toString());
+        assertFalse(Files.exists(study.resolve("output/slow.csv")), "no partial output in the study");
     }
 }
