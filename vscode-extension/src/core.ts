@@ -4,3 +4,4 @@ export * from './java';
 export * from './process';
 export * from './server';
 export * from './newstudy';
+export * from './run';

@@ -9,6 +9,7 @@ import { describeRejections, findJava, FoundJava, JAVA_HOME_SETTING, javaCandida
 import { nodeJavaProbe, runProcess } from './process';
 import { initCommand, initFailureMessage } from './newstudy';
 import { BUNDLED_JAR, DEFAULT_JVM_OPTIONS, DOCUMENT_FILTERS, isStudyFile, javaArgs, parseServerVersion } from './server';
+import { actionsFromSymbols, ActionSymbol, RUN_COMMAND, RUN_LOG_NOTIFICATION, RUN_OUTPUT_CHANNEL, runArguments, runInitializationOptions, runLogLine, RunLogParams } from './run';
 
 const CLIENT_ID = 'opensafely'; // the client reads `opensafely.trace.server` from this id
 
@@ -29,10 +30,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const output = vscode.window.createOutputChannel('OpenSAFELY', { log: true });
     const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 0);
     const checkResults = vscode.languages.createDiagnosticCollection('opensafely-check');
-    session = new Session(context, output, status, checkResults);
+    const runOutput = vscode.window.createOutputChannel(RUN_OUTPUT_CHANNEL);
+    session = new Session(context, output, status, checkResults, runOutput);
     const s = session;
     context.subscriptions.push(
         output,
+        runOutput,
         status,
         checkResults,
         vscode.commands.registerCommand('opensafely.restartServer', () => s.restart()),
@@ -42,8 +45,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         vscode.commands.registerCommand('opensafely.generateDummyData', (uri?: vscode.Uri) => s.generateDummyData(uri)),
         vscode.commands.registerCommand('opensafely.showOutput', () => output.show()),
         vscode.commands.registerCommand('opensafely.newStudy', () => s.newStudy()),
+        vscode.commands.registerCommand('opensafely.runAction', () => s.runActions(false)),
+        vscode.commands.registerCommand('opensafely.runAll', () => s.runActions(true)),
         vscode.workspace.onDidChangeConfiguration(e => {
-            if (e.affectsConfiguration('opensafely.java')) void s.restart();
+            // The server reads the run settings at start (initializationOptions).
+            if (e.affectsConfiguration('opensafely.java') || e.affectsConfiguration('opensafely.run')) void s.restart();
         }),
         // Once the server has a file open, its live diagnostics replace the workspace check's.
         vscode.workspace.onDidOpenTextDocument(doc => {
@@ -67,6 +73,7 @@ class Session {
         private readonly output: vscode.LogOutputChannel,
         private readonly status: vscode.StatusBarItem,
         private readonly checkResults: vscode.DiagnosticCollection,
+        private readonly runOutput: vscode.OutputChannel,
     ) {
         status.command = 'opensafely.showOutput';
         this.showStatus('$(loading~spin) OpenSAFELY', 'Starting the OpenSAFELY language server');
@@ -89,6 +96,10 @@ class Session {
             },
             initializationOptions: {
                 opencodelistsUrl: vscode.workspace.getConfiguration('opensafely').get<string>('opencodelists.url'),
+                ...runInitializationOptions(
+                    vscode.workspace.getConfiguration('opensafely').get<string>('run.python'),
+                    vscode.workspace.getConfiguration('opensafely').get<string>('run.executor'),
+                ),
             },
         };
         this.output.info(`Starting ${java.executable} ${javaArgs(jvmOptions, jar).join(' ')}`);
@@ -96,6 +107,11 @@ class Session {
             const client = new LanguageClient(CLIENT_ID, 'OpenSAFELY Language Server', serverOptions, clientOptions);
             this.client = client;
             client.onDidChangeState(e => this.showState(e.newState));
+            // Each line a job prints, as the run goes (the "▶ Run" lenses and the Run commands start runs).
+            client.onNotification(RUN_LOG_NOTIFICATION, (params: RunLogParams) => {
+                if (!params.action) this.runOutput.show(true);
+                this.runOutput.appendLine(runLogLine(params));
+            });
             await client.start();
         } catch (e) {
             this.showStatus('$(error) OpenSAFELY', 'The language server failed to start: see the log');
@@ -166,6 +182,52 @@ class Session {
         this.output.info(`Updating the codelists of ${study}`);
         // The server runs it, reporting progress and the outcome itself (as for the quick fix that names it).
         await client.sendRequest(ExecuteCommandRequest.type, { command: UPDATE_CODELISTS, arguments: [vscode.Uri.file(study).toString()] });
+    }
+
+    /**
+     * "Run Action…" (a quick pick of the actions of the study's project.yaml, from the server's outline) or "Run All":
+     * the server runs them, with progress, the log in the "OpenSAFELY Run" channel, and the outcome as a message.
+     */
+    async runActions(all: boolean): Promise<void> {
+        const client = this.client;
+        if (!client || client.state !== State.Running) {
+            void vscode.window.showErrorMessage('OpenSAFELY: the language server is not running; see the log.');
+            return;
+        }
+        const active = vscode.window.activeTextEditor?.document.uri;
+        let project: vscode.Uri | undefined;
+        if (active && active.scheme === 'file') {
+            // The study of the file being edited: the nearest project.yaml above it.
+            for (let dir = path.dirname(active.fsPath); ; dir = path.dirname(dir)) {
+                if (fs.existsSync(path.join(dir, 'project.yaml'))) { project = vscode.Uri.file(path.join(dir, 'project.yaml')); break; }
+                if (path.dirname(dir) === dir) break;
+            }
+        }
+        if (!project) {
+            const found = await vscode.workspace.findFiles('**/project.yaml', '**/node_modules/**');
+            if (found.length === 0) {
+                void vscode.window.showInformationMessage('OpenSAFELY: no project.yaml in this workspace.');
+                return;
+            }
+            const pick = found.length === 1 ? found[0]
+                : (await vscode.window.showQuickPick(found.map(f => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { placeHolder: 'Study' }))?.uri;
+            if (!pick) return;
+            project = pick;
+        }
+        let actions = ['run_all'];
+        if (!all) {
+            await vscode.workspace.openTextDocument(project); // so the server has it open
+            const symbols = await vscode.commands.executeCommand<ActionSymbol[]>('vscode.executeDocumentSymbolProvider', project);
+            const items = actionsFromSymbols(symbols);
+            if (items.length === 0) {
+                void vscode.window.showInformationMessage('OpenSAFELY: project.yaml has no actions to run.');
+                return;
+            }
+            const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Action to run (its dependencies run when their outputs are missing)' });
+            if (!picked) return;
+            actions = [picked.label];
+        }
+        await client.sendRequest(ExecuteCommandRequest.type, { command: RUN_COMMAND, arguments: runArguments(project.toString(), actions, false) });
     }
 
     /**

@@ -48,7 +48,7 @@ test('without Java 17+, activation registers the commands and shows one clear me
         assert.deepEqual(
             calls.commands.map(c => c.id).sort(),
             ['opensafely.checkWorkspace', 'opensafely.generateDummyData', 'opensafely.newStudy', 'opensafely.restartServer',
-                'opensafely.showOutput', 'opensafely.showVersion', 'opensafely.updateCodelists'],
+                'opensafely.runAction', 'opensafely.runAll', 'opensafely.showOutput', 'opensafely.showVersion', 'opensafely.updateCodelists'],
         );
         // Every registered command is also declared in package.json, so it shows in the palette.
         const declared = require(path.join(extensionDir, 'package.json')).contributes.commands.map(c => c.command).sort();

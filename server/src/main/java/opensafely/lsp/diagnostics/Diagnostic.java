@@ -9,8 +9,14 @@ import opensafely.lsp.text.Range;
  */
 public record Diagnostic(Range range, Severity severity, Rule rule, String message, List<Related> related, List<Fix> fixes) {
 
-    /** Another place in the same document that explains the finding (the first of two duplicate keys, say). */
-    public record Related(Range range, String message) {
+    /**
+     * Another place that explains the finding: in the same document (the first of two duplicate keys, say), or, when
+     * {@code file} is set, in another file of the study (a failed job's log, relative to the study folder).
+     */
+    public record Related(Range range, String message, String file) {
+        public Related(Range range, String message) {
+            this(range, message, null);
+        }
     }
 
     public Diagnostic {
@@ -35,6 +41,13 @@ public record Diagnostic(Range range, Severity severity, Rule rule, String messa
     public Diagnostic withRelated(Range r, String msg) {
         var all = new java.util.ArrayList<>(related);
         all.add(new Related(r, msg));
+        return new Diagnostic(range, severity, rule, message, all, fixes);
+    }
+
+    /** With a related place in another file of the study ({@code file} relative to the study folder). */
+    public Diagnostic withRelatedFile(String file, Range r, String msg) {
+        var all = new java.util.ArrayList<>(related);
+        all.add(new Related(r, msg, file));
         return new Diagnostic(range, severity, rule, message, all, fixes);
     }
 

@@ -351,6 +351,16 @@ public enum Rule {
     OUTPUT_FIGURE_WITHOUT_DATA("output-figure-without-data", WARNING, "Figure without its data",
             "A figure is released only with the aggregate data it shows. Have the same action also write that data as a"
                     + " moderately_sensitive CSV (with its counts redacted and rounded)."),
+    // --- after a run (the editor's Run of an action; not reported by check) -------------------------
+    RUN_FAILED("run-failed", ERROR, "Action failed when run",
+            "The last run of this action on dummy data failed. The message gives the exit code or status, the last lines of"
+                    + " the log and the log file (metadata/<action>.log); fix the script or the command, then run the action again."),
+    RUN_UNMATCHED_OUTPUT("run-unmatched-output", ERROR, "Output pattern matched no file when run",
+            "The last run of the action wrote no file this output pattern matches, so the job failed (as on the server). Change the"
+                    + " pattern to the file the script writes (did-you-mean names it), or make the script write the declared file."),
+    RUN_MISSING_NEEDS("run-missing-needs", ERROR, "Action reads an output it does not need",
+            "The last run of this action failed, and its log names an output of another action that is not in its `needs`, so the file"
+                    + " was not in the job's folder (as on the server). Add that action to `needs`."),
     ;
 
     /**

@@ -86,6 +86,8 @@ final class DiagnosticsPublisher {
     private final AtomicInteger generation = new AtomicInteger();
     private final Object publishLock = new Object();
     private volatile Consumer<String> onClear = uri -> { };
+    /** Findings that do not come from the analysis of the text (those of the last runs), added to every publication. */
+    private volatile java.util.function.Function<Document, List<Diagnostic>> extra = doc -> List.of();
 
     /** One thread; a deadline cancelled because its work ended in time leaves the queue at once. */
     private static ScheduledThreadPoolExecutor timers() {
@@ -152,8 +154,28 @@ final class DiagnosticsPublisher {
         }
     }
 
-    /** The diagnostics of one version of a document, from the cache when nothing changed. */
+    /** Adds findings not computed from the text: the run's, which {@link PipelineRuns} keeps. */
+    void extraFindings(java.util.function.Function<Document, List<Diagnostic>> source) {
+        extra = source;
+    }
+
+    /** The findings not computed from the text for a document (those of the last runs of its study), for files not open too. */
+    List<Diagnostic> extraFindings(Document doc) {
+        return extra.apply(doc);
+    }
+
+    /** The diagnostics of one version of a document, with the findings of the last runs of its study. */
     List<Diagnostic> diagnostics(String uri, Document doc) {
+        List<Diagnostic> analysed = analysed(uri, doc);
+        List<Diagnostic> more = extra.apply(doc);
+        if (more.isEmpty()) return analysed;
+        List<Diagnostic> all = new java.util.ArrayList<>(analysed);
+        all.addAll(more);
+        return all;
+    }
+
+    /** The diagnostics of one version of a document, from the cache when nothing changed. */
+    private List<Diagnostic> analysed(String uri, Document doc) {
         if (diagnosticsOverdue(uri, doc)) return List.of(AnalysisIncomplete.timedOut(budget));
         int gen = generation.get();
         Computed c = cache.get(uri);

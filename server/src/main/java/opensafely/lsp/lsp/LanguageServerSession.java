@@ -29,7 +29,7 @@ public final class LanguageServerSession {
         StudyLanguageServer server = new StudyLanguageServer(service, version,
                 StudyLanguageServer.DEFAULT_DEBOUNCE, exitCode::complete);
         ExecutorService protocolThreads = Executors.newCachedThreadPool(new DaemonThreads("opensafely-jsonrpc"));
-        Launcher<LanguageClient> launcher = launcher(server, in, out, protocolThreads);
+        Launcher<RunLogClient> launcher = launcher(server, in, out, protocolThreads);
         server.connect(launcher.getRemoteProxy());
         Future<Void> listening = launcher.startListening();
         Thread endOfInput = new Thread(() -> {
@@ -56,10 +56,10 @@ public final class LanguageServerSession {
      * one sent with null params) gets a clean error: one line, no stack trace in its message or data,
      * where LSP4J's default puts the whole trace in both.
      */
-    static Launcher<LanguageClient> launcher(StudyLanguageServer server, InputStream in, OutputStream out, ExecutorService threads) {
-        return new LSPLauncher.Builder<LanguageClient>()
+    static Launcher<RunLogClient> launcher(StudyLanguageServer server, InputStream in, OutputStream out, ExecutorService threads) {
+        return new LSPLauncher.Builder<RunLogClient>()
                 .setLocalService(server)
-                .setRemoteInterface(LanguageClient.class)
+                .setRemoteInterface(RunLogClient.class)
                 .setInput(in)
                 .setOutput(out)
                 .setExecutorService(threads)

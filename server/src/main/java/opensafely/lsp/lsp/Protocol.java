@@ -82,11 +82,17 @@ final class Protocol {
             List<DiagnosticRelatedInformation> related = new ArrayList<>();
             for (Diagnostic.Related r : d.related()) {
                 related.add(new DiagnosticRelatedInformation(
-                        new org.eclipse.lsp4j.Location(uri, range(r.range())), r.message()));
+                        new org.eclipse.lsp4j.Location(r.file() == null ? uri : besideUri(uri, r.file()), range(r.range())), r.message()));
             }
             out.setRelatedInformation(related);
         }
         return out;
+    }
+
+    /** A file of the study named relative to its folder, which holds {@code uri}'s project.yaml (a run's log, say). */
+    static String besideUri(String uri, String file) {
+        return DocumentUris.filePath(uri).map(p -> p.getParent() == null ? p : p.getParent())
+                .map(dir -> DocumentUris.uri(dir.resolve(file).normalize())).orElse(uri);
     }
 
     /** What is published for a file: as many findings, and messages as long, as `check` shows ({@link ShownFindings}). */

@@ -59,6 +59,11 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
     private final StudyTextDocumentService textDocuments;
     private final StudyWorkspaceService workspace;
     private final DummyDataAction dummyData;
+    private final PipelineRuns runs;
+    /** opensafely.run's Python and executor: initializationOptions, then workspace/didChangeConfiguration. */
+    private volatile PipelineRuns.Settings runSettings = PipelineRuns.Settings.DEFAULT;
+    /** initializationOptions.runLog = "notification": the client shows opensafely/runLog (VS Code's output channel). */
+    private volatile boolean runLogNotifications;
     private final WorkspaceDiagnostics wholeStudies;
     private volatile List<Path> roots = List.of();
     private final ParentProcessWatcher parentWatcher = new ParentProcessWatcher();
@@ -85,13 +90,19 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         diagnostics.onClear(wholeStudies::documentClosed);
         var codelists = new CodelistsCommand(() -> client, this::clientShowsProgress, () -> openCodelistsUrl, diagnostics, workers, version);
         this.dummyData = new DummyDataAction(() -> client, documents, workers, this::clientShowsProgress);
-        this.workspace = new StudyWorkspaceService(documents, diagnostics, codelists, dummyData, wholeStudies::filesChanged);
+        this.runs = new PipelineRuns(() -> client, this::clientShowsProgress, this::clientRefreshesLenses, () -> runLogNotifications,
+                () -> runSettings, workers, this::studyRan);
+        diagnostics.extraFindings(runs::diagnostics);
+        this.textDocuments.runLenses(runs::lenses);
+        this.workspace = new StudyWorkspaceService(documents, diagnostics, codelists, dummyData, runs, wholeStudies::filesChanged,
+                this::configurationChanged);
     }
 
     /** The editor's cancel button on a progress we started (dummy data generation). */
     @Override
     public void cancelProgress(org.eclipse.lsp4j.WorkDoneProgressCancelParams params) {
-        if (params != null && params.getToken() != null && params.getToken().isLeft()) dummyData.cancel(params.getToken().getLeft());
+        if (params == null || params.getToken() == null || !params.getToken().isLeft()) return;
+        if (!runs.cancel(params.getToken().getLeft())) dummyData.cancel(params.getToken().getLeft());
     }
 
     @Override
@@ -105,6 +116,10 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         if (params.getInitializationOptions() instanceof JsonObject options && options.get("opencodelistsUrl") instanceof JsonPrimitive url
                 && url.isString() && !url.getAsString().isBlank()) {
             openCodelistsUrl = url.getAsString();
+        }
+        if (params.getInitializationOptions() instanceof JsonObject options) {
+            runLogNotifications = options.get("runLog") instanceof JsonPrimitive p && p.isString() && p.getAsString().equals("notification");
+            configurationChanged(options);
         }
         roots = workspaceRoots(params);
         documents.setWorkspaceRoots(roots);
@@ -141,6 +156,7 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         parentWatcher.stop();
         wholeStudies.stop();
         diagnostics.shutdown();
+        runs.dispose();
         workers.shutdownNow();
     }
 
@@ -168,6 +184,7 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         caps.setTextDocumentSync(sync);
         caps.setCompletionProvider(new CompletionOptions(false, TRIGGER_CHARACTERS));
         caps.setHoverProvider(true);
+        caps.setCodeLensProvider(new org.eclipse.lsp4j.CodeLensOptions(false));
         caps.setDefinitionProvider(true);
         caps.setReferencesProvider(true);
         caps.setDocumentSymbolProvider(true);
@@ -183,6 +200,37 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
             caps.setRenameProvider(true);
         }
         return caps;
+    }
+
+    /**
+     * opensafely.run's settings, from initializationOptions or a didChangeConfiguration: {@code runPython} (the Python of
+     * python actions under the local executor; VS Code's {@code opensafely.run.python}) and {@code runExecutor}
+     * ("local" or "docker"; else Docker when it answers). Also read nested, as {@code {"opensafely": {"run": {...}}}}.
+     */
+    void configurationChanged(Object settings) {
+        if (!(settings instanceof JsonObject o)) return;
+        if (o.get("opensafely") instanceof JsonObject os && os.get("run") instanceof JsonObject run) {
+            o = new JsonObject();
+            if (run.get("python") != null) o.add("runPython", run.get("python"));
+            if (run.get("executor") != null) o.add("runExecutor", run.get("executor"));
+        }
+        String python = o.get("runPython") instanceof JsonPrimitive p && p.isString() && !p.getAsString().isBlank()
+                ? p.getAsString() : runSettings.python();
+        String executor = o.get("runExecutor") instanceof JsonPrimitive e && e.isString()
+                ? (e.getAsString().isBlank() || e.getAsString().equals("auto") ? null : e.getAsString()) : runSettings.executor();
+        runSettings = new PipelineRuns.Settings(python, executor);
+    }
+
+    /** A run ended: its findings on the study's project.yaml, open or not, and the files it wrote. */
+    private void studyRan(Path root) {
+        diagnostics.filesChanged((uri, doc) -> doc.folder().root().map(root::equals).orElse(false));
+        wholeStudies.filesChanged(List.of(root.resolve("project.yaml")));
+    }
+
+    private boolean clientRefreshesLenses() {
+        ClientCapabilities caps = clientCapabilities;
+        return caps != null && caps.getWorkspace() != null && caps.getWorkspace().getCodeLens() != null
+                && Boolean.TRUE.equals(caps.getWorkspace().getCodeLens().getRefreshSupport());
     }
 
     private boolean clientShowsProgress() {

@@ -22,6 +22,8 @@ import opensafely.lsp.workspace.Document;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.CodeLens;
+import org.eclipse.lsp4j.CodeLensParams;
 import org.eclipse.lsp4j.Command;
 import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionList;
@@ -66,6 +68,7 @@ final class StudyTextDocumentService implements TextDocumentService {
     private final DiagnosticsPublisher diagnostics;
     private final Executor workers;
     private final ServerLog log;
+    private volatile BiFunction<String, Document, List<CodeLens>> runLenses = (uri, doc) -> List.of();
 
     StudyTextDocumentService(LanguageService service, OpenDocuments documents, DiagnosticsPublisher diagnostics,
                              Executor workers, ServerLog log) {
@@ -117,7 +120,18 @@ final class StudyTextDocumentService implements TextDocumentService {
                 diagnostics.filesChanged((uri, doc) -> !uri.equals(savedUri) && doc.folder().root().equals(saved.folder().root())));
     }
 
+    /** Where the run lenses of a project.yaml come from ({@link PipelineRuns}). */
+    void runLenses(BiFunction<String, Document, List<CodeLens>> lenses) {
+        runLenses = lenses;
+    }
+
     // --- requests ----------------------------------------------------------------------------------
+
+    /** On each action of project.yaml: "▶ Run", "Run with dependencies", and the last run's state. */
+    @Override
+    public CompletableFuture<List<? extends CodeLens>> codeLens(CodeLensParams params) {
+        return compute("codeLens", params.getTextDocument(), List.of(), (doc, cancel) -> runLenses.apply(params.getTextDocument().getUri(), doc));
+    }
 
     @Override
     public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {

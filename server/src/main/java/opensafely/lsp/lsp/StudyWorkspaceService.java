@@ -24,11 +24,15 @@ final class StudyWorkspaceService implements WorkspaceService {
     private final DiagnosticsPublisher diagnostics;
     private final CodelistsCommand codelists;
     private final DummyDataAction dummyData;
+    private final PipelineRuns runs;
+    private final Consumer<Object> settingsChanged;
     /** Told of the files that changed on disk, for the diagnostics of files not open (WorkspaceDiagnostics). */
     private final Consumer<List<Path>> filesChanged;
 
     StudyWorkspaceService(OpenDocuments documents, DiagnosticsPublisher diagnostics, CodelistsCommand codelists,
-                          DummyDataAction dummyData, Consumer<List<Path>> filesChanged) {
+                          DummyDataAction dummyData, PipelineRuns runs, Consumer<List<Path>> filesChanged, Consumer<Object> settingsChanged) {
+        this.runs = runs;
+        this.settingsChanged = settingsChanged;
         this.documents = documents;
         this.diagnostics = diagnostics;
         this.codelists = codelists;
@@ -37,19 +41,21 @@ final class StudyWorkspaceService implements WorkspaceService {
     }
 
     /** The commands editors can run (code actions and the command palette name them). */
-    static final List<String> COMMANDS = List.of(CodelistsCommand.ID, DummyDataAction.ID);
+    static final List<String> COMMANDS = List.of(CodelistsCommand.ID, DummyDataAction.ID, PipelineRuns.ID);
 
     @Override
     public CompletableFuture<Object> executeCommand(ExecuteCommandParams params) {
         if (CodelistsCommand.ID.equals(params.getCommand())) return codelists.execute(params.getArguments());
         if (DummyDataAction.ID.equals(params.getCommand())) return dummyData.execute(params.getArguments());
+        if (PipelineRuns.ID.equals(params.getCommand())) return runs.execute(params.getArguments());
         return CompletableFuture.failedFuture(new ResponseErrorException(new ResponseError(
                 ResponseErrorCode.InvalidParams, "unknown command " + params.getCommand() + "; known: " + COMMANDS, null)));
     }
 
     @Override
     public void didChangeConfiguration(DidChangeConfigurationParams params) {
-        // No settings yet.
+        // opensafely.run's Python and executor; other settings are the client's own.
+        if (params != null) settingsChanged.accept(params.getSettings());
     }
 
     @Override

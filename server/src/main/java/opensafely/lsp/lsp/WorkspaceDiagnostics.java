@@ -282,9 +282,15 @@ final class WorkspaceDiagnostics {
         if (bytes.isEmpty()) return false; // deleted meanwhile (the file event that follows clears it), or too large
         SourceText source = SourceText.decode(bytes.get());
         // A file that breaks the analysis gets its warning, as an open one would, and the rest of the study goes on.
+        Document doc = new Document(file, source.text(), 0, folder);
         found = source.encodingProblem().isPresent()
                 ? List.of(source.encodingProblem().get())
-                : DiagnosticsPublisher.orIncomplete(() -> service.diagnostics(new Document(file, source.text(), 0, folder)), file.toString(), log);
+                : DiagnosticsPublisher.orIncomplete(() -> service.diagnostics(doc), file.toString(), log);
+        List<Diagnostic> fromRuns = editor.extraFindings(doc); // a run's findings show on a project.yaml nobody opened too
+        if (!fromRuns.isEmpty()) {
+            found = new ArrayList<>(found);
+            found.addAll(fromRuns);
+        }
         if (found.isEmpty() && !shown.getOrDefault(study, Set.of()).contains(file)) return false; // nothing to say, nothing to take back
         publish(file, found);
         return !found.isEmpty();

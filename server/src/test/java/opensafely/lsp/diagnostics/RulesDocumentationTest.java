@@ -81,7 +81,9 @@ class RulesDocumentationTest {
             // A 17 MiB file, a binary file, 5001 rows and an image cannot be written in a page's code block;
             // OutputsCheckTest checks them with generated files.
             Rule.OUTPUT_TOO_LARGE.id(), Rule.OUTPUT_FILE_TYPE.id(), Rule.OUTPUT_TOO_MANY_ROWS.id(),
-            Rule.OUTPUT_FIGURE_WITHOUT_DATA.id());
+            Rule.OUTPUT_FIGURE_WITHOUT_DATA.id(),
+            // Reported after the editor runs an action, never by a static check: lsp.PipelineRunsTest runs their examples' cases.
+            Rule.RUN_FAILED.id(), Rule.RUN_UNMATCHED_OUTPUT.id(), Rule.RUN_MISSING_NEEDS.id());
 
     /**
      * Its example needs a missing file, so it is checked in an empty folder. Every other project.yaml example

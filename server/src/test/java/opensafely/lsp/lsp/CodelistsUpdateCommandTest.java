@@ -67,7 +67,7 @@ class CodelistsUpdateCommandTest {
         caps.setWindow(window);
         // As the VS Code extension does with its opensafely.opencodelists.url setting.
         var init = lsp.initialize(caps, Map.of("opencodelistsUrl", openCodelists.baseUrl()));
-        assertEquals(List.of("opensafely.codelists.update", "opensafely.dummyData.generate"), init.getCapabilities().getExecuteCommandProvider().getCommands());
+        assertEquals(List.of("opensafely.codelists.update", "opensafely.dummyData.generate", "opensafely.run"), init.getCapabilities().getExecuteCommandProvider().getCommands());
     }
 
     @AfterEach

@@ -16,6 +16,7 @@ import org.eclipse.lsp4j.PublishDiagnosticsParams;
 import org.eclipse.lsp4j.RegistrationParams;
 import org.eclipse.lsp4j.ShowMessageRequestParams;
 import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
+import org.eclipse.lsp4j.jsonrpc.services.JsonNotification;
 import org.eclipse.lsp4j.services.LanguageClient;
 
 /** A language client that records what the server pushes, for tests to wait on. */
@@ -29,6 +30,7 @@ public final class RecordingClient implements LanguageClient {
     public final List<ProgressParams> progress = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<PublishDiagnosticsParams> unread = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<MessageParams> unreadLog = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<ProgressParams> unreadProgress = new LinkedBlockingQueue<>();
 
     @Override
     public void publishDiagnostics(PublishDiagnosticsParams params) {
@@ -110,5 +112,47 @@ public final class RecordingClient implements LanguageClient {
     @Override
     public void notifyProgress(ProgressParams params) {
         progress.add(params);
+        unreadProgress.add(params);
+    }
+
+    /** The next $/progress (skipping earlier ones) that matches, within a generous timeout. */
+    public ProgressParams awaitProgress(Predicate<ProgressParams> matching) {
+        return await(unreadProgress, matching, "$/progress", progress);
+    }
+
+    /** Every opensafely/runLog notification, in arrival order. */
+    public final List<RunLogClient.RunLogParams> runLog = new CopyOnWriteArrayList<>();
+    private final LinkedBlockingQueue<RunLogClient.RunLogParams> unreadRunLog = new LinkedBlockingQueue<>();
+    public final java.util.concurrent.atomic.AtomicInteger lensRefreshes = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Our one notification (the VS Code extension's output channel shows it). */
+    @JsonNotification(RunLogClient.RUN_LOG)
+    public void runLog(RunLogClient.RunLogParams params) {
+        runLog.add(params);
+        unreadRunLog.add(params);
+    }
+
+    public RunLogClient.RunLogParams awaitRunLog(Predicate<RunLogClient.RunLogParams> matching) {
+        return await(unreadRunLog, matching, "opensafely/runLog", runLog);
+    }
+
+    @Override
+    public CompletableFuture<Void> refreshCodeLenses() {
+        lensRefreshes.incrementAndGet();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private static <T> T await(LinkedBlockingQueue<T> queue, Predicate<T> matching, String what, List<T> all) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        try {
+            while (System.nanoTime() < deadline) {
+                T m = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (m == null) break;
+                if (matching.test(m)) return m;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return fail("no matching " + what + "; got " + all);
     }
 }
