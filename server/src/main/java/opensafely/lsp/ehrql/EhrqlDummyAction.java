@@ -14,9 +14,6 @@ import java.util.function.LongConsumer;
 import opensafely.lsp.dummydata.ColumnSpec;
 import opensafely.lsp.dummydata.ColumnType;
 import opensafely.lsp.dummydata.DummyOutcome;
-import opensafely.lsp.pipeline.Action;
-import opensafely.lsp.pipeline.Project;
-import opensafely.lsp.pipeline.ProjectOnDisk;
 import opensafely.lsp.pipeline.RunCommand;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.StudyFolder;
@@ -73,7 +70,8 @@ public final class EhrqlDummyAction {
         } catch (IllegalArgumentException e) {
             return DummyOutcome.failed(e.getMessage());
         }
-        return make(doc, sources, out, null, seed, today, cancelled, progress);
+        // The run line says which kind of definition this is; no guess from the text.
+        return make(doc, command.equals(DummyDataOutput.MEASURES_COMMAND), sources, out, null, seed, today, cancelled, progress);
     }
 
     /**
@@ -83,17 +81,26 @@ public final class EhrqlDummyAction {
      */
     public static DummyOutcome make(Document doc, Sources sources, Path out, Integer population, long seed, LocalDate today,
                                     BooleanSupplier cancelled, LongConsumer progress) {
+        return make(doc, DummyDataOutput.measures(doc), sources, out, population, seed, today, cancelled, progress);
+    }
+
+    /**
+     * Dummy data for a definition read as a measures definition ({@code generate-measures}) or a dataset
+     * definition ({@code generate-dataset}).
+     */
+    public static DummyOutcome make(Document doc, boolean measures, Sources sources, Path out, Integer population, long seed, LocalDate today,
+                                    BooleanSupplier cancelled, LongConsumer progress) {
         try {
             if (sources.dummyDataFile() != null) {
-                DummyDataFileCheck.Columns columns = DummyDataOutput.measures(doc) ? measuresColumns(doc, seed, today) : DummyDatasetSpec.fileColumns(doc);
+                DummyDataFileCheck.Columns columns = measures ? measuresColumns(doc, seed, today) : DummyDatasetSpec.fileColumns(doc);
                 if (columns.problem() != null) return DummyOutcome.failed("the columns of " + doc.path().getFileName() + " are not known: " + columns.problem());
                 return DummyDataFileCheck.copy(doc.folder(), sources.dummyDataFile(), sources.dataFileShown(), columns.list(), out, cancelled, progress);
             }
             if (sources.dummyTables() != null) {
-                if (DummyDataOutput.measures(doc)) return DummyOutcome.failed("--dummy-tables with a measures definition is not supported by this tool yet; use ehrQL itself");
+                if (measures) return DummyOutcome.failed("--dummy-tables with a measures definition is not supported by this tool yet; use ehrQL itself");
                 return DummyTables.evaluate(doc, sources.dummyTables(), sources.tablesShown(), out, cancelled, progress);
             }
-            DummyDatasetSpec.Result r = DummyDataOutput.spec(doc, population, seed, today);
+            DummyDatasetSpec.Result r = DummyDataOutput.spec(doc, measures, population, seed, today);
             if (!r.ok()) return DummyOutcome.failed(r.problem());
             DummyDataOutput.write(r.spec(), out, cancelled, progress);
             return DummyOutcome.wrote(out, r.spec().rows(), List.of());
@@ -123,19 +130,7 @@ public final class EhrqlDummyAction {
      * {@code generate-measures} naming it), as the words of its run line; empty when no action does.
      */
     public static Optional<RunCommand> declaringAction(Document doc) {
-        StudyFolder folder = doc.folder();
-        Optional<Path> root = folder.root();
-        if (root.isEmpty() || doc.path() == null) return Optional.empty();
-        Optional<Project> project = ProjectOnDisk.read(folder);
-        if (project.isEmpty()) return Optional.empty();
-        String rel = root.get().relativize(doc.path().toAbsolutePath().normalize()).toString().replace('\\', '/');
-        String command = DummyDataOutput.measures(doc) ? "generate-measures" : "generate-dataset";
-        for (Action a : project.get().actions()) {
-            RunCommand run = a.run();
-            if (run == null || !run.parsed() || !run.command().equals(command)) continue;
-            if (run.args().stream().anyMatch(w -> w.value().equals(rel) || w.value().equals("./" + rel))) return Optional.of(run);
-        }
-        return Optional.empty();
+        return DummyDataOutput.declaringRun(doc);
     }
 
     /**

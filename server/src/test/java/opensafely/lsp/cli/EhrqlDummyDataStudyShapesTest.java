@@ -1,0 +1,125 @@
+package opensafely.lsp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * `dummy-data` on the shapes real ehrQL studies take beyond one self-contained file: a measures file that builds
+ * its dataset with a helper and its collection with Measures(), a dataset made by a helper in a sibling module,
+ * measures defined in loops, run lines with options that do not apply to measures. Each fixture is small and
+ * written here; the project.yaml action that runs a file says what the file is.
+ */
+class EhrqlDummyDataStudyShapesTest {
+    @TempDir
+    Path study;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    private Result run(String... args) {
+        DummyDataCommand cmd = new DummyDataCommand();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        cmd.workingDirectory = study;
+        cmd.stdout = out;
+        cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+        cmd.clock = Clock.fixed(Instant.parse("2026-01-15T10:00:00Z"), ZoneOffset.UTC);
+        int exit = new CommandLine(cmd).execute(args);
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private void write(String rel, String text) throws Exception {
+        Path p = study.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+    }
+
+    private void project(String... actions) throws Exception {
+        StringBuilder y = new StringBuilder("version: '4.0'\nactions:\n");
+        for (int i = 0; i < actions.length; i++) {
+            y.append("  a").append(i).append(":\n    run: ").append(actions[i]).append("\n    outputs:\n      highly_sensitive:\n        x: output/a")
+                    .append(i).append("*\n");
+        }
+        write("project.yaml", y.toString());
+    }
+
+    /** A sibling module with a dataset builder, as studies share one between their dataset and measures files. */
+    private void datasetHelper() throws Exception {
+        write("analysis/dataset_definition.py", """
+                from ehrql import create_dataset
+                from ehrql.tables.core import patients, clinical_events
+
+                def make_dataset(index_date, end_date):
+                    dataset = create_dataset()
+                    dataset.define_population(patients.exists_for_patient())
+                    dataset.had_event = clinical_events.where(clinical_events.date.is_on_or_between(index_date, end_date)).exists_for_patient()
+                    dataset.sex = patients.sex
+                    return dataset
+                """);
+    }
+
+    /** Per measure: the number of rows, checking numerators never exceed denominators. */
+    private static Map<String, Integer> measureRows(List<String> lines) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            assertTrue(Long.parseLong(f[4]) <= Long.parseLong(f[5]), line);
+            out.merge(f[0], 1, Integer::sum);
+        }
+        return out;
+    }
+
+    @Test
+    void aMeasuresFileThatImportsADatasetBuilderAndUsesMeasuresIsReadAsTheGenerateMeasuresActionSays() throws Exception {
+        datasetHelper();
+        write("analysis/measures_overall.py", """
+                from ehrql import months, INTERVAL, Measures
+                from ehrql.tables.core import patients
+                from dataset_definition import make_dataset
+
+                dataset = make_dataset(index_date=INTERVAL.start_date, end_date=INTERVAL.end_date)
+                measures = Measures()
+                measures.define_defaults(intervals=months(3).starting_on("2022-01-01"))
+                measures.define_measure(name="any_event", numerator=dataset.had_event, denominator=patients.exists_for_patient())
+                measures.define_measure(name="by_sex", numerator=dataset.had_event, denominator=patients.exists_for_patient(),
+                                        group_by={"sex": patients.sex})
+                """);
+        project("ehrql:v1 generate-measures analysis/measures_overall.py --output output/a0.csv");
+        Result r = run("analysis/measures_overall.py");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = Files.readAllLines(study.resolve("output/a0.csv"));
+        assertEquals("measure,interval_start,interval_end,ratio,numerator,denominator,sex", lines.get(0));
+        assertEquals(Map.of("any_event", 3, "by_sex", 3 * 4), measureRows(lines));
+        assertTrue(r.err().startsWith("Wrote 15 rows of dummy measures to "), r.err());
+    }
+
+    @Test
+    void withoutAnActionMeasuresIsGuessedFromAMeasuresCollectionAndNoDataset() throws Exception {
+        write("project.yaml", "version: '4.0'\nactions: {}\n");
+        write("analysis/measures.py", """
+                from ehrql import Measures, years
+                from ehrql.tables.core import patients
+                measures = Measures()
+                measures.define_measure(name="alive", numerator=patients.date_of_death.is_null(), denominator=patients.exists_for_patient(),
+                                        intervals=years(2).starting_on("2020-01-01"))
+                """);
+        Result r = run("analysis/measures.py");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(Map.of("alive", 2), measureRows(Files.readAllLines(study.resolve("output/measures.csv"))));
+    }
+}
