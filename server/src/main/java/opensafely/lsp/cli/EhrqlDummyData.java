@@ -26,9 +26,13 @@ final class EhrqlDummyData {
     private EhrqlDummyData() {
     }
 
-    /** Whether this command handles the document: an ehrQL dataset or measures definition. */
+    /**
+     * Whether this command handles the document: an ehrQL dataset or measures definition, by its imports or because
+     * a project.yaml action runs it with generate-dataset / generate-measures (a file that only calls a helper of a
+     * sibling module, {@code dataset = make_dataset(...)}, imports nothing from ehrql itself).
+     */
     static boolean handles(Document doc) {
-        return DatasetDefinitionService.isDatasetDefinition(doc);
+        return DatasetDefinitionService.isDatasetDefinition(doc) || DummyDataOutput.declaringRun(doc).isPresent();
     }
 
     static int run(Document doc, String shown, Path cwd, Integer population, String output, Long seed, String dummyDataFile, String dummyTables,

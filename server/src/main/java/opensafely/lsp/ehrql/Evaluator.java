@@ -68,6 +68,11 @@ final class Evaluator {
         return d != null && globals.get(name) == d.binding() ? d.expr() : null;
     }
     private int depth;
+    /**
+     * Null, or (for dummy data, which follows helper calls) the value of each node evaluated inside a helper call,
+     * in any module; the first call's value is kept.
+     */
+    Map<Py.Node, EValue> helperTypes;
     /** The return values seen while a helper function is run for one call. */
     private List<EValue> returns;
 
@@ -315,7 +320,7 @@ final class Evaluator {
             v = UNKNOWN;
         }
         if (v == null) v = UNKNOWN;
-        if (!out.muted() && file == out.doc() && depth <= 1) types.putIfAbsent(e, v);
+        record(e, v);
         return v;
     }
 
@@ -441,7 +446,7 @@ final class Evaluator {
         if (c.func() instanceof Py.Attribute a) {
             EValue recv = eval(a.value(), scope);
             callee = attributes.attribute(recv, a, true);
-            if (!out.muted() && file == out.doc() && depth <= 1) types.putIfAbsent(a, callee);
+            record(a, callee);
         } else {
             callee = eval(c.func(), scope);
         }
@@ -499,6 +504,7 @@ final class Evaluator {
             }
         }
         Evaluator runner = lf.file() == file ? this : new Evaluator(lf.file(), out, modules, folder, csvs, types);
+        runner.helperTypes = helperTypes;
         for (Py.Param p : params) {
             if (given.contains(p.name())) continue;
             EValue dv = p.defaultValue() == null || p.kind() != Py.ArgKind.POSITIONAL ? UNKNOWN : runner.evalMuted(p.defaultValue(), lf.globals());
@@ -522,6 +528,12 @@ final class Evaluator {
             out.unmute();
             runner.returns = saved;
         }
+    }
+
+    /** The value of a node for hover and completion; inside a helper call, for dummy data when it asks. */
+    private void record(Py.Node n, EValue v) {
+        if (!out.muted() && file == out.doc() && depth <= 1) types.putIfAbsent(n, v);
+        else if (helperTypes != null && depth > 0) helperTypes.putIfAbsent(n, v);
     }
 
     EValue evalMuted(Py.Expr e, Map<String, Binding> scope) {

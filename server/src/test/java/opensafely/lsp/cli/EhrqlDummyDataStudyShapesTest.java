@@ -109,6 +109,67 @@ class EhrqlDummyDataStudyShapesTest {
     }
 
     @Test
+    void measuresWithCountNumeratorsAndTheDenominatorInTheDefaultsGetEveryInterval() throws Exception {
+        // It defines no dataset at all, so it was once read as a dataset definition that "makes no dataset".
+        write("analysis/measures_checks.py", """
+                from ehrql import INTERVAL, Measures, months
+                from ehrql.tables.core import patients, clinical_events
+
+                count_events = clinical_events.where(clinical_events.date.is_during(INTERVAL)).count_for_patient()
+                measures = Measures()
+                measures.configure_dummy_data(population_size=500)
+                measures.define_defaults(denominator=patients.exists_for_patient(), intervals=months(13).starting_on("2021-05-01"))
+                measures.define_measure(name="events", numerator=count_events)
+                """);
+        project("ehrql:v1 generate-measures analysis/measures_checks.py --output output/a0.csv");
+        Result r = run("analysis/measures_checks.py");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = Files.readAllLines(study.resolve("output/a0.csv"));
+        assertEquals(Map.of("events", 13), measureRows(lines));
+        assertTrue(lines.get(1).startsWith("events,2021-05-01,2021-05-31,") && lines.get(13).startsWith("events,2022-05-01,2022-05-31,"), lines.toString());
+    }
+
+    @Test
+    void aDatasetBuiltByAHelperOfASiblingModuleIsConstructedFromTheHelpersStatements() throws Exception {
+        write("analysis/dataset_lib.py", """
+                from ehrql import create_dataset
+                from ehrql.tables.core import patients, clinical_events
+
+                def had_code(events, code, since):
+                    return events.where((events.snomedct_code == code) & (events.date >= since)).exists_for_patient()
+
+                def generate_dataset(index_date, min_age=18):
+                    dataset = create_dataset()
+                    dataset.age = patients.age_on(index_date)
+                    dataset.sex = patients.sex
+                    dataset.flu = had_code(clinical_events, "6142004", index_date)
+                    dataset.define_population((dataset.age >= min_age) & (dataset.age < 30) & dataset.flu)
+                    dataset.configure_dummy_data(population_size=50)
+                    return dataset
+                """);
+        // No ehrql import here: the generate-dataset action that runs it says what it is.
+        write("analysis/dataset_definition_2019.py", """
+                from datetime import date
+                from dataset_lib import generate_dataset
+
+                dataset = generate_dataset(date(2019, 7, 1), min_age=20)
+                """);
+        project("ehrql:v1 generate-dataset analysis/dataset_definition_2019.py --output output/a0.csv");
+        Result r = run("analysis/dataset_definition_2019.py");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = Files.readAllLines(study.resolve("output/a0.csv"));
+        assertEquals("patient_id,age,sex,flu", lines.get(0));
+        assertEquals(51, lines.size(), "the helper's configure_dummy_data(population_size=50)");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            int age = Integer.parseInt(f[1]);
+            assertTrue(age >= 20 && age < 30, "the helper's population, with the caller's min_age: " + line);
+            assertTrue(List.of("male", "female", "intersex", "unknown").contains(f[2]), line);
+            assertEquals("T", f[3], "the population needs the helper's helper to be true: " + line);
+        }
+    }
+
+    @Test
     void withoutAnActionMeasuresIsGuessedFromAMeasuresCollectionAndNoDataset() throws Exception {
         write("project.yaml", "version: '4.0'\nactions: {}\n");
         write("analysis/measures.py", """
