@@ -70,13 +70,17 @@ public final class DummyDataOutput {
 
     /** The table of a dataset or measures definition (--population applies to datasets only). */
     public static DummyDatasetSpec.Result spec(Document doc, Integer population, long seed, LocalDate today) {
-        return spec(doc, measures(doc), population, seed, today);
+        return spec(doc, measures(doc), null, population, seed, today);
     }
 
-    /** The table of the definition read as a measures definition or as a dataset definition, as the caller knows. */
-    public static DummyDatasetSpec.Result spec(Document doc, boolean measures, Integer population, long seed, LocalDate today) {
+    /**
+     * The table of the definition read as a measures definition or as a dataset definition, as the caller knows.
+     *
+     * @param userArgs the run line's words after {@code --}; null: those of the action that runs the definition
+     */
+    public static DummyDatasetSpec.Result spec(Document doc, boolean measures, java.util.List<String> userArgs, Integer population, long seed, LocalDate today) {
         try {
-            return measures ? DummyMeasuresSpec.build(doc, seed, today) : DummyDatasetSpec.build(doc, population, seed, today);
+            return measures ? DummyMeasuresSpec.build(doc, userArgs, seed, today) : DummyDatasetSpec.build(doc, population, seed, today);
         } catch (RuntimeException | StackOverflowError e) {
             // A construct the model did not foresee: say so in one line rather than fail the command.
             return new DummyDatasetSpec.Result(null, "the definition could not be read for dummy data (" + e.getClass().getSimpleName() + ")");

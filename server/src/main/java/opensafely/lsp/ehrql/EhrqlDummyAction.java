@@ -71,7 +71,7 @@ public final class EhrqlDummyAction {
             return DummyOutcome.failed(e.getMessage());
         }
         // The run line says which kind of definition this is; no guess from the text.
-        return make(doc, command.equals(DummyDataOutput.MEASURES_COMMAND), sources, out, null, seed, today, cancelled, progress);
+        return make(doc, command.equals(DummyDataOutput.MEASURES_COMMAND), DummyMeasuresSpec.afterDashes(args), sources, out, null, seed, today, cancelled, progress);
     }
 
     /**
@@ -81,14 +81,15 @@ public final class EhrqlDummyAction {
      */
     public static DummyOutcome make(Document doc, Sources sources, Path out, Integer population, long seed, LocalDate today,
                                     BooleanSupplier cancelled, LongConsumer progress) {
-        return make(doc, DummyDataOutput.measures(doc), sources, out, population, seed, today, cancelled, progress);
+        return make(doc, DummyDataOutput.measures(doc), null, sources, out, population, seed, today, cancelled, progress);
     }
 
     /**
      * Dummy data for a definition read as a measures definition ({@code generate-measures}) or a dataset
-     * definition ({@code generate-dataset}).
+     * definition ({@code generate-dataset}), with the run line's arguments after {@code --} (null: those of the
+     * project.yaml action that runs it).
      */
-    public static DummyOutcome make(Document doc, boolean measures, Sources sources, Path out, Integer population, long seed, LocalDate today,
+    public static DummyOutcome make(Document doc, boolean measures, List<String> userArgs, Sources sources, Path out, Integer population, long seed, LocalDate today,
                                     BooleanSupplier cancelled, LongConsumer progress) {
         try {
             if (sources.dummyDataFile() != null) {
@@ -100,7 +101,7 @@ public final class EhrqlDummyAction {
                 if (measures) return DummyOutcome.failed("--dummy-tables with a measures definition is not supported by this tool yet; use ehrQL itself");
                 return DummyTables.evaluate(doc, sources.dummyTables(), sources.tablesShown(), out, cancelled, progress);
             }
-            DummyDatasetSpec.Result r = DummyDataOutput.spec(doc, measures, population, seed, today);
+            DummyDatasetSpec.Result r = DummyDataOutput.spec(doc, measures, userArgs, population, seed, today);
             if (!r.ok()) return DummyOutcome.failed(r.problem());
             DummyDataOutput.write(r.spec(), out, cancelled, progress);
             return DummyOutcome.wrote(out, r.spec().rows(), List.of());

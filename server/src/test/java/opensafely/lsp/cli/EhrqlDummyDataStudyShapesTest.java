@@ -170,6 +170,46 @@ class EhrqlDummyDataStudyShapesTest {
     }
 
     @Test
+    void measuresDefinedInLoopsOverLiteralCollectionsAndInHelpersAreEachRead() throws Exception {
+        write("analysis/measures_loops.py", """
+                from argparse import ArgumentParser
+                from ehrql import INTERVAL, create_measures, months
+                from ehrql.tables.core import patients, clinical_events
+
+                parser = ArgumentParser()
+                parser.add_argument("--disease", type=str)
+                disease = parser.parse_args().disease
+
+                events = {"flu": ["6142004"], "cough": ["49727002"]}
+                breakdowns = {"sex": patients.sex, "old": patients.age_on(INTERVAL.start_date) >= 65}
+                denominator = patients.exists_for_patient()
+                measures = create_measures()
+                measures.define_defaults(denominator=denominator, intervals=months(2).starting_on("2024-01-01"))
+
+                for event, codes in events.items():
+                    numerator = clinical_events.where(clinical_events.snomedct_code.is_in(codes)).exists_for_patient()
+                    measures.define_measure(name=f"has_{event}", numerator=numerator)
+                    for breakdown, variable in breakdowns.items():
+                        measures.define_measure(name=f"has_{event}_by_{breakdown}", numerator=numerator, group_by={breakdown: variable})
+
+                def per_year(name, years):
+                    for y in years:
+                        measures.define_measure(name=name + "_" + str(y), numerator=denominator, intervals=months(1).starting_on(f"{y}-01-01"))
+
+                per_year("alive", [2020, 2021])
+                measures.define_measure(name=disease + "_prevalence", numerator=denominator)
+                """);
+        project("ehrql:v1 generate-measures analysis/measures_loops.py --output output/a0.csv -- --disease asthma");
+        Result r = run("analysis/measures_loops.py");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = Files.readAllLines(study.resolve("output/a0.csv"));
+        assertEquals("measure,interval_start,interval_end,ratio,numerator,denominator,sex,old", lines.get(0));
+        assertEquals(Map.of("has_flu", 2, "has_flu_by_sex", 2 * 4, "has_flu_by_old", 2 * 2, "has_cough", 2, "has_cough_by_sex", 8, "has_cough_by_old", 4,
+                "alive_2020", 1, "alive_2021", 1, "asthma_prevalence", 2), measureRows(lines));
+        assertTrue(lines.contains(lines.stream().filter(l -> l.startsWith("alive_2021,2021-01-01,2021-01-31,")).findFirst().orElse("none")), lines.toString());
+    }
+
+    @Test
     void withoutAnActionMeasuresIsGuessedFromAMeasuresCollectionAndNoDataset() throws Exception {
         write("project.yaml", "version: '4.0'\nactions: {}\n");
         write("analysis/measures.py", """
