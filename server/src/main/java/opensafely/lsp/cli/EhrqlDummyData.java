@@ -46,12 +46,15 @@ final class EhrqlDummyData {
             err.println(DummyDataCommand.PREFIX + e.getMessage());
             return 2;
         }
-        boolean generate = sources.dummyDataFile() == null && sources.dummyTables() == null;
+        boolean measures = DummyDataOutput.measures(doc);
+        // A run line's --dummy-tables does not apply to measures (set aside with a note); one given here is refused by make.
+        boolean generate = sources.dummyDataFile() == null && (sources.dummyTables() == null || measures && sources.fromRunLine());
         if (OutputFile.isStdout(output)) {
             if (!generate) {
                 err.println(DummyDataCommand.PREFIX + "--output - writes generated data only; name a file to write the dummy data file or tables to");
                 return 2;
             }
+            if (sources.dummyTables() != null) err.println("note: " + EhrqlDummyAction.tablesSetAside(sources));
             DummyDatasetSpec.Result r = DummyDataOutput.spec(doc, population, s, today);
             if (!r.ok()) {
                 err.println("No dummy data for " + shown + ": " + r.problem());
@@ -72,8 +75,8 @@ final class EhrqlDummyData {
             outcome.problems().forEach(p -> err.println("  " + p));
             return 1;
         }
-        String from = sources.dummyDataFile() != null ? " from " + sources.dataFileShown() : sources.dummyTables() != null ? " from the tables in " + sources.tablesShown() : "";
-        err.println("Wrote " + outcome.rows() + " " + (generate ? DummyDataOutput.what(doc) : DummyDataOutput.measures(doc) ? "rows of measures" : "patients") + from + " to " + target);
+        String from = sources.dummyDataFile() != null ? " from " + sources.dataFileShown() : sources.tablesUsed(measures) ? " from the tables in " + sources.tablesShown() : "";
+        err.println("Wrote " + outcome.rows() + " " + (generate ? DummyDataOutput.what(doc) : measures ? "rows of measures" : "patients") + from + " to " + target);
         return 0;
     }
 

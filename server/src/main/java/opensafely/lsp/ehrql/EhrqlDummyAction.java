@@ -30,8 +30,27 @@ public final class EhrqlDummyAction {
      * Where the rows come from besides the definition: a dummy data file or a dummy tables folder (absolute paths,
      * read through the study folder only), with the names the user wrote, for messages. Both null: generate.
      */
-    public record Sources(Path dummyDataFile, String dataFileShown, Path dummyTables, String tablesShown) {
+    public record Sources(Path dummyDataFile, String dataFileShown, Path dummyTables, String tablesShown, boolean fromRunLine) {
         public static final Sources GENERATE = new Sources(null, null, null, null);
+
+        /** Sources the user gave this command themselves. */
+        public Sources(Path dummyDataFile, String dataFileShown, Path dummyTables, String tablesShown) {
+            this(dummyDataFile, dataFileShown, dummyTables, tablesShown, false);
+        }
+
+        /** The same sources, named by the run line of the action rather than by the user of this command. */
+        public Sources fromTheRunLine() {
+            return new Sources(dummyDataFile, dataFileShown, dummyTables, tablesShown, true);
+        }
+
+        /**
+         * Whether the dummy tables are evaluated: always for a dataset definition; for measures, which this tool
+         * computes from generated data only, never (a run line's --dummy-tables is then set aside with a note,
+         * one given to this command is refused).
+         */
+        public boolean tablesUsed(boolean measures) {
+            return dummyTables != null && !measures;
+        }
     }
 
     private EhrqlDummyAction() {
@@ -66,7 +85,7 @@ public final class EhrqlDummyAction {
         Document doc = new Document(definition.toAbsolutePath().normalize(), text.get(), 0, study);
         Sources sources;
         try {
-            sources = sources(study, optionIn(args, "--dummy-data-file").orElse(null), optionIn(args, "--dummy-tables").orElse(null));
+            sources = sources(study, optionIn(args, "--dummy-data-file").orElse(null), optionIn(args, "--dummy-tables").orElse(null)).fromTheRunLine();
         } catch (IllegalArgumentException e) {
             return DummyOutcome.failed(e.getMessage());
         }
@@ -97,19 +116,32 @@ public final class EhrqlDummyAction {
                 if (columns.problem() != null) return DummyOutcome.failed("the columns of " + doc.path().getFileName() + " are not known: " + columns.problem());
                 return DummyDataFileCheck.copy(doc.folder(), sources.dummyDataFile(), sources.dataFileShown(), columns.list(), out, cancelled, progress);
             }
+            List<String> notes = new ArrayList<>();
+            if (sources.tablesUsed(measures)) return DummyTables.evaluate(doc, sources.dummyTables(), sources.tablesShown(), out, cancelled, progress);
             if (sources.dummyTables() != null) {
-                if (measures) return DummyOutcome.failed("--dummy-tables with a measures definition is not supported by this tool yet; use ehrQL itself");
-                return DummyTables.evaluate(doc, sources.dummyTables(), sources.tablesShown(), out, cancelled, progress);
+                // Measures over dummy tables need every measure evaluated per interval: not done by this tool. The
+                // action's run line asks for them as its way of running locally; generated measures still serve there.
+                if (!sources.fromRunLine()) {
+                    return DummyOutcome.failed("--dummy-tables with a measures definition is not supported by this tool: it makes measures from"
+                            + " generated data only; leave out --dummy-tables, or run ehrQL itself (opensafely exec ehrql:v1 generate-measures ...)");
+                }
+                notes.add(tablesSetAside(sources));
             }
             DummyDatasetSpec.Result r = DummyDataOutput.spec(doc, measures, userArgs, population, seed, today);
             if (!r.ok()) return DummyOutcome.failed(r.problem());
             DummyDataOutput.write(r.spec(), out, cancelled, progress);
-            return DummyOutcome.wrote(out, r.spec().rows(), List.of());
+            return DummyOutcome.wrote(out, r.spec().rows(), notes);
         } catch (CancellationException e) {
             return DummyOutcome.failed("cancelled");
         } catch (IOException e) {
             return DummyOutcome.failed("cannot write " + out.getFileName() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
+    }
+
+    /** The note for a run line's --dummy-tables that a measures definition does not use. */
+    public static String tablesSetAside(Sources sources) {
+        return "the run line's --dummy-tables " + sources.tablesShown() + " was not used: this tool makes measures from generated data,"
+                + " not from dummy tables (ehrQL itself computes them from the tables)";
     }
 
     /** The sources a run line names, relative to the study folder; a path that leaves it is refused. */
@@ -144,7 +176,7 @@ public final class EhrqlDummyAction {
         Optional<RunCommand> run = declaringAction(doc);
         if (run.isEmpty()) return Sources.GENERATE;
         List<String> words = run.get().args().stream().map(RunCommand.Word::value).toList();
-        return sources(doc.folder(), optionIn(words, "--dummy-data-file").orElse(null), optionIn(words, "--dummy-tables").orElse(null));
+        return sources(doc.folder(), optionIn(words, "--dummy-data-file").orElse(null), optionIn(words, "--dummy-tables").orElse(null)).fromTheRunLine();
     }
 
 

@@ -210,6 +210,39 @@ class EhrqlDummyDataStudyShapesTest {
     }
 
     @Test
+    void aRunLinesDummyTablesAreSetAsideForMeasuresWithANoteButAGivenOneIsRefused() throws Exception {
+        write("dummy_tables/patients.csv", "patient_id,sex,date_of_birth\n1,male,1980-01-01\n");
+        write("analysis/measures_definition.py", """
+                from ehrql import create_measures, months
+                from ehrql.tables.core import patients
+                measures = create_measures()
+                measures.define_measure(name="men", numerator=patients.sex == "male", denominator=patients.exists_for_patient(),
+                                        intervals=months(3).starting_on("2024-01-01"))
+                """);
+        project("ehrql:v1 generate-measures analysis/measures_definition.py --dummy-tables dummy_tables --output output/a0.csv");
+        Result r = run("analysis/measures_definition.py");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("note: the run line's --dummy-tables dummy_tables was not used: this tool makes measures from generated data"), r.err());
+        assertTrue(r.err().contains("Wrote 3 rows of dummy measures to "), r.err());
+        assertEquals(Map.of("men", 3), measureRows(Files.readAllLines(study.resolve("output/a0.csv"))));
+
+        // The pipeline runner's path: the run line's words.
+        Path job = study.resolve("job");
+        var o = opensafely.lsp.ehrql.EhrqlDummyAction.run(opensafely.lsp.workspace.StudyFolder.at(study), study.resolve("analysis/measures_definition.py"),
+                List.of("generate-measures", "analysis/measures_definition.py", "--dummy-tables", "dummy_tables", "--output", "output/m.csv"), job, 1,
+                java.time.LocalDate.of(2026, 1, 15), () -> false, n -> { });
+        assertTrue(o.ok(), o.problem());
+        assertEquals(1, o.notes().size(), o.notes().toString());
+        assertEquals(4, Files.readAllLines(job.resolve("output/m.csv")).size());
+
+        Files.delete(study.resolve("output/a0.csv"));
+        Result given = run("analysis/measures_definition.py", "--dummy-tables", "dummy_tables", "--output", "output/b.csv");
+        assertEquals(1, given.exit(), given.err());
+        assertTrue(given.err().contains("--dummy-tables with a measures definition is not supported by this tool"), given.err());
+        assertFalse(Files.exists(study.resolve("output/b.csv")));
+    }
+
+    @Test
     void withoutAnActionMeasuresIsGuessedFromAMeasuresCollectionAndNoDataset() throws Exception {
         write("project.yaml", "version: '4.0'\nactions: {}\n");
         write("analysis/measures.py", """
