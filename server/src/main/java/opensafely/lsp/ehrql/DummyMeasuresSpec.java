@@ -238,6 +238,25 @@ public final class DummyMeasuresSpec {
                 }
                 return out;
             }
+            // A collection the evaluator knows completely (one imported from a sibling module): its values, each
+            // stood for by a node of its own whose value is recorded, so names and group categories read as usual.
+            if (iter instanceof Py.Call c && c.args().isEmpty() && c.func() instanceof Py.Attribute f && types.get(f.value()) instanceof EValue.DictLit d && d.complete()) {
+                List<Py.Expr> out = new ArrayList<>();
+                for (int i = 0; i < d.keys().size(); i++) {
+                    Py.Expr k = stand(d.keys().get(i), c), v = stand(d.values().get(i), c);
+                    switch (f.attr()) {
+                        case "keys" -> out.add(k);
+                        case "values" -> out.add(v);
+                        case "items" -> out.add(new Py.Seq(Py.SeqKind.TUPLE, List.of(k, v), c.start(), c.end()));
+                        default -> {
+                            return null;
+                        }
+                    }
+                }
+                return out;
+            }
+            if (types.get(iter) instanceof EValue.DictLit d && d.complete()) return d.keys().stream().map(k -> stand(k, iter)).toList();
+            if (types.get(iter) instanceof EValue.ListLit l && l.complete()) return l.items().stream().map(k -> stand(k, iter)).toList();
             if (iter instanceof Py.Call c && c.func() instanceof Py.Name n && n.id().equals("range") && c.args().size() == 1
                     && resolve(c.args().get(0).value(), names) instanceof Py.Num k && k.integer() && k.value() >= 0) {
                 List<Py.Expr> out = new ArrayList<>();
@@ -245,6 +264,15 @@ public final class DummyMeasuresSpec {
                 return out;
             }
             return null;
+        }
+
+        /** A node standing for a value the evaluator knows (an item of an imported collection). */
+        private Py.Expr stand(EValue v, Py.Node at) {
+            if (v instanceof Lit l && l.value() instanceof String str) return new Py.Str(str, null, -1, at.start(), at.end());
+            if (v instanceof Lit l && l.value() instanceof Long k) return new Py.Num(k, true, at.start(), at.end());
+            Py.Expr n = new Py.Name("<item>", at.start(), at.end());
+            types.put(n, v);
+            return n;
         }
 
         /** Binds a loop target (a name, or a tuple of names) to one item; a name whose value is not known is forgotten. */
