@@ -249,6 +249,41 @@ class EhrqlDummyDataStudyShapesTest {
     }
 
     @Test
+    void eventsChainedThroughAHelperAreEachAfterTheLastAndQuickToMake() throws Exception {
+        // Each date is the first event after the previous one: evaluated naively that is rows^depth per patient.
+        StringBuilder dd = new StringBuilder("""
+                from ehrql import create_dataset
+                from ehrql.tables.core import patients, clinical_events
+
+                def first_after(date):
+                    return clinical_events.where(clinical_events.date > date).sort_by(clinical_events.date).first_for_patient()
+
+                dataset = create_dataset()
+                dataset.define_population(patients.exists_for_patient())
+                dataset.configure_dummy_data(population_size=300)
+                dataset.d0 = first_after("2000-01-01").date
+                """);
+        for (int i = 1; i < 12; i++) dd.append("dataset.d").append(i).append(" = first_after(dataset.d").append(i - 1).append(").date\n");
+        write("analysis/dataset_definition.py", dd.toString());
+        project("ehrql:v1 generate-dataset analysis/dataset_definition.py --output output/a0.csv");
+        Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> run("analysis/dataset_definition.py"));
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = Files.readAllLines(study.resolve("output/a0.csv"));
+        assertEquals(301, lines.size());
+        int chained = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            for (int i = 2; i < f.length; i++) {
+                if (f[i].isEmpty()) continue;
+                assertFalse(f[i - 1].isEmpty(), "a date after a missing one: " + line);
+                assertTrue(f[i].compareTo(f[i - 1]) > 0, "each date after the one before: " + line);
+                chained++;
+            }
+        }
+        assertTrue(chained > 0, "some patients have chained events");
+    }
+
+    @Test
     void withoutAnActionMeasuresIsGuessedFromAMeasuresCollectionAndNoDataset() throws Exception {
         write("project.yaml", "version: '4.0'\nactions: {}\n");
         write("analysis/measures.py", """
