@@ -96,6 +96,13 @@ final class DummyStatements {
     void run(List<Py.Stmt> body) {
         for (Py.Stmt s : body) {
             if (hasReturned) return;
+            if (depth > 0 && !(s instanceof Py.Return) && returnsNested(List.of(s))) {
+                // A return inside a branch or a loop: which one runs is not followed, so the call's value falls back
+                // to its type (null here) rather than to a later return that may never run.
+                returned = null;
+                hasReturned = true;
+                return;
+            }
             try {
                 stmt(s);
             } catch (RuntimeException e) {
@@ -145,6 +152,17 @@ final class DummyStatements {
             // Branches, loops, functions, imports: names they bind are no longer known from here on.
             for (String n : PyTreeBuilder.assigned(List.of(s))) compiler.names.remove(n);
         }
+    }
+
+    private static boolean returnsNested(List<Py.Stmt> body) {
+        for (Py.Stmt s : body) {
+            if (s instanceof Py.Return) return true;
+            if (s instanceof Py.If i && (returnsNested(i.body()) || returnsNested(i.orElse()))) return true;
+            if (s instanceof Py.For f && returnsNested(f.body())) return true;
+            if (s instanceof Py.Block b && returnsNested(b.body())) return true;
+            if (s instanceof Py.OtherStmt) return true; // while, with, try...: may hold a return
+        }
+        return false;
     }
 
     private boolean isDataset(Py.Expr e) {
