@@ -26,9 +26,13 @@ final class EhrqlDummyData {
     private EhrqlDummyData() {
     }
 
-    /** Whether this command handles the document: an ehrQL dataset or measures definition. */
+    /**
+     * Whether this command handles the document: an ehrQL dataset or measures definition, by its imports or because
+     * a project.yaml action runs it with generate-dataset / generate-measures (a file that only calls a helper of a
+     * sibling module, {@code dataset = make_dataset(...)}, imports nothing from ehrql itself).
+     */
     static boolean handles(Document doc) {
-        return DatasetDefinitionService.isDatasetDefinition(doc);
+        return DatasetDefinitionService.isDatasetDefinition(doc) || DummyDataOutput.declaringRun(doc).isPresent();
     }
 
     static int run(Document doc, String shown, Path cwd, Integer population, String output, Long seed, String dummyDataFile, String dummyTables,
@@ -42,12 +46,15 @@ final class EhrqlDummyData {
             err.println(DummyDataCommand.PREFIX + e.getMessage());
             return 2;
         }
-        boolean generate = sources.dummyDataFile() == null && sources.dummyTables() == null;
+        boolean measures = DummyDataOutput.measures(doc);
+        // A run line's --dummy-tables does not apply to measures (set aside with a note); one given here is refused by make.
+        boolean generate = sources.dummyDataFile() == null && (sources.dummyTables() == null || measures && sources.fromRunLine());
         if (OutputFile.isStdout(output)) {
             if (!generate) {
                 err.println(DummyDataCommand.PREFIX + "--output - writes generated data only; name a file to write the dummy data file or tables to");
                 return 2;
             }
+            if (sources.dummyTables() != null) err.println("note: " + EhrqlDummyAction.tablesSetAside(sources));
             DummyDatasetSpec.Result r = DummyDataOutput.spec(doc, population, s, today);
             if (!r.ok()) {
                 err.println("No dummy data for " + shown + ": " + r.problem());
@@ -68,8 +75,8 @@ final class EhrqlDummyData {
             outcome.problems().forEach(p -> err.println("  " + p));
             return 1;
         }
-        String from = sources.dummyDataFile() != null ? " from " + sources.dataFileShown() : sources.dummyTables() != null ? " from the tables in " + sources.tablesShown() : "";
-        err.println("Wrote " + outcome.rows() + " " + (generate ? DummyDataOutput.what(doc) : DummyDataOutput.measures(doc) ? "rows of measures" : "patients") + from + " to " + target);
+        String from = sources.dummyDataFile() != null ? " from " + sources.dataFileShown() : sources.tablesUsed(measures) ? " from the tables in " + sources.tablesShown() : "";
+        err.println("Wrote " + outcome.rows() + " " + (generate ? DummyDataOutput.what(doc) : measures ? "rows of measures" : "patients") + from + " to " + target);
         return 0;
     }
 

@@ -57,12 +57,18 @@ final class DatasetAnalyzer {
     }
 
     Analysis compute(Path path, String text, StudyFolder folder) {
+        return compute(path, text, folder, null);
+    }
+
+    /** @param helperTypes null, or filled with the value of each node evaluated inside a helper call (for dummy data) */
+    Analysis compute(Path path, String text, StudyFolder folder, Map<Py.Node, EValue> helperTypes) {
         SourceFile file = SourceFile.parse(path, text);
         Findings out = new Findings(file);
         for (SourceFile.ErrorSpan e : file.syntaxErrorSpans(5)) out.report(Rule.EHRQL_SYNTAX, file, e.start(), e.end(), e.message());
         Map<Py.Node, EValue> types = new IdentityHashMap<>();
         Loader loader = new Loader(folder, out);
         Evaluator ev = new Evaluator(file, out, loader, folder, csvs, types);
+        ev.helperTypes = helperTypes;
         Map<String, Binding> globals;
         try {
             globals = ev.run();

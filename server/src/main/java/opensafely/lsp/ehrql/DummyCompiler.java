@@ -16,6 +16,7 @@ import opensafely.lsp.ehrql.EValue.Dataset;
 import opensafely.lsp.ehrql.EValue.Lit;
 import opensafely.lsp.ehrql.EValue.Series;
 import opensafely.lsp.python.Py;
+import opensafely.lsp.python.SourceFile;
 
 /**
  * Turns the expressions of a dataset definition into {@link DummyQuery} trees, reading names through the
@@ -34,6 +35,12 @@ final class DummyCompiler {
     final Map<DummyQuery, Py.Node> sources = new IdentityHashMap<>();
     /** Literal values each table column is compared with anywhere ("table.column" → values): candidate codes. */
     final Map<String, Set<String>> literals = new LinkedHashMap<>();
+    /** The file of each compiled query that comes from a helper in another module (for messages). */
+    final Map<DummyQuery, SourceFile> files = new IdentityHashMap<>();
+    /** The file whose expressions are compiled now (set while a helper of a sibling module is followed). */
+    SourceFile file;
+    /** Follows a call of a helper function (set by {@link DummyStatements}); null: helper calls are not followed. */
+    Function<Py.Call, DummyQuery> helpers;
     private int opaque;
 
     DummyCompiler(Map<Py.Node, EValue> types, Function<Codelist, Set<String>> codelists, Function<Codelist, Map<String, String>> categories) {
@@ -50,7 +57,7 @@ final class DummyCompiler {
             q = null;
         }
         if (q == null) q = fromType(e);
-        sources.putIfAbsent(q, e);
+        if (sources.putIfAbsent(q, e) == null && file != null) files.putIfAbsent(q, file);
         return q;
     }
 
@@ -138,6 +145,7 @@ final class DummyCompiler {
         }
         if (c.func() instanceof Py.Attribute fa) {
             if (types.get(fa.value()) instanceof Dataset) return null;
+            if (types.get(fa) instanceof EValue.LocalFunc && helpers != null) return helpers.apply(c); // module.helper(...)
             String m = fa.attr();
             if (m.equals("otherwise") && pos.size() == 1) {
                 List<DummyQuery[]> arms = whenThen(fa.value());
@@ -187,7 +195,7 @@ final class DummyCompiler {
                 }
             }
             default -> {
-                return null;
+                return callee instanceof EValue.LocalFunc && helpers != null ? helpers.apply(c) : null;
             }
         }
     }

@@ -28,15 +28,59 @@ public final class DummyDataOutput {
     private DummyDataOutput() {
     }
 
-    /** A measures definition (generate-measures) rather than a dataset definition. */
+    /** ehrQL's two commands, as a project.yaml run line names them. */
+    public static final String DATASET_COMMAND = "generate-dataset", MEASURES_COMMAND = "generate-measures";
+
+    private static final java.util.regex.Pattern MEASURES_MADE = java.util.regex.Pattern.compile("\\bcreate_measures\\s*\\(|\\bMeasures\\s*\\(");
+    private static final java.util.regex.Pattern DATASET_MADE = java.util.regex.Pattern.compile("\\bcreate_dataset\\s*\\(|\\bDataset\\s*\\(");
+
+    /**
+     * A measures definition (generate-measures) rather than a dataset definition: what the project.yaml action
+     * that runs the file says (its command), since a measures file may also build a dataset and a dataset file
+     * may come from a helper; only when no action runs it, a guess from the text (a measures collection made,
+     * by create_measures() or Measures(), and no dataset).
+     */
     public static boolean measures(Document doc) {
-        return doc.text().contains("create_measures(") && !doc.text().contains("create_dataset(");
+        return declaringRun(doc).map(r -> r.command().equals(MEASURES_COMMAND)).orElseGet(() -> measuresByText(doc.text()));
+    }
+
+    static boolean measuresByText(String text) {
+        return MEASURES_MADE.matcher(text).find() && !DATASET_MADE.matcher(text).find();
+    }
+
+    /**
+     * The run line of the project.yaml action that runs ehrQL's {@code generate-dataset} or
+     * {@code generate-measures} on this definition; empty when there is no usable project.yaml or no action does.
+     */
+    public static Optional<RunCommand> declaringRun(Document doc) {
+        if (doc.path() == null) return Optional.empty();
+        StudyFolder folder = doc.folder();
+        Optional<Path> root = folder.root();
+        if (root.isEmpty()) return Optional.empty();
+        Optional<Project> project = ProjectOnDisk.read(folder);
+        if (project.isEmpty()) return Optional.empty();
+        String rel = root.get().relativize(doc.path().toAbsolutePath().normalize()).toString().replace('\\', '/');
+        for (Action a : project.get().actions()) {
+            RunCommand run = a.run();
+            if (run == null || !run.parsed() || !(run.command().equals(DATASET_COMMAND) || run.command().equals(MEASURES_COMMAND))) continue;
+            if (run.args().stream().anyMatch(w -> w.value().equals(rel) || w.value().equals("./" + rel))) return Optional.of(run);
+        }
+        return Optional.empty();
     }
 
     /** The table of a dataset or measures definition (--population applies to datasets only). */
     public static DummyDatasetSpec.Result spec(Document doc, Integer population, long seed, LocalDate today) {
+        return spec(doc, measures(doc), null, population, seed, today);
+    }
+
+    /**
+     * The table of the definition read as a measures definition or as a dataset definition, as the caller knows.
+     *
+     * @param userArgs the run line's words after {@code --}; null: those of the action that runs the definition
+     */
+    public static DummyDatasetSpec.Result spec(Document doc, boolean measures, java.util.List<String> userArgs, Integer population, long seed, LocalDate today) {
         try {
-            return measures(doc) ? DummyMeasuresSpec.build(doc, seed, today) : DummyDatasetSpec.build(doc, population, seed, today);
+            return measures ? DummyMeasuresSpec.build(doc, userArgs, seed, today) : DummyDatasetSpec.build(doc, population, seed, today);
         } catch (RuntimeException | StackOverflowError e) {
             // A construct the model did not foresee: say so in one line rather than fail the command.
             return new DummyDatasetSpec.Result(null, "the definition could not be read for dummy data (" + e.getClass().getSimpleName() + ")");
@@ -55,23 +99,10 @@ public final class DummyDataOutput {
     public static Path defaultOutput(Document doc) {
         StudyFolder folder = doc.folder();
         Path base = folder.root().orElse(doc.path().toAbsolutePath().getParent());
-        boolean m = measures(doc);
-        return declaredOutput(doc, base, m ? "generate-measures" : "generate-dataset").map(base::resolve)
-                .orElse(base.resolve("output").resolve(m ? "measures.csv" : "dataset.csv.gz"));
-    }
-
-    private static Optional<String> declaredOutput(Document doc, Path base, String command) {
-        Optional<Project> project = doc.path() == null ? Optional.empty() : ProjectOnDisk.read(doc.folder());
-        if (project.isEmpty()) return Optional.empty(); // no usable project.yaml: the default applies
-        String rel = base.relativize(doc.path().toAbsolutePath().normalize()).toString().replace('\\', '/');
-        for (Action a : project.get().actions()) {
-            RunCommand run = a.run();
-            if (run == null || !run.parsed() || !run.command().equals(command)) continue;
-            boolean runsThis = run.args().stream().anyMatch(w -> w.value().equals(rel) || w.value().equals("./" + rel));
-            Optional<RunCommand.Word> out = run.option("--output");
-            if (runsThis && out.isPresent() && !out.get().value().isEmpty() && !out.get().value().contains("..")) return Optional.of(out.get().value());
-        }
-        return Optional.empty();
+        Optional<RunCommand> run = declaringRun(doc);
+        boolean m = run.map(r -> r.command().equals(MEASURES_COMMAND)).orElseGet(() -> measuresByText(doc.text()));
+        return run.flatMap(r -> r.option("--output")).map(RunCommand.Word::value).filter(v -> !v.isEmpty() && !v.contains(".."))
+                .map(base::resolve).orElse(base.resolve("output").resolve(m ? "measures.csv" : "dataset.csv.gz"));
     }
 
     /**

@@ -85,7 +85,12 @@ public final class DummyDatasetSpec {
 
     static Compiled compile(Document doc) {
         DatasetAnalyzer analyzer = new DatasetAnalyzer();
-        DatasetAnalyzer.Analysis a = analyzer.compute(doc.path(), doc.text(), doc.folder());
+        // The values of nodes inside helper calls too (in this file or a sibling module), so the statements of a
+        // helper that builds the dataset compile as if they were written at module level.
+        Map<Py.Node, EValue> inHelpers = new java.util.IdentityHashMap<>();
+        DatasetAnalyzer.Analysis a = analyzer.compute(doc.path(), doc.text(), doc.folder(), inHelpers);
+        Map<Py.Node, EValue> nodeTypes = new java.util.IdentityHashMap<>(a.types());
+        nodeTypes.putAll(inHelpers);
         SourceFile file = a.file();
         if (!file.syntaxErrors.isEmpty()) return Compiled.failed("it has a syntax error; run `check` for details");
         Dataset dataset = null;
@@ -95,8 +100,8 @@ public final class DummyDatasetSpec {
         if (dataset == null) return Compiled.failed("it makes no dataset (no `dataset = create_dataset()` at module level)");
         if (dataset.populations == 0 && !dataset.populationMaybe) return Compiled.failed("it defines no population: call dataset.define_population(...)");
         CodelistCsvFiles csvs = analyzer.csvs();
-        DummyCompiler compiler = new DummyCompiler(a.types(), c -> codes(doc, csvs, c), c -> categories(doc, csvs, c));
-        DummyStatements s = new DummyStatements(a.types(), compiler);
+        DummyCompiler compiler = new DummyCompiler(nodeTypes, c -> codes(doc, csvs, c), c -> categories(doc, csvs, c));
+        DummyStatements s = new DummyStatements(nodeTypes, compiler, file);
         s.run(file.module.body());
 
         DummyQuery pop = s.population;
@@ -203,6 +208,7 @@ public final class DummyDatasetSpec {
     static String describe(SourceFile file, DummyCompiler compiler, DummyQuery q) {
         Py.Node n = compiler.sources.get(q);
         if (n == null) return "a part of the population condition";
+        file = compiler.files.getOrDefault(q, file); // a part written in a helper of a sibling module
         String text = file.text.substring(n.start(), n.end()).replaceAll("\\s+", " ");
         if (text.length() > 80) text = text.substring(0, 77) + "...";
         var from = file.lines.position(n.start());

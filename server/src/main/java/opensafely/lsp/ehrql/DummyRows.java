@@ -29,6 +29,8 @@ final class DummyRows {
         boolean loStrict, hiStrict, mustNull, notNull;
         Set<String> allowed;
         final Set<String> excluded = new LinkedHashSet<>();
+        /** {@code allowed} is a codelist's own set (not an intersection made for this row): its list can be shared. */
+        boolean allowedIsCodelist;
     }
 
     private final DummyWorld world;
@@ -91,7 +93,10 @@ final class DummyRows {
             Bounds b = bounds.computeIfAbsent(rc.column(), k -> new Bounds());
             b.notNull = true;
             switch (op) {
-                case "==" -> b.allowed = intersect(b.allowed, Set.of(String.valueOf(v)));
+                case "==" -> {
+                    b.allowed = intersect(b.allowed, Set.of(String.valueOf(v)));
+                    b.allowedIsCodelist = false;
+                }
                 case "!=" -> b.excluded.add(String.valueOf(v));
                 case ">", ">=" -> {
                     Integer cmp = b.lo == null ? null : DummyValues.compare(v, b.lo);
@@ -112,7 +117,10 @@ final class DummyRows {
             Bounds b = bounds.computeIfAbsent(rc.column(), k -> new Bounds());
             b.notNull = true;
             if (i.negated()) b.excluded.addAll(vs.values());
-            else b.allowed = intersect(b.allowed, vs.values());
+            else {
+                b.allowedIsCodelist = b.allowed == null;
+                b.allowed = intersect(b.allowed, vs.values());
+            }
         } else if (a instanceof IsNull n && n.value() instanceof RowCol rc) {
             Bounds b = bounds.computeIfAbsent(rc.column(), k -> new Bounds());
             if (n.negated()) b.notNull = true;
@@ -142,11 +150,22 @@ final class DummyRows {
             }
             default -> {
                 List<String> from = null;
-                if (b.allowed != null) from = new ArrayList<>(b.allowed);
+                boolean shared = false;
+                if (b.allowed != null && b.allowedIsCodelist) {
+                    from = world.listOf(b.allowed);
+                    shared = true;
+                } else if (b.allowed != null) from = new ArrayList<>(b.allowed);
                 else if (t.categories().get(column) != null) from = new ArrayList<>(t.categories().get(column));
-                else if (literals.get(t.qualified() + "." + column) != null) from = new ArrayList<>(literals.get(t.qualified() + "." + column));
+                else if (literals.get(t.qualified() + "." + column) != null) {
+                    // Every code compared with the column anywhere (all its codelists): listed once, not per value.
+                    from = world.literalList(t.qualified() + "." + column, literals);
+                    shared = true;
+                }
                 if (from != null) {
-                    from.removeAll(b.excluded);
+                    if (!b.excluded.isEmpty()) {
+                        if (shared) from = new ArrayList<>(from);
+                        from.removeAll(b.excluded);
+                    }
                     if (!from.isEmpty()) return DummyValues.pick(r, from);
                     if (b.allowed != null) return null; // nothing allowed is left: the retry or the check will tell
                 }

@@ -39,6 +39,29 @@ final class DummyWorld {
         List<Map<String, Object>> table(Schema.Table t) {
             return rows.computeIfAbsent(t.qualified(), k -> new ArrayList<>());
         }
+
+        /**
+         * Patient-level aggregates already computed, while the patient is as it was then (rows are only ever
+         * added, never changed). Without it a frame filtered on another aggregate (`where(date > first_bmi.date)`,
+         * chained as helpers write them) costs rows^depth evaluations.
+         */
+        private final Map<Agg, Object> memo = new java.util.IdentityHashMap<>();
+        private long memoRows = -1;
+        private LocalDate memoDob, memoDeath;
+        private String memoSex;
+
+        Map<Agg, Object> memo() {
+            long n = 0;
+            for (List<Map<String, Object>> l : rows.values()) n += l.size();
+            if (n != memoRows || !java.util.Objects.equals(dob, memoDob) || !java.util.Objects.equals(sex, memoSex) || !java.util.Objects.equals(death, memoDeath)) {
+                memo.clear();
+                memoRows = n;
+                memoDob = dob;
+                memoSex = sex;
+                memoDeath = death;
+            }
+            return memo;
+        }
     }
 
     final LocalDate today;
@@ -46,6 +69,20 @@ final class DummyWorld {
 
     /** The date a parameter the model does not know stands for: 1 January of last year, the same for everyone. */
     final LocalDate unknownDate;
+
+    /** The literal values of each "table.column", as a list to draw from (the compiler's sets are fixed by now). */
+    private final Map<String, List<String>> literalLists = new java.util.concurrent.ConcurrentHashMap<>();
+
+    List<String> literalList(String key, Map<String, java.util.Set<String>> literals) {
+        return literalLists.computeIfAbsent(key, k -> List.copyOf(literals.get(k)));
+    }
+
+    /** A codelist's codes as a list to draw from, made once per codelist set (the compiled queries hold the sets). */
+    private final Map<java.util.Set<String>, List<String>> codeLists = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+    List<String> listOf(java.util.Set<String> codes) {
+        return codeLists.computeIfAbsent(codes, List::copyOf);
+    }
 
     DummyWorld(LocalDate today, long populationSize) {
         this.today = today;
@@ -212,6 +249,14 @@ final class DummyWorld {
     }
 
     private Object aggregate(Agg a, Rec p, int depth) {
+        Map<Agg, Object> memo = p.memo();
+        if (memo.containsKey(a)) return memo.get(a);
+        Object v = aggregate0(a, p, depth);
+        p.memo().put(a, v);
+        return v;
+    }
+
+    private Object aggregate0(Agg a, Rec p, int depth) {
         List<Map<String, Object>> rows = rows(a.frame(), p);
         switch (a.kind()) {
             case "exists" -> {

@@ -14,9 +14,6 @@ import java.util.function.LongConsumer;
 import opensafely.lsp.dummydata.ColumnSpec;
 import opensafely.lsp.dummydata.ColumnType;
 import opensafely.lsp.dummydata.DummyOutcome;
-import opensafely.lsp.pipeline.Action;
-import opensafely.lsp.pipeline.Project;
-import opensafely.lsp.pipeline.ProjectOnDisk;
 import opensafely.lsp.pipeline.RunCommand;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.StudyFolder;
@@ -33,8 +30,27 @@ public final class EhrqlDummyAction {
      * Where the rows come from besides the definition: a dummy data file or a dummy tables folder (absolute paths,
      * read through the study folder only), with the names the user wrote, for messages. Both null: generate.
      */
-    public record Sources(Path dummyDataFile, String dataFileShown, Path dummyTables, String tablesShown) {
+    public record Sources(Path dummyDataFile, String dataFileShown, Path dummyTables, String tablesShown, boolean fromRunLine) {
         public static final Sources GENERATE = new Sources(null, null, null, null);
+
+        /** Sources the user gave this command themselves. */
+        public Sources(Path dummyDataFile, String dataFileShown, Path dummyTables, String tablesShown) {
+            this(dummyDataFile, dataFileShown, dummyTables, tablesShown, false);
+        }
+
+        /** The same sources, named by the run line of the action rather than by the user of this command. */
+        public Sources fromTheRunLine() {
+            return new Sources(dummyDataFile, dataFileShown, dummyTables, tablesShown, true);
+        }
+
+        /**
+         * Whether the dummy tables are evaluated: always for a dataset definition; for measures, which this tool
+         * computes from generated data only, never (a run line's --dummy-tables is then set aside with a note,
+         * one given to this command is refused).
+         */
+        public boolean tablesUsed(boolean measures) {
+            return dummyTables != null && !measures;
+        }
     }
 
     private EhrqlDummyAction() {
@@ -69,11 +85,12 @@ public final class EhrqlDummyAction {
         Document doc = new Document(definition.toAbsolutePath().normalize(), text.get(), 0, study);
         Sources sources;
         try {
-            sources = sources(study, optionIn(args, "--dummy-data-file").orElse(null), optionIn(args, "--dummy-tables").orElse(null));
+            sources = sources(study, optionIn(args, "--dummy-data-file").orElse(null), optionIn(args, "--dummy-tables").orElse(null)).fromTheRunLine();
         } catch (IllegalArgumentException e) {
             return DummyOutcome.failed(e.getMessage());
         }
-        return make(doc, sources, out, null, seed, today, cancelled, progress);
+        // The run line says which kind of definition this is; no guess from the text.
+        return make(doc, command.equals(DummyDataOutput.MEASURES_COMMAND), DummyMeasuresSpec.afterDashes(args), sources, out, null, seed, today, cancelled, progress);
     }
 
     /**
@@ -83,25 +100,48 @@ public final class EhrqlDummyAction {
      */
     public static DummyOutcome make(Document doc, Sources sources, Path out, Integer population, long seed, LocalDate today,
                                     BooleanSupplier cancelled, LongConsumer progress) {
+        return make(doc, DummyDataOutput.measures(doc), null, sources, out, population, seed, today, cancelled, progress);
+    }
+
+    /**
+     * Dummy data for a definition read as a measures definition ({@code generate-measures}) or a dataset
+     * definition ({@code generate-dataset}), with the run line's arguments after {@code --} (null: those of the
+     * project.yaml action that runs it).
+     */
+    public static DummyOutcome make(Document doc, boolean measures, List<String> userArgs, Sources sources, Path out, Integer population, long seed, LocalDate today,
+                                    BooleanSupplier cancelled, LongConsumer progress) {
         try {
             if (sources.dummyDataFile() != null) {
-                DummyDataFileCheck.Columns columns = DummyDataOutput.measures(doc) ? measuresColumns(doc, seed, today) : DummyDatasetSpec.fileColumns(doc);
+                DummyDataFileCheck.Columns columns = measures ? measuresColumns(doc, seed, today) : DummyDatasetSpec.fileColumns(doc);
                 if (columns.problem() != null) return DummyOutcome.failed("the columns of " + doc.path().getFileName() + " are not known: " + columns.problem());
                 return DummyDataFileCheck.copy(doc.folder(), sources.dummyDataFile(), sources.dataFileShown(), columns.list(), out, cancelled, progress);
             }
+            List<String> notes = new ArrayList<>();
+            if (sources.tablesUsed(measures)) return DummyTables.evaluate(doc, sources.dummyTables(), sources.tablesShown(), out, cancelled, progress);
             if (sources.dummyTables() != null) {
-                if (DummyDataOutput.measures(doc)) return DummyOutcome.failed("--dummy-tables with a measures definition is not supported by this tool yet; use ehrQL itself");
-                return DummyTables.evaluate(doc, sources.dummyTables(), sources.tablesShown(), out, cancelled, progress);
+                // Measures over dummy tables need every measure evaluated per interval: not done by this tool. The
+                // action's run line asks for them as its way of running locally; generated measures still serve there.
+                if (!sources.fromRunLine()) {
+                    return DummyOutcome.failed("--dummy-tables with a measures definition is not supported by this tool: it makes measures from"
+                            + " generated data only; leave out --dummy-tables, or run ehrQL itself (opensafely exec ehrql:v1 generate-measures ...)");
+                }
+                notes.add(tablesSetAside(sources));
             }
-            DummyDatasetSpec.Result r = DummyDataOutput.spec(doc, population, seed, today);
+            DummyDatasetSpec.Result r = DummyDataOutput.spec(doc, measures, userArgs, population, seed, today);
             if (!r.ok()) return DummyOutcome.failed(r.problem());
             DummyDataOutput.write(r.spec(), out, cancelled, progress);
-            return DummyOutcome.wrote(out, r.spec().rows(), List.of());
+            return DummyOutcome.wrote(out, r.spec().rows(), notes);
         } catch (CancellationException e) {
             return DummyOutcome.failed("cancelled");
         } catch (IOException e) {
             return DummyOutcome.failed("cannot write " + out.getFileName() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
+    }
+
+    /** The note for a run line's --dummy-tables that a measures definition does not use. */
+    public static String tablesSetAside(Sources sources) {
+        return "the run line's --dummy-tables " + sources.tablesShown() + " was not used: this tool makes measures from generated data,"
+                + " not from dummy tables (ehrQL itself computes them from the tables)";
     }
 
     /** The sources a run line names, relative to the study folder; a path that leaves it is refused. */
@@ -123,19 +163,7 @@ public final class EhrqlDummyAction {
      * {@code generate-measures} naming it), as the words of its run line; empty when no action does.
      */
     public static Optional<RunCommand> declaringAction(Document doc) {
-        StudyFolder folder = doc.folder();
-        Optional<Path> root = folder.root();
-        if (root.isEmpty() || doc.path() == null) return Optional.empty();
-        Optional<Project> project = ProjectOnDisk.read(folder);
-        if (project.isEmpty()) return Optional.empty();
-        String rel = root.get().relativize(doc.path().toAbsolutePath().normalize()).toString().replace('\\', '/');
-        String command = DummyDataOutput.measures(doc) ? "generate-measures" : "generate-dataset";
-        for (Action a : project.get().actions()) {
-            RunCommand run = a.run();
-            if (run == null || !run.parsed() || !run.command().equals(command)) continue;
-            if (run.args().stream().anyMatch(w -> w.value().equals(rel) || w.value().equals("./" + rel))) return Optional.of(run);
-        }
-        return Optional.empty();
+        return DummyDataOutput.declaringRun(doc);
     }
 
     /**
@@ -148,7 +176,7 @@ public final class EhrqlDummyAction {
         Optional<RunCommand> run = declaringAction(doc);
         if (run.isEmpty()) return Sources.GENERATE;
         List<String> words = run.get().args().stream().map(RunCommand.Word::value).toList();
-        return sources(doc.folder(), optionIn(words, "--dummy-data-file").orElse(null), optionIn(words, "--dummy-tables").orElse(null));
+        return sources(doc.folder(), optionIn(words, "--dummy-data-file").orElse(null), optionIn(words, "--dummy-tables").orElse(null)).fromTheRunLine();
     }
 
 

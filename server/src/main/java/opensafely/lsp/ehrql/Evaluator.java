@@ -74,6 +74,11 @@ final class Evaluator {
         return d != null && globals.get(name) == d.binding() ? d.expr() : null;
     }
     private int depth;
+    /**
+     * Null, or (for dummy data, which follows helper calls) the value of each node evaluated inside a helper call,
+     * in any module; the first call's value is kept.
+     */
+    Map<Py.Node, EValue> helperTypes;
     /** The return values seen while a helper function is run for one call. */
     private List<EValue> returns;
 
@@ -321,7 +326,7 @@ final class Evaluator {
             v = UNKNOWN;
         }
         if (v == null) v = UNKNOWN;
-        if (!out.muted() && file == out.doc() && depth <= 1) types.putIfAbsent(e, v);
+        record(e, v);
         return v;
     }
 
@@ -448,7 +453,7 @@ final class Evaluator {
         if (c.func() instanceof Py.Attribute a) {
             EValue recv = eval(a.value(), scope);
             callee = attributes.attribute(recv, a, true);
-            if (!out.muted() && file == out.doc() && depth <= 1) types.putIfAbsent(a, callee);
+            record(a, callee);
         } else {
             callee = eval(c.func(), scope);
         }
@@ -509,6 +514,7 @@ final class Evaluator {
         // A call made in a branch may not happen: what the function's body does then is as uncertain as the call.
         int savedBranches = runner.branches;
         if (runner != this) runner.branches = Math.max(runner.branches, branches);
+        runner.helperTypes = helperTypes;
         for (Py.Param p : params) {
             if (given.contains(p.name())) continue;
             EValue dv = p.defaultValue() == null || p.kind() != Py.ArgKind.POSITIONAL ? UNKNOWN : runner.evalMuted(p.defaultValue(), lf.globals());
@@ -533,6 +539,12 @@ final class Evaluator {
             out.unmute();
             runner.returns = saved;
         }
+    }
+
+    /** The value of a node for hover and completion; inside a helper call, for dummy data when it asks. */
+    private void record(Py.Node n, EValue v) {
+        if (!out.muted() && file == out.doc() && depth <= 1) types.putIfAbsent(n, v);
+        else if (helperTypes != null && depth > 0) helperTypes.putIfAbsent(n, v);
     }
 
     /** Evaluates what a finding already made covers: nothing it finds is said, in this file or a helper module. */

@@ -100,7 +100,7 @@ final class DummyDataAction {
                 doc = new Document(file, Files.readString(file, StandardCharsets.UTF_8), 0,
                         StudyFolder.enclosing(file).orElse(StudyFolder.none()));
             }
-            if (DatasetDefinitionService.isDatasetDefinition(doc)) return ehrql(doc, file, requestCancelled);
+            if (DatasetDefinitionService.isDatasetDefinition(doc) || DummyDataOutput.declaringRun(doc).isPresent()) return ehrql(doc, file, requestCancelled);
             DummyData.Plan plan = new DummyData(Clock.systemDefaultZone())
                     .plan(doc, DummyDataFile.populationSize(doc.folder()), DummyDataFile.DEFAULT_SEED);
             if (!plan.ok()) {
