@@ -68,7 +68,18 @@ public final class DummyMeasuresSpec {
             return new DummyDatasetSpec.Result(null, "no measure is defined with a name this tool can read (define_measure(name=...) at module level,"
                     + " in a loop over a literal list or dict, or in a helper function)");
         }
-        return new DummyDatasetSpec.Result(table(w.measures, seed), null);
+        return new DummyDatasetSpec.Result(table(w.measures, seed, !DISCLOSURE_CONTROL_OFF.matcher(doc.text()).find()), null);
+    }
+
+    /**
+     * ehrQL applies disclosure control to measures, dummy ones included, unless the definition turns it off: a count
+     * of 7 or fewer becomes 0, then every count is rounded to the nearest 5, and the ratio is computed from those.
+     */
+    private static final java.util.regex.Pattern DISCLOSURE_CONTROL_OFF =
+            java.util.regex.Pattern.compile("\\.configure_disclosure_control\\(\\s*enabled\\s*=\\s*False\\s*\\)");
+
+    static long disclosureControlled(long count) {
+        return count <= 7 ? 0 : 5 * Math.round(count / 5.0);
     }
 
     /**
@@ -433,7 +444,7 @@ public final class DummyMeasuresSpec {
         };
     }
 
-    private static TableSpec table(List<Measure> measures, long seed) {
+    private static TableSpec table(List<Measure> measures, long seed, boolean disclosureControl) {
         List<String> groupNames = new ArrayList<>();
         Map<String, ColumnType> groupTypes = new HashMap<>();
         for (Measure m : measures) {
@@ -449,9 +460,9 @@ public final class DummyMeasuresSpec {
         cols.add(new ColumnSpec("measure", ColumnType.STRING, p -> cell(p, measures, starts).measure.name()));
         cols.add(new ColumnSpec("interval_start", ColumnType.DATE, p -> cell(p, measures, starts).interval[0]));
         cols.add(new ColumnSpec("interval_end", ColumnType.DATE, p -> cell(p, measures, starts).interval[1]));
-        cols.add(new ColumnSpec("ratio", ColumnType.FLOAT, p -> counts(p)[1] == 0 ? null : (double) counts(p)[0] / counts(p)[1]));
-        cols.add(new ColumnSpec("numerator", ColumnType.INTEGER, p -> counts(p)[0]));
-        cols.add(new ColumnSpec("denominator", ColumnType.INTEGER, p -> counts(p)[1]));
+        cols.add(new ColumnSpec("ratio", ColumnType.FLOAT, p -> counts(p, disclosureControl)[1] == 0 ? null : (double) counts(p, disclosureControl)[0] / counts(p, disclosureControl)[1]));
+        cols.add(new ColumnSpec("numerator", ColumnType.INTEGER, p -> counts(p, disclosureControl)[0]));
+        cols.add(new ColumnSpec("denominator", ColumnType.INTEGER, p -> counts(p, disclosureControl)[1]));
         for (String g : groupNames) cols.add(new ColumnSpec(g, groupTypes.get(g), p -> cell(p, measures, starts).groups.get(g)));
         return new TableSpec(cols, starts[measures.size()], seed);
     }
@@ -478,12 +489,12 @@ public final class DummyMeasuresSpec {
         });
     }
 
-    /** {numerator, denominator}: a denominator of 0–1000, a numerator never above it. */
-    private static long[] counts(Patient p) {
+    /** {numerator, denominator}: a denominator of 0–1000, a numerator never above it (rounding keeps that order). */
+    private static long[] counts(Patient p, boolean disclosureControl) {
         return p.shared("measure.counts", q -> {
             long den = q.random().nextLong(1001);
             long num = den == 0 ? 0 : q.random().nextLong(den + 1);
-            return new long[] {num, den};
+            return disclosureControl ? new long[] {disclosureControlled(num), disclosureControlled(den)} : new long[] {num, den};
         });
     }
 }

@@ -168,9 +168,24 @@ class EhrqlDummyDataCommandTest {
             String[] f = line.split(",", -1);
             long num = Long.parseLong(f[4]), den = Long.parseLong(f[5]);
             assertTrue(num <= den, line);
+            // ehrQL's disclosure control, which it applies to dummy measures too: 7 or fewer is 0, the rest rounded to 5.
+            assertTrue(num % 5 == 0 && den % 5 == 0, line);
             if (den > 0) assertEquals((double) num / den, Double.parseDouble(f[3]), 1e-12, line);
+            else assertEquals("", f[3], line);
             groups.add(f[1] + f[6]);
         }
         assertEquals(48, groups.size(), "each interval has each group once");
+    }
+
+    @Test
+    void measuresWithDisclosureControlTurnedOffKeepTheirCounts() throws Exception {
+        copyCleanStudy();
+        Path def = study.resolve("analysis/measure_definitions.py");
+        Files.writeString(def, Files.readString(def) + "\nmeasures.configure_disclosure_control(enabled=False)\n");
+        Result r = run("analysis/measure_definitions.py");
+        assertEquals(0, r.exit(), r.err());
+        var lines = Files.readAllLines(study.resolve("output/measures.csv"));
+        assertTrue(lines.subList(1, lines.size()).stream().anyMatch(l -> Long.parseLong(l.split(",", -1)[5]) % 5 != 0),
+                "without disclosure control the counts are as drawn");
     }
 }

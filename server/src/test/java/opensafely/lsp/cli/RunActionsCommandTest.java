@@ -88,6 +88,23 @@ class RunActionsCommandTest {
     }
 
     @Test
+    void theExamplesOutputsPassTheOutputChecksAndAnUnroundedTableIsCaught() throws Exception {
+        needInterpreters();
+        Result clean = run("run_all", "--executor", "local", "--python", PYTHON);
+        assertEquals(0, clean.exit(), clean.out() + clean.err());
+        assertTrue(!clean.out().contains("for the output checkers"), clean.out());
+
+        // The same script without its rounding: what an output checker would send back, seen before the release request.
+        Files.writeString(study.resolve("analysis/summarise.R"), Files.readString(study.resolve("analysis/summarise.R"))
+                .replace("ifelse(count <= 7, NA, 5 * round(count / 5))", "count"));
+        Result raw = run("summarise_by_sex", "--executor", "local", "--python", PYTHON);
+        assertEquals(0, raw.exit(), raw.out());
+        assertTrue(raw.out().contains("   for the output checkers (warnings: redact or round before you ask for a release):\n"
+                + "     output/patients_by_sex.csv:"), raw.out());
+        assertTrue(raw.out().contains(" output-unrounded-count ") || raw.out().contains(" output-small-count "), raw.out());
+    }
+
+    @Test
     void aFailingScriptExitsOneWithTheLogTail() throws Exception {
         needInterpreters();
         Files.writeString(study.resolve("analysis/summarise.R"), "cat('reading\\n')\nstop('the model did not converge')\n");
