@@ -63,7 +63,8 @@ public final class DummyDataOutput {
         for (Action a : project.get().actions()) {
             RunCommand run = a.run();
             if (run == null || !run.parsed() || !(run.command().equals(DATASET_COMMAND) || run.command().equals(MEASURES_COMMAND))) continue;
-            if (run.args().stream().anyMatch(w -> w.value().equals(rel) || w.value().equals("./" + rel))) return Optional.of(run);
+            Optional<RunCommand.Word> def = run.definitionArgument();
+            if (def.isPresent() && (def.get().value().equals(rel) || def.get().value().equals("./" + rel))) return Optional.of(run);
         }
         return Optional.empty();
     }

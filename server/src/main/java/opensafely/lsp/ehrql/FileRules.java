@@ -1,12 +1,14 @@
 package opensafely.lsp.ehrql;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.pipeline.Action;
+import opensafely.lsp.pipeline.Project;
+import opensafely.lsp.pipeline.ProjectOnDisk;
+import opensafely.lsp.pipeline.RunCommand;
 import opensafely.lsp.ehrql.EValue.Binding;
 import opensafely.lsp.ehrql.EValue.Dataset;
 import opensafely.lsp.ehrql.EValue.Measures;
@@ -32,57 +34,56 @@ final class FileRules {
     }
 
     static Use use(Path path, StudyFolder folder) {
-        if (path == null || folder == null || !folder.known()) return new Use(false, false, false);
+        Use none = new Use(false, false, false);
+        if (path == null || folder == null || !folder.known()) return none;
         Optional<Path> root = folder.root();
-        if (root.isEmpty()) return new Use(false, false, false);
-        Path yaml = root.get().resolve("project.yaml");
-        String text;
-        try {
-            text = folder.readString(yaml).orElseThrow(() -> new IOException("project.yaml unreadable"));
-        } catch (IOException | RuntimeException e) {
-            return new Use(false, false, false);
-        }
+        Optional<Project> project = root.isEmpty() ? Optional.empty() : ProjectOnDisk.read(folder);
+        if (project.isEmpty()) return none;
         String rel;
         try {
             rel = root.get().toAbsolutePath().normalize().relativize(path.toAbsolutePath().normalize()).toString().replace('\\', '/');
         } catch (IllegalArgumentException e) {
-            return new Use(false, false, false);
+            return none;
         }
         boolean dataset = false, measures = false, legacy = false;
-        // A run: line may be folded over several lines; look at each line naming the file and the few before it.
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (!containsPath(lines[i], rel)) continue;
-            StringBuilder ctx = new StringBuilder();
-            for (int k = Math.max(0, i - 3); k <= i; k++) ctx.append(lines[k]).append('\n');
-            String c = ctx.toString();
-            if (c.matches("(?s).*(ehrql|databuilder):\\S+\\s+generate[-_]dataset.*")) dataset = true;
-            if (c.matches("(?s).*ehrql:\\S+\\s+generate[-_]measures.*")) measures = true;
-            if (c.matches("(?s).*(ehrql:v0|databuilder:)\\S*\\s.*")) legacy = true;
+        for (Action a : project.get().actions()) {
+            RunCommand run = a.run();
+            if (run == null || !run.parsed() || !(run.image().equals("ehrql") || run.image().equals("databuilder"))) continue;
+            // Any mention under the old images mutes the checks (their rules differ); only the definition argument is run,
+            // so `--test-data-file analysis/test.py` does not make test.py a dataset definition.
+            if ((run.image().equals("databuilder") || String.valueOf(run.tag()).startsWith("v0"))
+                    && run.args().stream().anyMatch(w -> names(w.value(), rel))) {
+                legacy = true;
+            }
+            Optional<RunCommand.Word> def = run.definitionArgument();
+            if (def.isEmpty() || !names(def.get().value(), rel)) continue;
+            String command = run.command().replace('_', '-');
+            if (command.equals("generate-dataset")) dataset = true;
+            if (command.equals("generate-measures") && run.image().equals("ehrql")) measures = true;
         }
         return new Use(dataset, measures, legacy);
     }
 
-    private static final java.util.regex.Pattern RUN_DEFINITION = java.util.regex.Pattern.compile(
-            "(?:ehrql|databuilder):\\S+\\s+generate[-_](?:dataset|measures)\\s+['\"]?([^\\s'\"]+\\.py)");
+    private static boolean names(String word, String rel) {
+        return word.equals(rel) || word.equals("./" + rel);
+    }
 
     /** The files project.yaml runs with generate-dataset or generate-measures (at most 64), inside the study. */
     static java.util.List<Path> runDefinitions(StudyFolder folder) {
         java.util.List<Path> out = new java.util.ArrayList<>();
         if (folder == null || !folder.known()) return out;
         Optional<Path> root = folder.root();
-        if (root.isEmpty()) return out;
-        String text;
-        try {
-            text = folder.readString(root.get().resolve("project.yaml")).orElse(null);
-        } catch (RuntimeException e) {
-            return out;
-        }
-        if (text == null) return out;
-        java.util.regex.Matcher m = RUN_DEFINITION.matcher(text);
-        while (m.find() && out.size() < 64) {
-            Path p = root.get().resolve(m.group(1)).toAbsolutePath().normalize();
-            if (!out.contains(p)) out.add(p);
+        Optional<Project> project = root.isEmpty() ? Optional.empty() : ProjectOnDisk.read(folder);
+        if (project.isEmpty()) return out;
+        for (Action a : project.get().actions()) {
+            RunCommand run = a.run();
+            if (run == null || !run.parsed() || !(run.image().equals("ehrql") || run.image().equals("databuilder"))) continue;
+            String command = run.command().replace('_', '-');
+            if (!command.equals("generate-dataset") && !command.equals("generate-measures")) continue;
+            Optional<RunCommand.Word> def = run.definitionArgument();
+            if (def.isEmpty() || !def.get().value().endsWith(".py")) continue;
+            Path p = root.get().resolve(def.get().value()).toAbsolutePath().normalize();
+            if (p.startsWith(root.get().toAbsolutePath().normalize()) && !out.contains(p) && out.size() < 64) out.add(p);
         }
         return out;
     }
@@ -109,17 +110,6 @@ final class FileRules {
         }
     }
 
-    private static boolean containsPath(String line, String rel) {
-        int i = line.indexOf(rel);
-        while (i >= 0) {
-            int end = i + rel.length();
-            boolean startOk = i == 0 || " \t'\"=:".indexOf(line.charAt(i - 1)) >= 0;
-            boolean endOk = end >= line.length() || " \t'\"\r".indexOf(line.charAt(end)) >= 0;
-            if (startOk && endOk) return true;
-            i = line.indexOf(rel, i + 1);
-        }
-        return false;
-    }
 
     /** Python that can bind module names the evaluator does not see. */
     private static final java.util.regex.Pattern DYNAMIC_NAMES = java.util.regex.Pattern.compile(

@@ -72,6 +72,29 @@ public record RunCommand(String raw, YamlScalar node, List<Word> words, String e
     }
 
     /**
+     * The file an ehrQL command ({@code generate-dataset}, {@code generate-measures}, ...) runs: its first positional
+     * argument, i.e. the first word after the command that is neither an option nor an option's value (every option
+     * of those commands takes a value: {@code --output F}, {@code --test-data-file F}, ...). Empty after {@code --}.
+     */
+    public Optional<Word> definitionArgument() {
+        return definitionIndex(args().stream().map(Word::value).toList()).stream().mapToObj(i -> args().get(i)).findFirst();
+    }
+
+    /** The index in {@code words} (the command first) of its first positional argument, or empty. */
+    public static java.util.OptionalInt definitionIndex(List<String> words) {
+        for (int i = 1; i < words.size(); i++) {
+            String v = words.get(i);
+            if (v.equals("--")) break;
+            if (v.startsWith("-")) {
+                if (!v.contains("=")) i++; // its value follows
+                continue;
+            }
+            return java.util.OptionalInt.of(i);
+        }
+        return java.util.OptionalInt.empty();
+    }
+
+    /**
      * The value of an option among plain words (a run line's words after the image, as executors get them):
      * {@code --name value} or {@code --name=value}, the first one winning, "" when the value is missing; nothing
      * after {@code --}, which starts a definition's own parameters.

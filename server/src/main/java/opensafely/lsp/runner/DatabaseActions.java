@@ -62,8 +62,9 @@ public final class DatabaseActions {
             return 0;
         }
         List<String> args = c.args();
-        if (args.size() < 2) return fail(log, List.of(c.command() + " needs a definition file"));
-        Path definition = workspace.resolve(args.get(1)).normalize();
+        java.util.OptionalInt at = opensafely.lsp.pipeline.RunCommand.definitionIndex(args);
+        if (at.isEmpty()) return fail(log, List.of(c.command() + " needs a definition file"));
+        Path definition = workspace.resolve(args.get(at.getAsInt())).normalize();
         DummyOutcome o = EhrqlDummyAction.run(study, definition, args, workspace, DummyDataOutput.DEFAULT_SEED, LocalDate.now(clock),
                 cancelled, rows -> { });
         return report(o, workspace, log) ? 0 : 1;

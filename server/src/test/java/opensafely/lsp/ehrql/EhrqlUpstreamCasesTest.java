@@ -193,6 +193,8 @@ class EhrqlUpstreamCasesTest {
                     + "measures.define_measure(name=\"m\", numerator=patients.exists_for_patient(), denominator=patients.exists_for_patient(),"
                     + " intervals=months(3).starting_on(\"2024-01-01\"))\n"),
             new Case("a helper module that project.yaml does not run", "analysis/common.py", "x = 1\n"),
+            new Case("a --test-data-file beside the definition", "analysis/test_data.py", "from datetime import date\n\n"
+                    + "test_data = {1: {\"patients\": {\"date_of_birth\": date(1950, 1, 1)}, \"expected_in_population\": True}}\n"),
             new Case("dataset bound by an annotated assignment", DATASET, HEADER + "dataset: object = create_dataset()\n"
                     + "dataset.define_population(patients.exists_for_patient())\n"),
             new Case("dataset bound by a walrus", DATASET, HEADER + "if (dataset := create_dataset()):\n    pass\n"
@@ -226,7 +228,11 @@ class EhrqlUpstreamCasesTest {
             + "    run: ehrql:v1 generate-dataset analysis/dataset_definition.py --output output/dataset.csv.gz\n"
             + "    outputs:\n      highly_sensitive:\n        dataset: output/dataset.csv.gz\n"
             + "  generate_measures:\n    run: ehrql:v1 generate-measures analysis/measures.py --output output/measures.csv\n"
-            + "    outputs:\n      moderately_sensitive:\n        measures: output/measures.csv\n";
+            + "    outputs:\n      moderately_sensitive:\n        measures: output/measures.csv\n"
+            // ehrQL's own test data option names a Python file that is not a definition (a real study does this).
+            + "  test_dataset:\n    run: >\n      ehrql:v1 generate-dataset\n      analysis/dataset_definition.py\n"
+            + "      --test-data-file analysis/test_data.py\n      --output output/tested.csv\n"
+            + "    outputs:\n      highly_sensitive:\n        dataset: output/tested.csv\n";
 
     private static List<Diagnostic> check(Case c, Path root) throws Exception {
         MarkedText m = MarkedText.parse(c.marked());
