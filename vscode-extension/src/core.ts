@@ -5,3 +5,4 @@ export * from './process';
 export * from './server';
 export * from './newstudy';
 export * from './run';
+export * from './outputs';

@@ -8,6 +8,7 @@ import { CheckDiagnostic, CheckOutputError, diagnosticsByFile, parseCheckReport,
 import { describeRejections, findJava, FoundJava, JAVA_HOME_SETTING, javaCandidates, openSettingCommand, settingFallbackWarning } from './java';
 import { nodeJavaProbe, runProcess } from './process';
 import { initCommand, initFailureMessage } from './newstudy';
+import { outputsSummaryCommand, outputsSummaryFailureMessage, outputsSummaryPage } from './outputs';
 import { BUNDLED_JAR, DEFAULT_JVM_OPTIONS, DOCUMENT_FILTERS, isStudyFile, javaArgs, parseServerVersion } from './server';
 import { actionsFromSymbols, ActionSymbol, RUN_COMMAND, RUN_LOG_NOTIFICATION, RUN_OUTPUT_CHANNEL, runArguments, runInitializationOptions, runLogLine, RunLogParams } from './run';
 
@@ -45,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         vscode.commands.registerCommand('opensafely.generateDummyData', (uri?: vscode.Uri) => s.generateDummyData(uri)),
         vscode.commands.registerCommand('opensafely.showOutput', () => output.show()),
         vscode.commands.registerCommand('opensafely.newStudy', () => s.newStudy()),
+        vscode.commands.registerCommand('opensafely.outputsSummary', () => s.outputsSummary()),
         vscode.commands.registerCommand('opensafely.runAction', () => s.runActions(false)),
         vscode.commands.registerCommand('opensafely.runAll', () => s.runActions(true)),
         vscode.workspace.onDidChangeConfiguration(e => {
@@ -254,6 +256,35 @@ class Session {
         }
         this.output.info(result.stdout.trim());
         await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(folder));
+    }
+
+    /**
+     * The release summary of a study's moderately_sensitive outputs: the jar's `outputs summary` writes the page (each
+     * output's findings and per-column summary, figures beside their data) into the study's metadata/ folder, and it
+     * opens in the browser. With several studies the user picks one.
+     */
+    async outputsSummary(): Promise<void> {
+        const studies: string[] = [];
+        for (const folder of vscode.workspace.workspaceFolders ?? []) {
+            const projects = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/project.yaml'), '**/node_modules/**');
+            for (const p of projects) studies.push(path.dirname(p.fsPath));
+        }
+        if (studies.length === 0) {
+            void vscode.window.showInformationMessage('OpenSAFELY: no project.yaml found in this workspace.');
+            return;
+        }
+        const study = studies.length === 1 ? studies[0] : await vscode.window.showQuickPick(studies, { placeHolder: 'Study folder' });
+        if (!study) return;
+        const runtime = this.runtime ?? (await this.resolveRuntime());
+        if (!runtime) return;
+        const result = await runProcess(runtime.java.executable, javaArgs(runtime.jvmOptions, runtime.jar, outputsSummaryCommand(study)));
+        if (result.code !== 0) {
+            this.output.error(`outputs summary in ${study} failed (exit ${result.code}): ${result.error?.message ?? result.stderr}`);
+            void vscode.window.showErrorMessage(outputsSummaryFailureMessage(result.code, result.stderr));
+            return;
+        }
+        this.output.info(result.stdout.trim());
+        await vscode.env.openExternal(vscode.Uri.file(outputsSummaryPage(study)));
     }
 
     /** Dummy data for a study, dataset or measures definition (the active editor's, unless a file is given): the server writes it. */

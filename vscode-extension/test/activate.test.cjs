@@ -47,7 +47,7 @@ test('without Java 17+, activation registers the commands and shows one clear me
 
         assert.deepEqual(
             calls.commands.map(c => c.id).sort(),
-            ['opensafely.checkWorkspace', 'opensafely.generateDummyData', 'opensafely.newStudy', 'opensafely.restartServer',
+            ['opensafely.checkWorkspace', 'opensafely.generateDummyData', 'opensafely.newStudy', 'opensafely.outputsSummary', 'opensafely.restartServer',
                 'opensafely.runAction', 'opensafely.runAll', 'opensafely.showOutput', 'opensafely.showVersion', 'opensafely.updateCodelists'],
         );
         // Every registered command is also declared in package.json, so it shows in the palette.
