@@ -81,7 +81,7 @@ public final class SummaryPage {
     }
 
     private static void tableHtml(StringBuilder h, String file, TableCheck.Result t) {
-        h.append("<p>").append(t.rows()).append(" rows, ").append(t.columns().size()).append(" columns</p>\n");
+        h.append("<p>").append(count(t.rows(), "row")).append(", ").append(count(t.columns().size(), "column")).append("</p>\n");
         if (t.columns().isEmpty()) return;
         h.append("<table class=\"summary\" data-file=\"").append(esc(file)).append("\">\n<tr>");
         for (String head : HEADINGS) h.append("<th>").append(head).append("</th>");
@@ -114,7 +114,7 @@ public final class SummaryPage {
                             .append(": `").append(d.code()).append("` ").append(md(d.message())).append('\n');
                 }
                 r.table().ifPresent(t -> {
-                    m.append("\n").append(t.rows()).append(" rows, ").append(t.columns().size()).append(" columns\n");
+                    m.append("\n").append(count(t.rows(), "row")).append(", ").append(count(t.columns().size(), "column")).append("\n");
                     if (t.columns().isEmpty()) return;
                     m.append("\n| ").append(String.join(" | ", HEADINGS)).append(" |\n|").append(" --- |".repeat(HEADINGS.size())).append('\n');
                     for (ColumnSummary c : t.columns()) {
@@ -179,5 +179,10 @@ public final class SummaryPage {
     /** Text in a Markdown table or list: no pipes, no HTML tags, no line breaks (quotes stay readable). */
     static String md(String s) {
         return esc(s).replace("&quot;", "\"").replace("&#39;", "'").replace("|", "\\|").replace("\n", " ").replace("`", "'");
+    }
+
+    /** "1 row", "3 rows". */
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }
