@@ -48,15 +48,19 @@ public final class RunLenses {
         return out;
     }
 
-    /** "never run", "succeeded 3 min ago", "failed: exit 1, 2 h ago", "failed: an output pattern matched nothing, just now". */
+    /**
+     * "never run", "succeeded 3 min ago", "failed: exit 1, 2 h ago", "failed: an output pattern matched nothing, just now";
+     * "succeeded 3 min ago (opensafely run)" when the last job was opensafely run's.
+     */
     public static String stateText(Optional<JobRecord> last, Instant now) {
         if (last.isEmpty()) return "never run";
         JobRecord j = last.get();
         String when = ago(j.completedAt() != null ? j.completedAt() : j.startedAt(), now);
-        if (j.succeeded()) return "succeeded" + (when.isEmpty() ? "" : " " + when);
+        String by = j.origin() == null ? "" : " (" + j.origin() + ")"; // a job of opensafely run's, from metadata/db.sqlite
+        if (j.succeeded()) return "succeeded" + (when.isEmpty() ? "" : " " + when) + by;
         String why = j.exitCode() != null && j.exitCode() != 0 ? "exit " + j.exitCode()
                 : j.statusMessage() != null && !j.statusMessage().isBlank() ? j.statusMessage() : String.valueOf(j.statusCode());
-        return "failed: " + why + (when.isEmpty() ? "" : ", " + when);
+        return "failed: " + why + (when.isEmpty() ? "" : ", " + when) + by;
     }
 
     /** "just now", "3 min ago", "2 h ago", "4 days ago"; empty when the time cannot be read. */

@@ -72,4 +72,23 @@ class InitE2ETest {
             assertTrue(count.isEmpty() || (Integer.parseInt(count) > 7 && Integer.parseInt(count) % 5 == 0), row);
         }
     }
+
+    /** Issue #11: "The new study checks clean and `run run_all` succeeds in it on a fresh machine." */
+    @Test
+    void runAllSucceedsInANewStudy() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(PYTHON) && run(tmp, List.of(PYTHON.toString(), "-c", "import pandas")).exit() == 0,
+                "no /usr/bin/python3 with pandas on this machine (Debian's python3-pandas)");
+        assertEquals(0, jar(tmp, "init", "study").exit());
+        Path study = tmp.resolve("study");
+
+        Run all = jar(study, "run", "run_all", "--executor", "local", "--python", PYTHON.toString());
+        assertEquals(0, all.exit(), all.out() + all.err());
+        assertTrue(Files.size(study.resolve("output/dataset.csv.gz")) > 0, all.out());
+        assertEquals("sex,age_band,patients", Files.readAllLines(study.resolve("output/patient_counts.csv"), UTF_8).get(0), all.out());
+        assertTrue(Files.isRegularFile(study.resolve("metadata/describe_population.log")), all.out());
+
+        Run again = jar(study, "run", "run_all", "--executor", "local", "--python", PYTHON.toString());
+        assertEquals(0, again.exit(), again.out() + again.err());
+        assertTrue(again.out().contains("=> All actions already completed successfully"), again.out());
+    }
 }
