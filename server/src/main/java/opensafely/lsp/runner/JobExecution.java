@@ -172,8 +172,12 @@ final class JobExecution {
     private void removeStale(Set<String> produced) {
         Set<String> now = new HashSet<>();
         produced.forEach(p -> now.add(p.toLowerCase(Locale.ROOT)));
+        // Only what the action still declares may go: the record of the last run is a file in the study (ours, or
+        // opensafely run's db.sqlite) and must never be able to delete a script or anything else the user made.
+        List<OutputPattern> declared = action.outputs().stream().map(o -> o.path()).filter(java.util.Objects::nonNull).map(OutputPattern::new).toList();
         for (String old : state.last(action.name()).map(JobRecord::outputs).orElse(Map.of()).keySet()) {
             if (now.contains(old.toLowerCase(Locale.ROOT))) continue;
+            if (declared.stream().noneMatch(d -> d.matches(old))) continue;
             study.resolve(old).filter(p -> study.access(p) == StudyFolder.Access.FILE && !Files.isSymbolicLink(p)).ifPresent(p -> {
                 try {
                     Files.deleteIfExists(p);

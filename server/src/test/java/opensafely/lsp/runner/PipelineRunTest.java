@@ -153,6 +153,28 @@ class PipelineRunTest {
     }
 
     @Test
+    void aRecordOfTheLastRunCannotDeleteWhatTheActionDoesNotDeclare() throws Exception {
+        write("project.yaml", """
+                version: 5
+                actions:
+                  figs:
+                    run: python:v2 python analysis/figs.py
+                    outputs:
+                      moderately_sensitive:
+                        figs: output/fig_*.txt
+                """);
+        write("analysis/figs.py", "open('output/fig_a.txt','w').write('a')\n");
+        assertEquals(0, run("figs").exitCode());
+        // The record is a file in the study: a hand edit (or a crafted db.sqlite) may name anything as a past output.
+        Path record = study.resolve("metadata/opensafely-lsp-jobs.json");
+        Files.writeString(record, Files.readString(record).replace("\"output/fig_a.txt\"",
+                "\"output/fig_a.txt\" : \"moderately_sensitive\", \"analysis/figs.py\""));
+        assertTrue(Files.readString(record).contains("analysis/figs.py"));
+        assertEquals(0, run("figs").exitCode());
+        assertTrue(Files.exists(study.resolve("analysis/figs.py")), "a file no output pattern of the action matches is never deleted");
+    }
+
+    @Test
     void aModeratelySensitiveFileWithPatientIdsIsReported() throws Exception {
         write("project.yaml", TWO_ACTIONS.formatted("needs: [make]"));
         write("analysis/make.py", "open('output/data.csv','w').write('n\\n')\n");
