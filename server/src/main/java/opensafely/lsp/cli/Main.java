@@ -3,6 +3,7 @@ package opensafely.lsp.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -35,6 +36,21 @@ public final class Main implements Callable<Integer> {
     }
 
     private static int execute(String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // picocli would print the same line; building its model first costs more than the JVM's own start.
+            System.out.println("opensafely-lsp " + version()); // as Version gives picocli
+            System.out.flush();
+            return 0;
+        }
+        Optional<CheckCommand> check = QuickCheckArguments.parse(args);
+        if (check.isPresent()) {
+            try {
+                return check.get().call();
+            } catch (Exception ex) { // as picocli's execution exception handler below
+                Guard.report(ex, System.err, System::getenv);
+                return 2;
+            }
+        }
         CommandLine cl = commandLine(args);
         // Contract: 2 for bad usage or an internal error, with one line on stderr.
         cl.setExitCodeExceptionMapper(e -> 2);
