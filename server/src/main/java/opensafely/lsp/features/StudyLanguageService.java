@@ -29,8 +29,10 @@ public final class StudyLanguageService implements LanguageService {
     private static final LanguageService NOTHING = doc -> List.of();
 
     private final ProjectYamlService projectYaml = new ProjectYamlService();
-    private final StudyDefinitionService studyDefinitions = new StudyDefinitionService();
-    private final PythonSize pythonSize = new PythonSize();
+    // Made on first use: `check` of a project.yaml alone then never loads the study classes or the Python
+    // grammar, which a cold JVM pays for in start-up time (issue #15).
+    private volatile StudyDefinitionService studyDefinitions;
+    private volatile PythonSize pythonSize;
     private final CodelistsTxtService codelistsTxt = new CodelistsTxtService();
     private final OutputsService outputs = new OutputsService();
 
@@ -49,15 +51,37 @@ public final class StudyLanguageService implements LanguageService {
             // project.yaml is bounded in YamlLoader; codelists.txt is read line by line, in linear time.
             case PROJECT_YAML -> projectYaml;
             case PYTHON -> {
-                LanguageService service = StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions
+                LanguageService service = StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions()
                         : DatasetDefinitionService.isChecked(doc) ? DatasetDefinitionService.shared() : NOTHING;
-                yield service != NOTHING && pythonSize.overBound(doc.text()) ? TOO_BIG : service;
+                yield service != NOTHING && pythonSize().overBound(doc.text()) ? TOO_BIG : service;
             }
             case CODELISTS_TXT -> codelistsTxt;
             // Only a moderately_sensitive output of the study's project.yaml; a codelist or dummy-data CSV gets nothing.
             case CSV -> OutputsService.isOutput(doc) ? outputs : NOTHING;
             case OTHER -> NOTHING;
         };
+    }
+
+    private StudyDefinitionService studyDefinitions() {
+        StudyDefinitionService s = studyDefinitions;
+        if (s == null) {
+            synchronized (this) {
+                if (studyDefinitions == null) studyDefinitions = new StudyDefinitionService();
+                s = studyDefinitions;
+            }
+        }
+        return s;
+    }
+
+    private PythonSize pythonSize() {
+        PythonSize p = pythonSize;
+        if (p == null) {
+            synchronized (this) {
+                if (pythonSize == null) pythonSize = new PythonSize();
+                p = pythonSize;
+            }
+        }
+        return p;
     }
 
     /**
