@@ -4,21 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `dummy-data` with the user's own data: an ehrQL dummy data file (--dummy-data-file), dummy tables
@@ -42,18 +36,8 @@ class DummyDataInputsCommandTest {
             dataset.n = clinical_events.count_for_patient()
             """;
 
-    record Result(int exit, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        DummyDataCommand cmd = new DummyDataCommand();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        cmd.workingDirectory = study;
-        cmd.stdout = out;
-        cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
-        cmd.clock = Clock.fixed(Instant.parse("2026-01-15T10:00:00Z"), ZoneOffset.UTC);
-        int exit = new CommandLine(cmd).execute(args);
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private DummyDataRun run(String... args) {
+        return DummyDataRun.in(study, args);
     }
 
     private void ehrqlStudy(String runLineExtra) throws Exception {
@@ -80,7 +64,7 @@ class DummyDataInputsCommandTest {
         ehrqlStudy("");
         // Columns in another order, and one the definition does not make (ehrQL ignores it).
         gzip(study.resolve("analysis/dummy.csv.gz"), "extra,n,patient_id,sex,age,has_event,first_date\nz,3,1,male,40,T,2020-01-02\nz,0,2,female,,F,\n");
-        Result r = run("analysis/dd.py", "--dummy-data-file", "analysis/dummy.csv.gz", "--output", "out/d.arrow");
+        DummyDataRun r = run("analysis/dd.py", "--dummy-data-file", "analysis/dummy.csv.gz", "--output", "out/d.arrow");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("note: analysis/dummy.csv.gz: column 'extra' is not made by the definition"), r.err());
         assertTrue(r.err().contains("Wrote 2 patients from analysis/dummy.csv.gz to "), r.err());
@@ -88,7 +72,7 @@ class DummyDataInputsCommandTest {
         assertEquals("ARROW1", new String(arrow, 0, 6, StandardCharsets.US_ASCII));
         // Read back through the same check: .arrow in, .csv out.
         Files.write(study.resolve("analysis/d.arrow"), arrow);
-        Result back = run("analysis/dd.py", "--dummy-data-file", "analysis/d.arrow", "--output", "out/d.csv");
+        DummyDataRun back = run("analysis/dd.py", "--dummy-data-file", "analysis/d.arrow", "--output", "out/d.csv");
         assertEquals(0, back.exit(), back.err());
         assertEquals(List.of("patient_id,sex,age,has_event,first_date,n", "1,male,40,T,2020-01-02,3", "2,female,,F,,0"),
                 Files.readAllLines(study.resolve("out/d.csv")));
@@ -98,12 +82,12 @@ class DummyDataInputsCommandTest {
     void eachKindOfMismatchIsOneLineNamingTheColumnAndNothingIsWritten() throws Exception {
         ehrqlStudy("");
         Files.writeString(study.resolve("analysis/missing.csv"), "patient_id,sex,age,has_event,first_date\n1,male,40,T,2020-01-02\n");
-        Result missing = run("analysis/dd.py", "--dummy-data-file", "analysis/missing.csv", "--output", "out/d.csv");
+        DummyDataRun missing = run("analysis/dd.py", "--dummy-data-file", "analysis/missing.csv", "--output", "out/d.csv");
         assertEquals(1, missing.exit(), missing.err());
         assertTrue(missing.err().contains("  analysis/missing.csv: column 'n' is missing"), missing.err());
 
         Files.writeString(study.resolve("analysis/bad.csv"), "patient_id,sex,age,has_event,first_date,n\n1,mal,4.5,True,2020-13-01,1\n,female,3,F,,2\n");
-        Result bad = run("analysis/dd.py", "--dummy-data-file", "analysis/bad.csv", "--output", "out/d.csv");
+        DummyDataRun bad = run("analysis/dd.py", "--dummy-data-file", "analysis/bad.csv", "--output", "out/d.csv");
         assertEquals(1, bad.exit(), bad.err());
         List<String> lines = bad.err().lines().toList();
         assertEquals("No dummy data for analysis/dd.py:", lines.get(0));
@@ -121,7 +105,7 @@ class DummyDataInputsCommandTest {
         ehrqlStudy("");
         Files.writeString(study.resolve("analysis/dd.py"), DEFINITION + "dataset.v = helper(patients)\n");
         Files.writeString(study.resolve("analysis/dummy.csv"), "patient_id,sex,age,has_event,first_date,n,v\n1,male,40,T,2020-01-02,3,anything at all\n");
-        Result r = run("analysis/dd.py", "--dummy-data-file", "analysis/dummy.csv", "--output", "out/d.csv");
+        DummyDataRun r = run("analysis/dd.py", "--dummy-data-file", "analysis/dummy.csv", "--output", "out/d.csv");
         assertEquals(0, r.exit(), r.err());
         assertEquals(List.of("patient_id,sex,age,has_event,first_date,n,v", "1,male,40,T,2020-01-02,3,anything at all"), Files.readAllLines(study.resolve("out/d.csv")));
     }
@@ -135,7 +119,7 @@ class DummyDataInputsCommandTest {
         } catch (UnsupportedOperationException | java.io.IOException e) {
             Assumptions.abort("no symbolic links here");
         }
-        Result r = run("analysis/dd.py", "--dummy-tables", "tables", "--output", "out/t.csv");
+        DummyDataRun r = run("analysis/dd.py", "--dummy-tables", "tables", "--output", "out/t.csv");
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains("--dummy-tables tables: it leads out of the study folder"), r.err());
         assertFalse(Files.exists(study.resolve("out/t.csv")));
@@ -145,7 +129,7 @@ class DummyDataInputsCommandTest {
     void theActionsRunLineIsHonoured() throws Exception {
         ehrqlStudy(" --dummy-data-file analysis/dummy.csv");
         Files.writeString(study.resolve("analysis/dummy.csv"), "patient_id,sex,age,has_event,first_date,n\n7,female,50,F,,0\n");
-        Result r = run("analysis/dd.py");
+        DummyDataRun r = run("analysis/dd.py");
         assertEquals(0, r.exit(), r.err());
         assertEquals("patient_id,sex,age,has_event,first_date,n\r\n7,female,50,F,,0\r\n", gunzip(study.resolve("output/x.csv.gz")));
     }
@@ -160,7 +144,7 @@ class DummyDataInputsCommandTest {
         } catch (UnsupportedOperationException | java.io.IOException e) {
             Assumptions.abort("no symbolic links here");
         }
-        Result r = run("analysis/dd.py", "--dummy-data-file", "analysis/link.csv", "--output", "out/d.csv");
+        DummyDataRun r = run("analysis/dd.py", "--dummy-data-file", "analysis/link.csv", "--output", "out/d.csv");
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains("analysis/link.csv: it lies outside the study folder"), r.err());
         assertFalse(r.err().contains("2020-01-02"), "nothing of the file is shown");
@@ -174,7 +158,7 @@ class DummyDataInputsCommandTest {
         // Not sorted by patient, as ehrQL's files need not be.
         Files.writeString(study.resolve("tables/patients.csv"), "patient_id,date_of_birth,sex,date_of_death\n3,2010-01-01,male,\n1,1950-05-01,female,\n2,1980-01-01,male,2020-01-01\n");
         Files.writeString(study.resolve("tables/clinical_events.csv"), "patient_id,date,snomedct_code,numeric_value\n2,2019-01-01,999,\n1,2021-03-01,123456,\n1,2020-03-01,111,\n3,2022-01-01,123456,\n");
-        Result r = run("analysis/dd.py", "--dummy-tables", "tables", "--output", "out/t.csv");
+        DummyDataRun r = run("analysis/dd.py", "--dummy-tables", "tables", "--output", "out/t.csv");
         assertEquals(0, r.exit(), r.err());
         assertEquals(List.of("patient_id,sex,age,has_event,first_date,n", "1,female,73,T,2020-03-01,2", "2,male,44,F,2019-01-01,1"),
                 Files.readAllLines(study.resolve("out/t.csv")), "patient 3 is 13: not in the population");
@@ -187,14 +171,14 @@ class DummyDataInputsCommandTest {
         Files.createDirectories(study.resolve("tables"));
         Files.writeString(study.resolve("tables/patients.csv"), "patient_id,date_of_birth,sex,date_of_death\n1,1950-05-01,female,\n");
         Files.writeString(study.resolve("tables/clinical_events.csv"), "patient_id,date,snomedct_code,numeric_value\n");
-        Result r = run("analysis/dd.py", "--dummy-tables", "tables", "--output", "out/t.csv");
+        DummyDataRun r = run("analysis/dd.py", "--dummy-tables", "tables", "--output", "out/t.csv");
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains("column 'v'") && r.err().contains("cannot be evaluated by this tool over dummy tables"), r.err());
         assertFalse(Files.exists(study.resolve("out/t.csv")));
 
         Files.writeString(study.resolve("analysis/dd.py"), DEFINITION);
         Files.delete(study.resolve("tables/clinical_events.csv"));
-        Result missing = run("analysis/dd.py", "--dummy-tables", "tables", "--output", "out/t.csv");
+        DummyDataRun missing = run("analysis/dd.py", "--dummy-tables", "tables", "--output", "out/t.csv");
         assertEquals(1, missing.exit(), missing.err());
         assertTrue(missing.err().contains("tables/clinical_events.csv: no such file"), missing.err());
     }
@@ -216,17 +200,17 @@ class DummyDataInputsCommandTest {
                 + "    run: cohortextractor:latest generate_cohort --study-definition study_definition\n    dummy_data_file: analysis/dummy.csv\n"
                 + "    outputs:\n      highly_sensitive:\n        cohort: output/input.csv\n");
         Files.writeString(study.resolve("analysis/dummy.csv"), "patient_id,age,sex,bmi\n1,40,M,1\n");
-        Result extra = run("analysis/study_definition.py");
+        DummyDataRun extra = run("analysis/study_definition.py");
         assertEquals(1, extra.exit(), extra.err());
         assertTrue(extra.err().contains("  analysis/dummy.csv: column 'bmi' is not a column of the study definition; remove it"), extra.err());
         Files.writeString(study.resolve("analysis/dummy.csv"), "patient_id,age,sex\n1,40,M\n2,x,F\n");
-        Result value = run("analysis/study_definition.py");
+        DummyDataRun value = run("analysis/study_definition.py");
         assertEquals(1, value.exit(), value.err());
         assertTrue(value.err().contains("  analysis/dummy.csv: column 'age', row 3: `x` is not a whole number"), value.err());
         assertFalse(Files.exists(study.resolve("output/input.csv")));
         String good = "patient_id,age,sex\n1,40,M\n2,3,F\n";
         Files.writeString(study.resolve("analysis/dummy.csv"), good);
-        Result ok = run("analysis/study_definition.py");
+        DummyDataRun ok = run("analysis/study_definition.py");
         assertEquals(0, ok.exit(), ok.err());
         assertEquals(good, Files.readString(study.resolve("output/input.csv")), "copied byte for byte, as cohort-extractor copies it");
     }

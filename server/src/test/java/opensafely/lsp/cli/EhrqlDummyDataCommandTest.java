@@ -4,37 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.zip.GZIPInputStream;
 import opensafely.lsp.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `dummy-data analysis/dataset_definition.py` in an ehrQL study: the file it writes, where, and its exit codes. */
 class EhrqlDummyDataCommandTest {
     @TempDir
     Path study;
 
-    record Result(int exit, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        DummyDataCommand cmd = new DummyDataCommand();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        cmd.workingDirectory = study;
-        cmd.stdout = out;
-        cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
-        cmd.clock = Clock.fixed(Instant.parse("2026-01-15T10:00:00Z"), ZoneOffset.UTC);
-        int exit = new CommandLine(cmd).execute(args);
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private DummyDataRun run(String... args) {
+        return DummyDataRun.in(study, args);
     }
 
     private void copyCleanStudy() throws Exception {
@@ -57,7 +41,7 @@ class EhrqlDummyDataCommandTest {
     @Test
     void arrowIsWrittenAsEhrqlWritesItAndOtherNamesAreRefused() throws Exception {
         copyCleanStudy();
-        Result arrow = run("analysis/dataset_definition.py", "--output", "output/dataset.arrow", "--population", "20000");
+        DummyDataRun arrow = run("analysis/dataset_definition.py", "--output", "output/dataset.arrow", "--population", "20000");
         assertEquals(0, arrow.exit(), arrow.err());
         byte[] bytes = Files.readAllBytes(study.resolve("output/dataset.arrow"));
         assertEquals("ARROW1", new String(bytes, 0, 6, StandardCharsets.US_ASCII), "an Arrow IPC file");
@@ -75,7 +59,7 @@ class EhrqlDummyDataCommandTest {
             assertEquals(20000, rows, "exactly --population rows, over several batches");
         }
 
-        Result feather = run("analysis/dataset_definition.py", "--output", "x.feather");
+        DummyDataRun feather = run("analysis/dataset_definition.py", "--output", "x.feather");
         assertEquals(2, feather.exit(), "cohort-extractor's format, not ehrQL's");
         assertTrue(feather.err().contains(".csv, .csv.gz or .arrow"), feather.err());
         assertFalse(Files.exists(study.resolve("x.feather")));
@@ -84,7 +68,7 @@ class EhrqlDummyDataCommandTest {
     @Test
     void theCleanStudyGetsItsDatasetWhereItsGenerateDatasetActionWritesIt() throws Exception {
         copyCleanStudy();
-        Result r = run("analysis/dataset_definition.py");
+        DummyDataRun r = run("analysis/dataset_definition.py");
         assertEquals(0, r.exit(), r.err());
         Path written = study.resolve("output/dataset.csv.gz"); // project.yaml: generate-dataset ... --output output/dataset.csv.gz
         String csv = gunzip(written);
@@ -109,10 +93,10 @@ class EhrqlDummyDataCommandTest {
     @Test
     void populationOutputAndSeedOptions() throws Exception {
         copyCleanStudy();
-        Result out = run("analysis/dataset_definition.py", "--population", "5", "--seed", "3", "--output", "-");
+        DummyDataRun out = run("analysis/dataset_definition.py", "--population", "5", "--seed", "3", "--output", "-");
         assertEquals(0, out.exit(), out.err());
         assertEquals(6, out.out().split("\r\n").length);
-        Result csv = run("analysis/dataset_definition.py", "--population", "7", "--output", "out/d.csv");
+        DummyDataRun csv = run("analysis/dataset_definition.py", "--population", "7", "--output", "out/d.csv");
         assertEquals(0, csv.exit(), csv.err());
         assertEquals(8, Files.readAllLines(study.resolve("out/d.csv")).size());
         assertFalse(out.out().equals(run("analysis/dataset_definition.py", "--population", "5", "--seed", "4", "--output", "-").out()));
@@ -129,7 +113,7 @@ class EhrqlDummyDataCommandTest {
                 dataset.define_population(patients.exists_for_patient())
                 dataset.sex = patients.sex
                 """);
-        Result r = run("analysis/dataset_definition.py");
+        DummyDataRun r = run("analysis/dataset_definition.py");
         assertEquals(0, r.exit(), r.err());
         String[] lines = gunzip(study.resolve("output/dataset.csv.gz")).split("\r\n");
         assertEquals("patient_id,sex", lines[0]);
@@ -146,7 +130,7 @@ class EhrqlDummyDataCommandTest {
                 dataset = create_dataset()
                 dataset.define_population(patients.exists_for_patient() & (patients.age_on("2020-01-01") > 120) & (patients.age_on("2020-01-01") < 5))
                 """);
-        Result r = run("analysis/dataset_definition.py");
+        DummyDataRun r = run("analysis/dataset_definition.py");
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains("cannot be satisfied") && r.err().contains("`patients.age_on(\"2020-01-01\") > 120`"), r.err());
         assertFalse(Files.exists(study.resolve("output/dataset.csv.gz")));
@@ -155,7 +139,7 @@ class EhrqlDummyDataCommandTest {
     @Test
     void theCleanStudysMeasuresGetOneRowPerMeasureIntervalAndGroup() throws Exception {
         copyCleanStudy();
-        Result r = run("analysis/measure_definitions.py");
+        DummyDataRun r = run("analysis/measure_definitions.py");
         assertEquals(0, r.exit(), r.err());
         // project.yaml: generate-measures analysis/measure_definitions.py --output output/measures.csv
         var lines = Files.readAllLines(study.resolve("output/measures.csv"));
@@ -182,7 +166,7 @@ class EhrqlDummyDataCommandTest {
         copyCleanStudy();
         Path def = study.resolve("analysis/measure_definitions.py");
         Files.writeString(def, Files.readString(def) + "\nmeasures.configure_disclosure_control(enabled=False)\n");
-        Result r = run("analysis/measure_definitions.py");
+        DummyDataRun r = run("analysis/measure_definitions.py");
         assertEquals(0, r.exit(), r.err());
         var lines = Files.readAllLines(study.resolve("output/measures.csv"));
         assertTrue(lines.subList(1, lines.size()).stream().anyMatch(l -> Long.parseLong(l.split(",", -1)[5]) % 5 != 0),

@@ -4,20 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `dummy-data` on the shapes real ehrQL studies take beyond one self-contained file: a measures file that builds
@@ -29,18 +22,8 @@ class EhrqlDummyDataStudyShapesTest {
     @TempDir
     Path study;
 
-    record Result(int exit, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        DummyDataCommand cmd = new DummyDataCommand();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        cmd.workingDirectory = study;
-        cmd.stdout = out;
-        cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
-        cmd.clock = Clock.fixed(Instant.parse("2026-01-15T10:00:00Z"), ZoneOffset.UTC);
-        int exit = new CommandLine(cmd).execute(args);
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private DummyDataRun run(String... args) {
+        return DummyDataRun.in(study, args);
     }
 
     private void write(String rel, String text) throws Exception {
@@ -100,7 +83,7 @@ class EhrqlDummyDataStudyShapesTest {
                                         group_by={"sex": patients.sex})
                 """);
         project("ehrql:v1 generate-measures analysis/measures_overall.py --output output/a0.csv");
-        Result r = run("analysis/measures_overall.py");
+        DummyDataRun r = run("analysis/measures_overall.py");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = Files.readAllLines(study.resolve("output/a0.csv"));
         assertEquals("measure,interval_start,interval_end,ratio,numerator,denominator,sex", lines.get(0));
@@ -122,7 +105,7 @@ class EhrqlDummyDataStudyShapesTest {
                 measures.define_measure(name="events", numerator=count_events)
                 """);
         project("ehrql:v1 generate-measures analysis/measures_checks.py --output output/a0.csv");
-        Result r = run("analysis/measures_checks.py");
+        DummyDataRun r = run("analysis/measures_checks.py");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = Files.readAllLines(study.resolve("output/a0.csv"));
         assertEquals(Map.of("events", 13), measureRows(lines));
@@ -161,7 +144,7 @@ class EhrqlDummyDataStudyShapesTest {
                 dataset = generate_dataset(date(2019, 7, 1), min_age=20)
                 """);
         project("ehrql:v1 generate-dataset analysis/dataset_definition_2019.py --output output/a0.csv");
-        Result r = run("analysis/dataset_definition_2019.py");
+        DummyDataRun r = run("analysis/dataset_definition_2019.py");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = Files.readAllLines(study.resolve("output/a0.csv"));
         assertEquals("patient_id,age,sex,flu,latest", lines.get(0));
@@ -214,7 +197,7 @@ class EhrqlDummyDataStudyShapesTest {
                 """);
         write("analysis/study_codes.py", "conditions = {\"asthma\": [\"195967001\"], \"copd\": [\"13645005\"]}\n");
         project("ehrql:v1 generate-measures analysis/measures_loops.py --output output/a0.csv -- --disease asthma");
-        Result r = run("analysis/measures_loops.py");
+        DummyDataRun r = run("analysis/measures_loops.py");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = Files.readAllLines(study.resolve("output/a0.csv"));
         assertEquals("measure,interval_start,interval_end,ratio,numerator,denominator,sex,old", lines.get(0));
@@ -235,7 +218,7 @@ class EhrqlDummyDataStudyShapesTest {
                                         intervals=months(3).starting_on("2024-01-01"))
                 """);
         project("ehrql:v1 generate-measures analysis/measures_definition.py --dummy-tables dummy_tables --output output/a0.csv");
-        Result r = run("analysis/measures_definition.py");
+        DummyDataRun r = run("analysis/measures_definition.py");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("note: the run line's --dummy-tables dummy_tables was not used: this tool makes measures from generated data"), r.err());
         assertTrue(r.err().contains("Wrote 3 rows of dummy measures to "), r.err());
@@ -251,7 +234,7 @@ class EhrqlDummyDataStudyShapesTest {
         assertEquals(4, Files.readAllLines(job.resolve("output/m.csv")).size());
 
         Files.delete(study.resolve("output/a0.csv"));
-        Result given = run("analysis/measures_definition.py", "--dummy-tables", "dummy_tables", "--output", "output/b.csv");
+        DummyDataRun given = run("analysis/measures_definition.py", "--dummy-tables", "dummy_tables", "--output", "output/b.csv");
         assertEquals(1, given.exit(), given.err());
         assertTrue(given.err().contains("--dummy-tables with a measures definition is not supported by this tool"), given.err());
         assertFalse(Files.exists(study.resolve("output/b.csv")));
@@ -275,7 +258,7 @@ class EhrqlDummyDataStudyShapesTest {
         for (int i = 1; i < 12; i++) dd.append("dataset.d").append(i).append(" = first_after(dataset.d").append(i - 1).append(").date\n");
         write("analysis/dataset_definition.py", dd.toString());
         project("ehrql:v1 generate-dataset analysis/dataset_definition.py --output output/a0.csv");
-        Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> run("analysis/dataset_definition.py"));
+        DummyDataRun r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> run("analysis/dataset_definition.py"));
         assertEquals(0, r.exit(), r.err());
         List<String> lines = Files.readAllLines(study.resolve("output/a0.csv"));
         assertEquals(301, lines.size());
@@ -302,7 +285,7 @@ class EhrqlDummyDataStudyShapesTest {
                 measures.define_measure(name="alive", numerator=patients.date_of_death.is_null(), denominator=patients.exists_for_patient(),
                                         intervals=years(2).starting_on("2020-01-01"))
                 """);
-        Result r = run("analysis/measures.py");
+        DummyDataRun r = run("analysis/measures.py");
         assertEquals(0, r.exit(), r.err());
         assertEquals(Map.of("alive", 2), measureRows(Files.readAllLines(study.resolve("output/measures.csv"))));
     }
