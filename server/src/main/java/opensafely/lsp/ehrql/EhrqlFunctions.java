@@ -321,15 +321,35 @@ final class EhrqlFunctions {
         return r;
     }
 
+    /** codelist_from_csv(filename, *, column, category_column=None): any other keyword is a TypeError when the file is loaded. */
+    private static final List<String> CODELIST_KEYWORDS = List.of("filename", "column", "category_column");
+
+    /** Reports each keyword codelist_from_csv does not take, on the keyword itself; true if there was one. */
+    private boolean unknownCodelistKeywords(List<ArgV> args) {
+        boolean any = false;
+        for (ArgV a : args) {
+            Py.Arg arg = a.arg();
+            if (arg.kind() != Py.ArgKind.KEYWORD || CODELIST_KEYWORDS.contains(arg.keyword())) continue;
+            any = true;
+            Optional<String> dym = DidYouMean.closest(arg.keyword(), CODELIST_KEYWORDS);
+            ev.report(Rule.EHRQL_CODELIST_COLUMN_MISSING, arg.keywordStart(), arg.keywordEnd(), "codelist_from_csv has no argument '"
+                    + arg.keyword() + "': it takes the file name, column= and category_column=." + DidYouMean.suffix(dym),
+                    dym.map(x -> Fix.replace("Change to '" + x + "'", file.range(arg.keywordStart(), arg.keywordEnd()), x)).stream().toArray(Fix[]::new));
+        }
+        return any;
+    }
+
     private EValue codelistFromCsv(List<ArgV> args, Py.Call c) {
         List<ArgV> pos = positional(args);
         ArgV path = !pos.isEmpty() ? pos.get(0) : keyword(args, "filename");
         ArgV column = keyword(args, "column");
         ArgV category = keyword(args, "category_column");
         if (hasStar(args)) return new Codelist(null, null, null, ev.origin(c));
-        if (column == null && pos.size() >= 2) {
+        // A misspelt column= is reported where the misspelling is, not a second time on the name (another line, in a long call).
+        boolean misspelt = unknownCodelistKeywords(args);
+        if (column == null && !misspelt && pos.size() >= 2) {
             ev.report(Rule.EHRQL_CODELIST_COLUMN_MISSING, pos.get(1).node(), "codelist_from_csv's column must be given by keyword: column=\"code\".");
-        } else if (column == null) {
+        } else if (column == null && !misspelt) {
             ev.report(Rule.EHRQL_CODELIST_COLUMN_MISSING, nameStart(c), nameEnd(c), "codelist_from_csv needs column= naming the CSV column that holds the codes, e.g. column=\"code\".");
         }
         String p = path != null && path.value() instanceof Lit l && l.value() instanceof String s ? s : null;

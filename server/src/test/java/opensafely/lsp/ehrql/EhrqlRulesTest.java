@@ -319,6 +319,17 @@ class EhrqlRulesTest {
     }
 
     @Test
+    void aMisspeltCodelistKeywordIsReportedOnItsOwnLine() {
+        // Planted-fault measurement (issue #13): in a call over several lines, the misspelt keyword is the line at fault;
+        // ehrQL stops with "unexpected keyword argument", so one finding there, none on the function's name.
+        List<Diagnostic> ds = fx(datasetWith("codes = codelist_from_csv(\n    \"codelists/asthma-snomed.csv\",\n    «colmun»=\"code\",\n)\n"
+                + "cats = codelist_from_csv(\"codelists/asthma-snomed.csv\", column=\"code\", «categroy_column»=\"code\")\n"))
+                .assertDiagnostics("ehrql-codelist-column-missing", "ehrql-codelist-column-missing");
+        assertEquals("column", ds.get(0).fixes().get(0).edits().get(0).newText());
+        assertEquals("category_column", ds.get(1).fixes().get(0).edits().get(0).newText());
+    }
+
+    @Test
     void codelistOfAnotherSystem() {
         fx(datasetWith("ctv3 = codelist_from_csv(\"codelists/asthma-ctv3.csv\", column=\"code\")\n"
                 + "snomed = codelist_from_csv(\"codelists/asthma-snomed.csv\", column=\"code\")\n"
