@@ -334,7 +334,7 @@ final class Evaluator {
         if (e instanceof Py.Name n) {
             Binding b = scope.get(n.id());
             if (b != null) return b.value();
-            if (scope == globals && conditional == 0 && depth == 0) UndefinedNames.check(this, n);
+            UndefinedNames.check(this, n, scope == globals && conditional == 0 && depth == 0);
             return switch (n.id()) {
                 case "abs", "setattr", "getattr", "len", "print", "list", "str", "int", "float", "sorted", "dict", "tuple", "set", "object" -> new Func("builtin." + n.id());
                 default -> UNKNOWN;

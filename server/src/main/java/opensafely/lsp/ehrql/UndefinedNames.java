@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import opensafely.lsp.diagnostics.Rule;
+import opensafely.lsp.diagnostics.Severity;
 import opensafely.lsp.python.Py;
 
 /**
@@ -28,7 +29,11 @@ final class UndefinedNames {
     private static final Pattern DYNAMIC = Pattern.compile(
             "\\b(globals|locals|vars|exec|eval|setattr|__import__)\\s*\\(|__dict__|__builtins__|importlib|\\bsys\\.modules|\\bbuiltins\\b");
 
-    static void check(Evaluator ev, Py.Name n) {
+    /**
+     * {@code certain}: module-level code outside any branch, loop or function, which runs whenever the file does: an error,
+     * and nothing after it runs. Elsewhere (a branch, a loop, a function body) the line may never run: a warning.
+     */
+    static void check(Evaluator ev, Py.Name n, boolean certain) {
         String id = n.id();
         if (id.isEmpty() || id.startsWith("__") || BUILTINS.contains(id) || id.endsWith("Error") || id.endsWith("Exception")
                 || id.endsWith("Warning") || ev.namesOpen || ev.nameError || ev.out.muted() || !ev.file.syntaxErrors.isEmpty()) {
@@ -41,6 +46,11 @@ final class UndefinedNames {
         int count = 0;
         while (m.find() && count < 2) count++;
         if (count != 1) return;
+        if (!certain) {
+            ev.reportSeverity(Rule.EHRQL_UNDEFINED_NAME, Severity.WARNING, n.start(), n.end(), "'" + id + "' is not defined anywhere in this file, "
+                    + "so Python stops with NameError when this line runs. Define or import it first, or correct the spelling.");
+            return;
+        }
         ev.nameError = true; // Python stops at the first one: what follows is never reached
         ev.report(Rule.EHRQL_UNDEFINED_NAME, n, "'" + id + "' is not defined anywhere in this file, so Python stops here with NameError. "
                 + "Define or import it first, or correct the spelling.");

@@ -330,6 +330,25 @@ class EhrqlRulesTest {
     }
 
     @Test
+    void aMisspeltNameInABranchOrAFunctionIsAWarningOnItsLine() {
+        // Planted-fault measurement (issue #13): `monhts(3)` in an if branch or a helper function's body is a NameError
+        // whenever that line runs; it may never run, so a warning, not an error. A name spelt twice stays silent.
+        List<Diagnostic> ds = fx(datasetWith("import sys\n"
+                + "start = \"2024-01-01\"\n"
+                + "if len(sys.argv) > 1:\n"
+                + "    start = «monhts»(3)\n"
+                + "def first_event(codes):\n"
+                + "    return clinical_events.where(clinical_events.snomedct_code.«si_in»(codes))\n"
+                + "def later(codes):\n"
+                + "    return «whne»(codes).then(1)\n"
+                + "def elsewhere():\n"
+                + "    return helper_b(1) + helper_b(2)\n"))
+                .assertDiagnostics("ehrql-undefined-name", "ehrql-unknown-method", "ehrql-undefined-name");
+        assertEquals(Severity.WARNING, ds.get(0).severity());
+        assertEquals(Severity.WARNING, ds.get(2).severity());
+    }
+
+    @Test
     void codelistOfAnotherSystem() {
         fx(datasetWith("ctv3 = codelist_from_csv(\"codelists/asthma-ctv3.csv\", column=\"code\")\n"
                 + "snomed = codelist_from_csv(\"codelists/asthma-snomed.csv\", column=\"code\")\n"
