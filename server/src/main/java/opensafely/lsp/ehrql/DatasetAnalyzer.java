@@ -88,10 +88,11 @@ final class DatasetAnalyzer {
         }
         List<Diagnostic> found = new java.util.ArrayList<>(out.diagnostics());
         // The schema is ehrQL v1's. A definition run with ehrql:v0 (or written for it: ehrql.tables.beta) speaks an
-        // older dialect, so only what Python itself would reject is said about it: bad syntax, and a name nothing binds
-        // (NameError, whatever the dialect).
+        // older dialect, so only what fails whatever the dialect is said about it: bad syntax, a name nothing binds
+        // (NameError), a codelist file that is not there.
         if (text.contains("ehrql.tables.beta") || FileRules.use(file, folder).legacy()) {
-            found.removeIf(d -> d.rule() != Rule.EHRQL_SYNTAX && d.rule() != Rule.EHRQL_UNDEFINED_NAME);
+            found.removeIf(d -> d.rule() != Rule.EHRQL_SYNTAX && d.rule() != Rule.EHRQL_UNDEFINED_NAME
+                    && d.rule() != Rule.EHRQL_CODELIST_FILE_MISSING);
         }
         found.sort(Comparator.comparing((Diagnostic d) -> d.range().start()).thenComparing(d -> d.rule().ordinal()));
         return new Analysis(file, types, globals, List.copyOf(found));

@@ -349,16 +349,17 @@ class EhrqlRulesTest {
     }
 
     @Test
-    void aFileInTheBetaDialectStillGetsItsNameErrors() {
+    void aFileInTheBetaDialectStillGetsWhatFailsInAnyDialect() {
         // ehrql.tables.beta is an older dialect whose schema is not modelled, so its columns stay unjudged (daet), but a name
-        // nothing binds is a NameError in any dialect (issue #13's planted faults).
-        fx("from ehrql import create_dataset, days\n"
+        // nothing binds (NameError) and a missing codelist file fail in any dialect (issue #13, planted faults).
+        fx("from ehrql import codelist_from_csv, create_dataset, days\n"
                 + "from ehrql.tables.beta.core import patients, clinical_events\n"
                 + "dataset = create_dataset()\n"
                 + "dataset.define_population(patients.exists_for_patient())\n"
                 + "dataset.last = clinical_events.sort_by(clinical_events.daet).last_for_patient().date\n"
+                + "codes = codelist_from_csv(«\"codelists/asthma-snomde.csv\"», column=\"code\")\n"
                 + "dataset.later = patients.date_of_birth + «dasy»(1)\n")
-                .assertDiagnostics("ehrql-undefined-name");
+                .assertDiagnostics("ehrql-codelist-file-missing", "ehrql-undefined-name");
     }
 
     @Test
