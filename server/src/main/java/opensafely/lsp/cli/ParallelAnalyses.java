@@ -66,6 +66,25 @@ final class ParallelAnalyses {
         }
     }
 
+    /**
+     * Runs work that only warms the JVM (loads and compiles classes a task will need) on a spare core, if there is
+     * one, while the calling thread goes on; its result and any failure are dropped.
+     */
+    static void warmUpInBackground(Runnable work) {
+        if (threads(2) < 2) return;
+        Runnable quiet = () -> {
+            try {
+                work.run();
+            } catch (Throwable ignored) { // StackOverflowError included: only a warm-up
+            }
+        };
+        try {
+            deepStacks().newThread(quiet).start();
+        } catch (OutOfMemoryError e) {
+            // no address space for another large stack: no warm-up
+        }
+    }
+
     private static <T> List<T> serially(List<Task<T>> tasks) throws Exception {
         List<T> out = new ArrayList<>(tasks.size());
         for (Task<T> t : tasks) out.add(t.run());
