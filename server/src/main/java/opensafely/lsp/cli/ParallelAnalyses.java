@@ -30,9 +30,15 @@ final class ParallelAnalyses {
     private ParallelAnalyses() {
     }
 
+    /**
+     * At most this many analyses at once, whatever the cores: each holds its file's trees in the heap (and reserves a
+     * large stack), and a study has a handful of definitions worth running side by side.
+     */
+    static final int MAX_THREADS = 4;
+
     /** How many threads to use for this many tasks. */
     static int threads(int tasks) {
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
         String forced = System.getProperty(THREADS_PROPERTY);
         if (forced != null) {
             try {
