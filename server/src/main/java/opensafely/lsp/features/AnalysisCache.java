@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import opensafely.lsp.pipeline.Project;
+import opensafely.lsp.pipeline.ProjectOnDisk;
 import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.VersionCache;
@@ -57,7 +58,8 @@ final class AnalysisCache {
         return recent.get(doc, d -> {
             // From the last version that parsed, an edit re-reads only the action it lies in.
             Entry base = lastParsed(d.path());
-            return remember(d, new Entry(base != null ? parser.reparse(base.project(), d.text()) : parser.parse(d.text())));
+            if (base != null) return remember(d, new Entry(parser.reparse(base.project(), d.text())));
+            return remember(d, new Entry(ProjectOnDisk.parsedText(d.text()).orElseGet(() -> parser.parse(d.text()))));
         });
     }
 
