@@ -92,7 +92,8 @@ public final class LocalExecutor implements Executor {
 
     /** The process to start: the image's interpreter in place of (or in front of) the first word, then {@code --config}. */
     List<String> commandLine(JobCommand c) {
-        List<String> args = new ArrayList<>(c.args());
+        // The words the container would get (run words, then --config as opensafely run appends it), after the interpreter.
+        List<String> args = new ArrayList<>(ContainerArgs.of(c));
         List<String> out = new ArrayList<>();
         switch (c.image()) {
             case "python" -> {
@@ -110,7 +111,6 @@ public final class LocalExecutor implements Executor {
             default -> throw new IllegalArgumentException("not a local image: " + c.image());
         }
         out.addAll(args);
-        c.config().ifPresent(json -> out.addAll(List.of("--config", json)));
         return out;
     }
 

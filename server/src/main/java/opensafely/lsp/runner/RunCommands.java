@@ -36,7 +36,7 @@ final class RunCommands {
                 action.outputs().stream().map(o -> o.path()).filter(java.util.Objects::nonNull).toList()));
         Optional<String> config = action.get("config").filter(n -> !(n instanceof YamlScalar s && s.isNull())).map(n -> {
             try {
-                return JSON.writeValueAsString(json(n)).replace("'", "\\u0027"); // as opensafely run quotes it
+                return JSON.writeValueAsString(json(n)); // ContainerArgs escapes it for the command line
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 return "{}";
             }
