@@ -20,7 +20,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import opensafely.lsp.diagnostics.Diagnostic;
 import opensafely.lsp.pipeline.Project;
-import opensafely.lsp.pipeline.ProjectParser;
 import opensafely.lsp.runner.Executor;
 import opensafely.lsp.runner.Executors;
 import opensafely.lsp.runner.JobResult;
@@ -76,12 +75,16 @@ final class PipelineRuns {
     private final ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor(new DaemonThreads("opensafely-run-log"));
     /** The study folders with a run under way: two runs of one study would race for its outputs and run state. */
     private final java.util.Set<Path> busy = ConcurrentHashMap.newKeySet();
+    /** The parsed project.yaml of an open document: the language service's, cached by version (lenses and findings are asked per edit). */
+    private final java.util.function.Function<Document, Project> projects;
     /** Progress tokens of the runs in flight, and whether the editor asked to cancel each. */
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
 
     PipelineRuns(Supplier<LanguageClient> client, Supplier<Boolean> progressSupported, Supplier<Boolean> lensRefreshSupported,
-                 Supplier<Boolean> runLogNotifications, Supplier<Settings> settings, ExecutorService workers, Consumer<Path> studyRan) {
+                 Supplier<Boolean> runLogNotifications, Supplier<Settings> settings, ExecutorService workers, Consumer<Path> studyRan,
+                 java.util.function.Function<Document, Project> projects) {
         this.client = client;
+        this.projects = projects;
         this.progressSupported = progressSupported;
         this.lensRefreshSupported = lensRefreshSupported;
         this.runLogNotifications = runLogNotifications;
@@ -105,7 +108,7 @@ final class PipelineRuns {
         if (DocumentKind.of(doc.path()) != DocumentKind.PROJECT_YAML) return List.of();
         Path root = doc.path().toAbsolutePath().normalize().getParent();
         if (root == null) return List.of();
-        Project project = new ProjectParser().parse(doc.text());
+        Project project = projects.apply(doc);
         List<CodeLens> out = new ArrayList<>();
         for (RunLenses.Lens l : RunLenses.of(project, RunState.load(root), Instant.now())) {
             // A lens that only shows the state still needs a command to be shown; the empty id runs nothing.
@@ -123,7 +126,7 @@ final class PipelineRuns {
         if (DocumentKind.of(doc.path()) != DocumentKind.PROJECT_YAML || root == null) return List.of();
         RunFindings f = findings.get(root);
         if (f == null || f.isEmpty()) return List.of();
-        return f.diagnostics(new ProjectParser().parse(doc.text()), doc.text());
+        return f.diagnostics(projects.apply(doc), doc.text());
     }
 
     // --- the command ---------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.function.IntConsumer;
 import opensafely.lsp.codelists.OpenCodelists;
 import opensafely.lsp.editor.LanguageService;
+import opensafely.lsp.features.StudyLanguageService;
+import opensafely.lsp.pipeline.ProjectParser;
 import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.CodeActionOptions;
@@ -91,11 +93,18 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         var codelists = new CodelistsCommand(() -> client, this::clientShowsProgress, () -> openCodelistsUrl, diagnostics, workers, version);
         this.dummyData = new DummyDataAction(() -> client, documents, workers, this::clientShowsProgress);
         this.runs = new PipelineRuns(() -> client, this::clientShowsProgress, this::clientRefreshesLenses, () -> runLogNotifications,
-                () -> runSettings, workers, this::studyRan);
+                () -> runSettings, workers, this::studyRan,
+                projects(service));
         diagnostics.extraFindings(runs::diagnostics);
         this.textDocuments.runLenses(runs::lenses);
         this.workspace = new StudyWorkspaceService(documents, diagnostics, codelists, dummyData, runs, wholeStudies::filesChanged,
                 this::configurationChanged);
+    }
+
+    /** project.yaml as the language service parsed it (cached by version), for the run lenses and findings. */
+    private static java.util.function.Function<opensafely.lsp.workspace.Document, opensafely.lsp.pipeline.Project> projects(LanguageService service) {
+        if (service instanceof StudyLanguageService s) return s::project;
+        return d -> new ProjectParser().parse(d.text());
     }
 
     /** The editor's cancel button on a progress we started (dummy data generation). */
