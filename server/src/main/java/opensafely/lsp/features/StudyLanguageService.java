@@ -57,7 +57,7 @@ public final class StudyLanguageService implements LanguageService {
             }
             case CODELISTS_TXT -> codelistsTxt;
             // Only a moderately_sensitive output of the study's project.yaml; a codelist or dummy-data CSV gets nothing.
-            case CSV -> OutputsService.isOutput(doc) ? outputs : NOTHING;
+            case CSV -> outputs; // it says nothing about a CSV no moderately_sensitive pattern names (asked once, in diagnostics)
             case OTHER -> NOTHING;
         };
     }

@@ -60,7 +60,7 @@ final class JobExecution {
         Instant started = clock.instant();
         listener.jobStarted(name, jobId);
         JobLog log = new JobLog(clock);
-        JobCommand command = RunCommands.of(jobId, action, opensafely.lsp.study.DummyDataFile.populationSize(study));
+        JobCommand command = RunCommands.of(jobId, action, opensafely.lsp.study.DummyDataFile.populationSize(project));
         Optional<String> cannot = executor.cannotRun(command);
         if (cannot.isPresent()) {
             JobResult r = failure(jobId, "cannot_run_locally", "Job cannot run here: " + cannot.get());

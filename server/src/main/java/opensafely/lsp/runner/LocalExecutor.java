@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -31,8 +30,6 @@ public final class LocalExecutor implements Executor {
     static final List<String> PASSED_THROUGH = List.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
             "TEMP", "TMP", "SYSTEMROOT", "PYENV_ROOT", "PYENV_VERSION", "VIRTUAL_ENV", "CONDA_PREFIX", "R_HOME", "R_LIBS", "R_LIBS_USER",
             "R_LIBS_SITE");
-    /** OpenSAFELY's images; an image outside this list is a reusable action (tooling spec §2.4). */
-    static final Set<String> IMAGES = Set.of("ehrql", "python", "r", "stata-mp", "jupyter", "sqlrunner", "cohortextractor", "databuilder");
 
     private final String python;
     private final Map<String, String> host;
@@ -61,7 +58,7 @@ public final class LocalExecutor implements Executor {
             return Optional.of("`" + c.image() + " " + c.command() + "` needs the " + c.image() + " image: the local executor makes dummy data only"
                     + " for generate-dataset, generate-measures (ehrQL) and generate_cohort" + docker);
         }
-        if (!IMAGES.contains(c.image())) {
+        if (!DockerImage.allowed(c.image())) {
             return Optional.of("'" + c.image() + "' is a reusable action, which runs from its own repository in OpenSAFELY's images" + docker);
         }
         return switch (c.image()) {

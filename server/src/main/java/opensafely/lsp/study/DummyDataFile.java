@@ -1,7 +1,6 @@
 package opensafely.lsp.study;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.pipeline.ProjectOnDisk;
 import opensafely.lsp.workspace.StudyFolder;
@@ -30,8 +29,12 @@ public final class DummyDataFile {
 
     /** project.yaml's expectations.population_size, else 1000 (what OpenSAFELY passes to generate_cohort). */
     public static int populationSize(StudyFolder folder) {
-        Optional<Project> project = ProjectOnDisk.read(folder);
-        if (project.isPresent() && project.get().root().get("expectations").orElse(null) instanceof YamlMapping ex
+        return ProjectOnDisk.read(folder).map(DummyDataFile::populationSize).orElse(DEFAULT_POPULATION);
+    }
+
+    /** The same, from a project already parsed. */
+    public static int populationSize(Project project) {
+        if (project.root() != null && project.root().get("expectations").orElse(null) instanceof YamlMapping ex
                 && ex.get("population_size").orElse(null) instanceof YamlScalar s && s.value().matches("\\d{1,9}")) {
             return Math.max(1, Integer.parseInt(s.value()));
         }
