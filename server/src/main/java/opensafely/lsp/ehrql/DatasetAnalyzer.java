@@ -79,9 +79,10 @@ final class DatasetAnalyzer {
         for (ModuleLinks.Finding l : ModuleLinks.outside(file, folder)) {
             out.report(Rule.FILE_OUTSIDE_STUDY, file, l.start(), l.end(), l.message());
         }
+        FileRules.Use use = FileRules.use(file, folder); // how project.yaml runs the file: read once per analysis
         if (file.syntaxErrors.isEmpty()) {
             try {
-                FileRules.check(file, globals, ev.namesOpen, folder, out);
+                FileRules.check(file, globals, ev.namesOpen, folder, use, out);
             } catch (RuntimeException e) {
                 // the file-level rules must not take the others down
             }
@@ -90,7 +91,7 @@ final class DatasetAnalyzer {
         // The schema is ehrQL v1's. A definition run with ehrql:v0 (or written for it: ehrql.tables.beta) speaks an
         // older dialect, so only what fails whatever the dialect is said about it: bad syntax, a name nothing binds
         // (NameError), a codelist file that is not there.
-        if (text.contains("ehrql.tables.beta") || FileRules.use(file, folder).legacy()) {
+        if (text.contains("ehrql.tables.beta") || use.legacy()) {
             found.removeIf(d -> d.rule() != Rule.EHRQL_SYNTAX && d.rule() != Rule.EHRQL_UNDEFINED_NAME
                     && d.rule() != Rule.EHRQL_CODELIST_FILE_MISSING);
         }
@@ -111,12 +112,13 @@ final class DatasetAnalyzer {
         Path self = module.toAbsolutePath().normalize();
         Map<String, Diagnostic> found = new LinkedHashMap<>();
         int analysed = 0;
-        for (Path def : FileRules.runDefinitions(folder)) {
-            if (def.equals(self)) return List.of(); // a definition itself: its own analysis says it all
+        List<Path> definitions = FileRules.runDefinitions(folder);
+        if (definitions.contains(self)) return List.of(); // a definition itself: its own analysis says it all
+        for (Path def : definitions) {
             String dt = folder.readString(def).orElse(null);
             if (dt == null || !FileRules.imports(dt, self) || dt.contains("ehrql.tables.beta")) continue;
+            if (FileRules.use(def, folder).legacy()) continue;
             SourceFile df = SourceFile.parse(def, dt);
-            if (FileRules.use(df, folder).legacy()) continue;
             // Bounded: a module imported by dozens of definitions is judged through the first few (on each keystroke).
             if (++analysed > MAX_IMPORTERS) break;
             Findings out = new Findings(df);

@@ -112,7 +112,7 @@ public final class EhrqlDummyAction {
                                     BooleanSupplier cancelled, LongConsumer progress) {
         try {
             if (sources.dummyDataFile() != null) {
-                DummyDataFileCheck.Columns columns = measures ? measuresColumns(doc, seed, today) : DummyDatasetSpec.fileColumns(doc);
+                DummyDataFileCheck.Columns columns = measures ? measuresColumns(doc, userArgs, seed, today) : DummyDatasetSpec.fileColumns(doc);
                 if (columns.problem() != null) return DummyOutcome.failed("the columns of " + doc.path().getFileName() + " are not known: " + columns.problem());
                 return DummyDataFileCheck.copy(doc.folder(), sources.dummyDataFile(), sources.dataFileShown(), columns.list(), out, cancelled, progress);
             }
@@ -158,13 +158,6 @@ public final class EhrqlDummyAction {
         return study.resolve(rel).orElseThrow(() -> new IllegalArgumentException(option + " " + rel + ": it lies outside the study folder; only files of the study are read"));
     }
 
-    /**
-     * The dummy data options of the project.yaml action that runs this definition ({@code generate-dataset} or
-     * {@code generate-measures} naming it), as the words of its run line; empty when no action does.
-     */
-    public static Optional<RunCommand> declaringAction(Document doc) {
-        return DummyDataOutput.declaringRun(doc);
-    }
 
     /**
      * The dummy data sources the project.yaml action that runs this definition names in its run line
@@ -173,7 +166,7 @@ public final class EhrqlDummyAction {
      * @throws IllegalArgumentException when a path leaves the study folder, or both are given (its message says so)
      */
     public static Sources declaredSources(Document doc) {
-        Optional<RunCommand> run = declaringAction(doc);
+        Optional<RunCommand> run = DummyDataOutput.declaringRun(doc);
         if (run.isEmpty()) return Sources.GENERATE;
         List<String> words = run.get().args().stream().map(RunCommand.Word::value).toList();
         return sources(doc.folder(), optionIn(words, "--dummy-data-file").orElse(null), optionIn(words, "--dummy-tables").orElse(null)).fromTheRunLine();
@@ -181,8 +174,8 @@ public final class EhrqlDummyAction {
 
 
     /** A measures file's columns: ehrQL's six, then the group-by columns (whose types the check leaves alone). */
-    private static DummyDataFileCheck.Columns measuresColumns(Document doc, long seed, LocalDate today) {
-        DummyDatasetSpec.Result r = DummyMeasuresSpec.build(doc, seed, today);
+    private static DummyDataFileCheck.Columns measuresColumns(Document doc, List<String> userArgs, long seed, LocalDate today) {
+        DummyDatasetSpec.Result r = DummyMeasuresSpec.build(doc, userArgs, seed, today);
         if (!r.ok()) return new DummyDataFileCheck.Columns(null, r.problem());
         List<DummyDataFileCheck.Expected> out = new ArrayList<>();
         int i = 0;

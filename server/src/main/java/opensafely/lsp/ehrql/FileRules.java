@@ -115,8 +115,7 @@ final class FileRules {
     private static final java.util.regex.Pattern DYNAMIC_NAMES = java.util.regex.Pattern.compile(
             "\\b(globals|locals|vars|exec|eval|setattr|__import__)\\s*\\(|__dict__|importlib|\\bsys\\.modules");
 
-    static void check(SourceFile file, Map<String, Binding> globals, boolean namesOpen, StudyFolder folder, Findings out) {
-        Use use = use(file, folder);
+    static void check(SourceFile file, Map<String, Binding> globals, boolean namesOpen, StudyFolder folder, Use use, Findings out) {
         // ehrQL loads the file and then looks for a module-level `dataset` (generate-dataset) or `measures`
         // (generate-measures); without one, or with one of another kind, the job fails before any query runs.
         // Python stops at the first failure, so this one is said only when nothing before it fails.
