@@ -83,8 +83,7 @@ public final class RunActionsCommand implements Callable<Integer> {
         Executor ex = choice.executor().orElseThrow();
         if (ex instanceof DockerExecutor docker && !docker.available()) {
             // As opensafely run: without an engine nothing can start, so say so once rather than fail every job.
-            err.println("opensafely-lsp run: Docker is not running (docker info failed): install or start Docker"
-                    + " (https://docs.docker.com/get-docker/), or run with --executor local");
+            err.println("opensafely-lsp run: " + DockerExecutor.NOT_RUNNING);
             return 1;
         }
         out.println(ex.name().equals("local")

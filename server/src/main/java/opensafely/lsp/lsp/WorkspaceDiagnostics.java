@@ -108,22 +108,15 @@ final class WorkspaceDiagnostics {
             return;
         }
         for (Path study : studies) {
-            if (touched.stream().anyMatch(p -> p.startsWith(study) && !ignored(study.relativize(p)) && !jobOutput(study.relativize(p)))) {
+            if (touched.stream().anyMatch(p -> p.startsWith(study) && !StudyFiles.hidden(study.relativize(p)) && !jobOutput(study.relativize(p)))) {
                 refreshSoon(study);
             }
             // What jobs write to output/ is read by no other file's rules: only that file (an output) is checked again.
-            touched.stream().filter(p -> p.startsWith(study) && !ignored(study.relativize(p)) && jobOutput(study.relativize(p)))
+            touched.stream().filter(p -> p.startsWith(study) && !StudyFiles.hidden(study.relativize(p)) && jobOutput(study.relativize(p)))
                     .distinct().forEach(p -> submit(() -> refreshFile(study, p)));
         }
     }
 
-    /** Files whose changes no rule sees: dot-folders (.git, .venv). */
-    private static boolean ignored(Path inStudy) {
-        for (Path part : inStudy) {
-            if (part.toString().startsWith(".")) return true;
-        }
-        return false;
-    }
 
     /** What jobs write, under output/: an output is checked on its own; no other file's analysis reads it. */
     private static boolean jobOutput(Path inStudy) {

@@ -22,7 +22,7 @@ public final class Level4Check {
     public static final long MAX_SIZE = 16L * 1024 * 1024;
     public static final long MAX_CSV_ROWS = 5000;
     /** pipeline's LEVEL4_FILE_TYPES: the suffixes (Python's Path.suffix, case-sensitive) that may go to Level 4. */
-    public static final Set<String> FILE_TYPES = Set.of(".csv", ".jpg", ".jpeg", ".png", ".svg", ".svgz", ".html", ".txt", ".log", ".json", ".md");
+    public static final Set<String> FILE_TYPES = opensafely.lsp.pipeline.PrivacyLevel.LEVEL4_FILE_TYPES;
 
     private Level4Check() {
     }

@@ -14,6 +14,7 @@ import opensafely.lsp.pipeline.OutputPattern;
 import opensafely.lsp.pipeline.PrivacyLevel;
 import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.pipeline.ProjectOnDisk;
+import opensafely.lsp.workspace.StudyFiles;
 import opensafely.lsp.workspace.StudyFolder;
 
 /**
@@ -47,7 +48,7 @@ public final class StudyOutputs {
         List<Match> out = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root, depth)) {
             files.limit(MAX_FILES_SEEN)
-                    .filter(p -> !p.equals(root) && !hidden(root.relativize(p)))
+                    .filter(p -> !p.equals(root) && !StudyFiles.hidden(root.relativize(p)))
                     .filter(p -> Files.isRegularFile(p) || Files.isSymbolicLink(p))
                     .sorted()
                     .forEach(p -> {
@@ -108,10 +109,4 @@ public final class StudyOutputs {
         return relative.toString().replace('\\', '/');
     }
 
-    private static boolean hidden(Path relative) {
-        for (Path part : relative) {
-            if (part.toString().startsWith(".")) return true;
-        }
-        return false;
-    }
 }

@@ -2,7 +2,6 @@ package opensafely.lsp.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -10,9 +9,6 @@ import java.util.regex.Pattern;
  * rely on: {@code pathlib} suffixes, {@code posixpath.normpath}, and Windows absolute paths.
  */
 final class OutputPath {
-    /** Extensions allowed at moderately_sensitive (case-sensitive, as upstream). */
-    static final Set<String> LEVEL4_EXTENSIONS = Set.of(
-            ".csv", ".jpg", ".jpeg", ".png", ".svg", ".svgz", ".html", ".txt", ".log", ".json", ".md");
 
     private static final Pattern WINDOWS_DRIVE_ROOT = Pattern.compile("^[A-Za-z]:[/\\\\].*");
     private static final Pattern UNC = Pattern.compile("^[/\\\\]{2}[^/\\\\]+[/\\\\]+[^/\\\\]+.*");
@@ -124,7 +120,7 @@ final class OutputPath {
             return new Problem(Rule.NO_EXTENSION, "must end in a file type extension such as .csv"
                     + (path.endsWith("*") ? " (a pattern may not end in *)" : ""));
         }
-        if (level == PrivacyLevel.MODERATELY_SENSITIVE && !LEVEL4_EXTENSIONS.contains(suffix)) {
+        if (level == PrivacyLevel.MODERATELY_SENSITIVE && !PrivacyLevel.LEVEL4_FILE_TYPES.contains(suffix)) {
             return new Problem(Rule.EXTENSION_NOT_ALLOWED, "is a '" + suffix + "' file, which cannot be moderately_sensitive; allowed are "
                     + String.join(" ", List.of(".csv", ".jpg", ".jpeg", ".png", ".svg", ".svgz", ".html", ".txt", ".log", ".json", ".md"))
                     + ". Label it highly_sensitive, or write one of these types");

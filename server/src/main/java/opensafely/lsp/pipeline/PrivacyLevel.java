@@ -8,6 +8,13 @@ public enum PrivacyLevel {
     MODERATELY_SENSITIVE("moderately_sensitive", "Aggregate files that researchers may review on the server (level 4) and request to release. Only some file types are allowed."),
     MINIMALLY_SENSITIVE("minimally_sensitive", "Files with minimal risk. Stored like highly sensitive files by the current job runner.");
 
+    /**
+     * The file types a moderately_sensitive output may have (pipeline's LEVEL4_FILE_TYPES, compared with Python's
+     * Path.suffix, case-sensitive): project.yaml validation checks the declared patterns, job-runner the files.
+     */
+    public static final java.util.Set<String> LEVEL4_FILE_TYPES = java.util.Set.of(
+            ".csv", ".jpg", ".jpeg", ".png", ".svg", ".svgz", ".html", ".txt", ".log", ".json", ".md");
+
     private final String key;
     private final String description;
 

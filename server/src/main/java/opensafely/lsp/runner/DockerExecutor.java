@@ -67,6 +67,10 @@ public final class DockerExecutor implements Executor {
                 ReusableAction.github());
     }
 
+    /** What to do when no engine answers: the run's one line, and each job's reason. */
+    public static final String NOT_RUNNING = "Docker is not running (docker info failed): install or start Docker"
+            + " (https://docs.docker.com/get-docker/), or run with --executor local";
+
     @Override
     public String name() {
         return "docker";
@@ -82,8 +86,7 @@ public final class DockerExecutor implements Executor {
     public Optional<String> cannotRun(JobCommand command) {
         try {
             if (!available()) {
-                return Optional.of("Docker is not running (docker info failed): install or start Docker"
-                        + " (https://docs.docker.com/get-docker/), or run with --executor local");
+                return Optional.of(NOT_RUNNING);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -15,13 +15,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import opensafely.lsp.pipeline.RunCommand;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -173,7 +171,7 @@ public final class ReusableAction {
             }
             copyTree(tmp.resolve("code"), workspace);
         } finally {
-            deleteTree(tmp);
+            JobWorkspace.deleteTree(tmp);
         }
     }
 
@@ -198,11 +196,6 @@ public final class ReusableAction {
         });
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
-        }
-    }
 
     /** A response's status and at most the first megabyte of its body. */
     private record Response(int statusCode, byte[] body) {

@@ -70,7 +70,8 @@ public final class StudyFiles {
         return kind != DocumentKind.PROJECT_YAML && kind != DocumentKind.CODELISTS_TXT;
     }
 
-    private static boolean hidden(Path relative) {
+    /** Whether a path inside the study lies in a dot-folder or is a dot-file (.git, .venv): no analysis reads those. */
+    public static boolean hidden(Path relative) {
         for (Path part : relative) {
             if (part.toString().startsWith(".")) return true;
         }
