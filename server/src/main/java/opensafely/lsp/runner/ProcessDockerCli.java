@@ -63,8 +63,7 @@ public final class ProcessDockerCli implements DockerCli {
             }
         }
         if (stopped || timedOut) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            LocalExecutor.stopTree(p);
             p.waitFor(5, TimeUnit.SECONDS);
         }
         reader.join(TimeUnit.SECONDS.toMillis(5));

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import opensafely.lsp.pipeline.RunCommand;
 import org.snakeyaml.engine.v2.api.Load;
@@ -154,19 +153,19 @@ public final class ReusableAction {
      * Puts the action's code at its tag into {@code workspace}, over the study's files of the same name
      * ({@code git clone --depth 1 --branch <tag>} into a temporary folder, then copied without {@code .git}).
      */
+    private static final Duration CLONE_TIMEOUT = Duration.ofMinutes(5);
+
     public void fetchCode(Resolved action, Path workspace) throws IOException, InterruptedException {
         Path tmp = Files.createTempDirectory("opensafely-action-");
         try {
-            Process p = new ProcessBuilder("git", "clone", "--quiet", "--depth", "1", "--branch", action.tag(), action.cloneUrl(),
-                    tmp.resolve("code").toString()).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readNBytes(64 * 1024);
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
+            // The same bounded runner as docker's commands: the 5-minute limit holds even when git stalls silently.
+            DockerCli.Result r = new ProcessDockerCli("git").run(List.of("clone", "--quiet", "--depth", "1", "--branch", action.tag(),
+                    action.cloneUrl(), tmp.resolve("code").toString()), Map.of(), CLONE_TIMEOUT, line -> { }, () -> false);
+            if (r.timedOut()) {
                 throw new Failure("could not fetch " + action.repoUrl() + " at " + action.tag() + ": git clone took over 5 minutes");
             }
-            if (p.exitValue() != 0) {
-                String why = new String(out, StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b).orElse("");
+            if (!r.ok()) {
+                String why = r.lastLine().strip();
                 throw new Failure("could not fetch " + action.repoUrl() + " at " + action.tag() + (why.isEmpty() ? "" : ": " + why));
             }
             copyTree(tmp.resolve("code"), workspace);
