@@ -31,24 +31,28 @@ import org.junit.jupiter.api.io.TempDir;
  * the unplanted file already has a finding on are skipped. Prints a tally by kind and by study and one
  * example miss per kind, and writes the same to target/planted-faults.txt.
  *
- * <p>Needs real studies unpacked under /tmp/rs/&lt;study&gt;/ (or -DplantedFaults.root=DIR) and, since it
+ * <p>Needs real studies unpacked under /tmp/rs/&lt;study&gt;/ (or -DplantedFaults.root=DIR[,DIR...]) and, since it
  * takes minutes, -DplantedFaults=true; otherwise skipped. The studies are copied, never modified.
  */
 class PlantedFaultsTest {
     private static final int PER_KIND = Integer.getInteger("plantedFaults.perKind", 3);
 
-    record Outcome(String study, String file, PlantSites.Site site, boolean caught) {}
+    record Outcome(String study, String file, PlantSites.Site site, boolean caught, boolean ehrql) {}
 
     @Test
     void tally(@TempDir Path tmp) throws IOException {
-        Path root = Path.of(System.getProperty("plantedFaults.root", "/tmp/rs"));
-        Assumptions.assumeTrue(Files.isDirectory(root), "no real studies at " + root + " (unpack them there to measure)");
+        // One folder of studies, or several separated by commas (-DplantedFaults.root=/tmp/rs,/tmp/rs2).
+        List<Path> roots = java.util.Arrays.stream(System.getProperty("plantedFaults.root", "/tmp/rs").split(","))
+                .map(String::strip).filter(r -> !r.isEmpty()).map(Path::of).filter(Files::isDirectory).toList();
+        Assumptions.assumeTrue(!roots.isEmpty(), "no real studies at " + roots + " (unpack them there to measure)");
         Assumptions.assumeTrue(Boolean.getBoolean("plantedFaults"), "a minutes-long measurement: run with -DplantedFaults=true");
         List<Outcome> outcomes = new ArrayList<>();
         int skipped = 0;
-        List<Path> studies;
-        try (Stream<Path> s = Files.list(root)) {
-            studies = s.filter(p -> Files.isRegularFile(p.resolve("project.yaml"))).sorted().toList();
+        List<Path> studies = new ArrayList<>();
+        for (Path root : roots) {
+            try (Stream<Path> s = Files.list(root)) {
+                studies.addAll(s.filter(p -> Files.isRegularFile(p.resolve("project.yaml"))).sorted().toList());
+            }
         }
         for (Path study : studies) {
             Path copy = tmp.resolve(study.getFileName());
@@ -70,7 +74,7 @@ class PlantedFaultsTest {
                         Files.writeString(file, text);
                         touch(file);
                     }
-                    outcomes.add(new Outcome(study.getFileName().toString(), rel, site, caught));
+                    outcomes.add(new Outcome(study.getFileName().toString(), rel, site, caught, text.contains("ehrql")));
                 }
             }
         }
@@ -144,6 +148,15 @@ class PlantedFaultsTest {
             else misses.computeIfAbsent(o.site().kind(), x -> new ArrayList<>()).add(o);
         }
         byKind.forEach((k, v) -> b.append(String.format("  %-14s %4d / %4d  %5.1f %%%n", k, v[0], v[1], 100.0 * v[0] / v[1])));
+        // The same by language (a file that mentions ehrql is counted as ehrQL, as PlantSites plants in it).
+        Map<String, int[]> byLanguage = new TreeMap<>();
+        for (Outcome o : outcomes) {
+            int[] l = byLanguage.computeIfAbsent((o.ehrql() ? "ehrql " : "cohort ") + o.site().kind(), x -> new int[2]);
+            l[1]++;
+            if (o.caught()) l[0]++;
+        }
+        b.append("by language and kind\n");
+        byLanguage.forEach((k, v) -> b.append(String.format("  %-24s %4d / %4d  %5.1f %%%n", k, v[0], v[1], 100.0 * v[0] / v[1])));
         b.append("by study\n");
         byStudy.forEach((k, v) -> b.append(String.format("  %-45s %4d / %4d  %5.1f %%%n", k, v[0], v[1], 100.0 * v[0] / v[1])));
         b.append("misses\n");

@@ -60,7 +60,8 @@ final class CheckedFile {
     static boolean analysed(Document doc) {
         return switch (DocumentKind.of(doc.path())) {
             case PROJECT_YAML, CODELISTS_TXT -> true;
-            case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) || DatasetDefinitionService.isChecked(doc);
+            case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) || DatasetDefinitionService.isChecked(doc)
+                    || StudyDefinitionService.isHelperModule(doc);
             case CSV, OTHER -> false; // an output CSV is checked by outputs.OutputCheck, never read here
         };
     }

@@ -161,6 +161,8 @@ public enum Rule {
     // --- cohort-extractor study definitions (opensafely.lsp.study) ------------------------------
     STUDY_SYNTAX("study-syntax", ERROR, "Python syntax error",
             "The study definition is not valid Python, so cohort-extractor cannot import it. Fix the syntax at the marked place."),
+    STUDY_UNDEFINED_NAME("study-undefined-name", ERROR, "Name not defined",
+            "Code of the study definition (or of a module it imports) reads a name that nothing in the file defines or imports: Python stops with NameError. Import or define it, or correct the spelling."),
     STUDY_MISSING_STUDY("study-missing-study", ERROR, "No `study = StudyDefinition(...)`",
             "generate_cohort reads the module attribute `study`; a study definition file must assign a StudyDefinition to it."),
     STUDY_MISSING_POPULATION("study-missing-population", ERROR, "StudyDefinition without population",

@@ -51,8 +51,13 @@ public final class StudyLanguageService implements LanguageService {
             // project.yaml is bounded in YamlLoader; codelists.txt is read line by line, in linear time.
             case PROJECT_YAML -> projectYaml;
             case PYTHON -> {
+                // A module a study definition imports is the study's when it uses cohortextractor, or when no ehrQL
+                // definition claims it; a module that speaks ehrQL itself is ehrQL's.
+                boolean cohortModule = !DatasetDefinitionService.isDatasetDefinition(doc) && doc.text().contains("cohortextractor");
                 LanguageService service = StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions()
-                        : DatasetDefinitionService.isChecked(doc) ? DatasetDefinitionService.shared() : NOTHING;
+                        : cohortModule && StudyDefinitionService.isHelperModule(doc) ? studyDefinitions()
+                        : DatasetDefinitionService.isChecked(doc) ? DatasetDefinitionService.shared()
+                        : StudyDefinitionService.isHelperModule(doc) ? studyDefinitions() : NOTHING;
                 yield service != NOTHING && pythonSize().overBound(doc.text()) ? TOO_BIG : service;
             }
             case CODELISTS_TXT -> codelistsTxt;

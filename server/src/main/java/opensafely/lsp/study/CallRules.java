@@ -50,6 +50,12 @@ final class CallRules implements StudyRule {
         }
     }
 
+    /** A value that surely is no patients.* query (a literal, a dict, a codelist; a tuple might be one written by hand). */
+    static boolean notAVariable(Value x) {
+        return x instanceof Value.Str || x instanceof Value.Num || x instanceof Value.Bool || x instanceof Value.DictV
+                || x instanceof Value.Codelist;
+    }
+
     private static void reportNotACall(StudyContext ctx, Variable v) {
         Value x = v.value();
         if (x instanceof Value.Str || x instanceof Value.Num || x instanceof Value.Bool || x instanceof Value.DictV
@@ -136,6 +142,13 @@ final class CallRules implements StudyRule {
                     if (k.name().equals("return_expectations") && (fn.name().equals("minimum_of") || fn.name().equals("maximum_of"))) {
                         report(Rule.STUDY_UNKNOWN_ARGUMENT, k.nameOrigin(), "patients." + fn.name() + " does not accept return_expectations: "
                                 + "its dummy data is derived from its inputs.");
+                    } else if (notAVariable(k.value())) {
+                        // An extra keyword defines a hidden variable; cohort-extractor fails to unpack anything but a patients.* query.
+                        Optional<String> s = DidYouMean.closest(k.name(), fn.named().stream().map(Catalog.Param::name).toList());
+                        Fix[] fixes = s.map(x -> new Fix[] {Fix.replace("Change to '" + x + "'", k.nameOrigin().range(), x)}).orElse(new Fix[0]);
+                        report(Rule.STUDY_UNKNOWN_ARGUMENT, k.nameOrigin(), "patients." + fn.name() + " has no argument '" + k.name()
+                                + "', and as an extra (hidden) variable it would need a patients.* function, not " + Values.describe(k.value()) + "."
+                                + DidYouMean.suffix(s), fixes);
                     }
                     continue;
                 }

@@ -27,6 +27,25 @@ final class ModuleCache implements Interpreter.Modules {
             return size() > 64;
         }
     };
+    /** A module read from this text rather than from disk (a helper module's unsaved version), or null. */
+    private final Path overridePath;
+    private final String overrideText;
+
+    ModuleCache() {
+        this(null, null);
+    }
+
+    /** A cache that reads the module at {@code path} (absolute, normalised) as {@code text}, whatever is on disk. */
+    ModuleCache(Path path, String text) {
+        this.overridePath = path;
+        this.overrideText = text;
+    }
+
+    private Optional<String> read(StudyFolder folder, Path p) {
+        if (overridePath != null && overridePath.equals(p.toAbsolutePath().normalize())) return Optional.of(overrideText);
+        return folder.readString(p); // never through a link that leaves the study
+    }
+
     /** Modules being evaluated on this thread (to break import cycles) and the deps collected for each. */
     private final ThreadLocal<Deque<Map<Path, String>>> loading = ThreadLocal.withInitial(ArrayDeque::new);
     private final ThreadLocal<Deque<Path>> stack = ThreadLocal.withInitial(ArrayDeque::new);
@@ -123,7 +142,7 @@ final class ModuleCache implements Interpreter.Modules {
     }
 
     private Interpreter.Loaded loadPath(StudyFolder folder, Path p) {
-        String text = folder.readString(p).orElse(null); // never through a link that leaves the study
+        String text = read(folder, p).orElse(null);
         if (text == null) return null;
         Deque<Map<Path, String>> collectors = loading.get();
         for (Map<Path, String> c : collectors) c.put(p, text);
@@ -155,9 +174,9 @@ final class ModuleCache implements Interpreter.Modules {
         return new Interpreter.Loaded(file, env);
     }
 
-    private static boolean depsUnchanged(Entry e) {
+    private boolean depsUnchanged(Entry e) {
         for (Map.Entry<Path, String> d : e.deps.entrySet()) {
-            if (!StudyFolder.around(d.getKey()).readString(d.getKey()).map(d.getValue()::equals).orElse(false)) return false;
+            if (!read(StudyFolder.around(d.getKey()), d.getKey()).map(d.getValue()::equals).orElse(false)) return false;
         }
         return true;
     }

@@ -26,6 +26,9 @@ final class StudyContext {
     final Catalog catalog = Catalog.get();
     final CodelistCsvFiles codelists;
     private final Map<String, Diagnostic> found = new LinkedHashMap<>();
+    /** A helper module whose own findings are also kept (at their place in it) while a definition that imports it is checked. */
+    private java.nio.file.Path helper;
+    private final Map<String, Diagnostic> helperFound = new LinkedHashMap<>();
     private StudyPipeline pipeline;
 
     StudyContext(StudyModel model, StudyFolder folder, CodelistCsvFiles codelists) {
@@ -52,6 +55,11 @@ final class StudyContext {
     }
 
     Diagnostic report(Rule rule, Severity severity, Origin at, Origin anchor, String message, Fix... fixes) {
+        if (helper != null && at != null && at.file() != doc && at.file().path != null && at.start() >= 0
+                && helper.equals(at.file().path.toAbsolutePath().normalize())) {
+            Diagnostic h = new Diagnostic(at.range(), severity, rule, message, List.of(), List.of(fixes));
+            helperFound.putIfAbsent(rule.id() + "@" + h.range() + ":" + message, h);
+        }
         Range range;
         List<Fix> fixList = new ArrayList<>(List.of(fixes));
         if (at != null && at.file() == doc) {
@@ -66,6 +74,16 @@ final class StudyContext {
         Diagnostic d = new Diagnostic(range, severity, rule, message, List.of(), fixList);
         found.putIfAbsent(rule.id() + "@" + range + ":" + message, d);
         return d;
+    }
+
+    /** Keeps, besides this document's findings, those made in the module at this path (absolute, normalised). */
+    void collectFor(java.nio.file.Path module) {
+        helper = module;
+    }
+
+    /** The findings made in the module named by {@link #collectFor}, at their place there. */
+    List<Diagnostic> helperDiagnostics() {
+        return new ArrayList<>(helperFound.values());
     }
 
     List<Diagnostic> diagnostics() {

@@ -32,14 +32,37 @@ public final class StudyDefinitionService implements LanguageService {
 
     /** Whether a Python document is a study definition: by its name, or because it builds a StudyDefinition. */
     public static boolean isStudyDefinition(Document doc) {
-        Path name = doc.path() == null ? null : doc.path().getFileName();
-        if (name != null && STUDY_FILE.matcher(name.toString()).matches()) return true;
+        if (isStudyFileName(doc.path())) return true;
         return doc.text().contains("StudyDefinition(");
+    }
+
+    static boolean isStudyFileName(Path path) {
+        Path name = path == null ? null : path.getFileName();
+        return name != null && STUDY_FILE.matcher(name.toString()).matches();
+    }
+
+    /**
+     * Whether a Python document is a module that a study definition beside it imports (directly or through another
+     * such module): generate_cohort runs its code too, so it is checked, and what goes wrong in it when the
+     * definitions run is said in it.
+     */
+    public static boolean isHelperModule(Document doc) {
+        return !isStudyDefinition(doc) && !HelperModules.definitionsImporting(doc.path(), doc.folder()).isEmpty();
     }
 
     @Override
     public List<Diagnostic> diagnostics(Document doc) {
-        return analyzer.refresh(doc).diagnostics();
+        List<Diagnostic> own = analyzer.refresh(doc).diagnostics();
+        if (isStudyDefinition(doc)) return own;
+        List<Diagnostic> helper = analyzer.helperFindings(doc.path(), doc.text(), doc.folder());
+        if (helper.isEmpty()) return own;
+        // One finding per place, rule and message, whether the module's own analysis or a definition's found it.
+        java.util.Map<String, Diagnostic> all = new java.util.LinkedHashMap<>();
+        for (Diagnostic d : own) all.putIfAbsent(d.rule().id() + "@" + d.range() + ":" + d.message(), d);
+        for (Diagnostic d : helper) all.putIfAbsent(d.rule().id() + "@" + d.range() + ":" + d.message(), d);
+        List<Diagnostic> out = new ArrayList<>(all.values());
+        out.sort(java.util.Comparator.comparing((Diagnostic d) -> d.range().start()).thenComparing(d -> d.rule().ordinal()));
+        return out;
     }
 
     /** Dummy data can be made when the study and its variables are known (the file need not be saved). */

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import opensafely.lsp.diagnostics.DidYouMean;
+import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.diagnostics.Severity;
 import opensafely.lsp.python.SourceFile;
@@ -22,7 +23,18 @@ final class StudyShapeRules implements StudyRule {
         if (study == null) return;
         missingStudyName(ctx, study);
         if (!study.open() && study.keyword("population") == null && study.positional().isEmpty()) {
-            ctx.report(Rule.STUDY_MISSING_POPULATION, study.nameOrigin(), null, "StudyDefinition needs a population= variable.");
+            // A misspelt population= is taken for a variable: the place to say it is that keyword.
+            Value.Kw near = null;
+            for (Value.Kw k : study.keywords()) {
+                if (DidYouMean.closest(k.name(), List.of("population")).isPresent()) near = k;
+            }
+            if (near != null) {
+                ctx.report(Rule.STUDY_MISSING_POPULATION, near.nameOrigin(), near.anchor(), "StudyDefinition needs a population= variable "
+                        + "(TypeError: missing argument 'population'); '" + near.name() + "' is taken for an ordinary variable. Did you mean 'population'?",
+                        Fix.replace("Change to 'population'", near.nameOrigin().range(), "population"));
+            } else {
+                ctx.report(Rule.STUDY_MISSING_POPULATION, study.nameOrigin(), null, "StudyDefinition needs a population= variable.");
+            }
         }
         Map<String, StudyModel.Variable> firstByName = new HashMap<>();
         for (StudyModel.Variable v : m.variables) {
