@@ -46,6 +46,7 @@ final class CodelistRules implements StudyRule {
     }
 
     private static void check(StudyContext ctx, Value.Codelist cl, Origin usedAt) {
+        consistency(ctx, cl, usedAt);
         // codelist_from_csv stores any system; only the functions that read a codelist check it (CallRules, where
         // it is used). Here only a near miss of a system name is said, since it is surely a typo.
         if (cl.system() != null && !SYSTEMS.contains(cl.system()) && !PASSED_THROUGH.contains(cl.system()) && cl.origin().file() == ctx.doc
@@ -91,6 +92,43 @@ final class CodelistRules implements StudyRule {
             ctx.report(Rule.STUDY_CODELIST_COLUMN_MISSING, cl.categoryColumnOrigin() != null ? cl.categoryColumnOrigin() : at, usedAt,
                     "'" + cl.path() + "' has no column '" + cl.categoryColumn() + "' (columns: " + info.get().describeHeader() + ")."
                             + DidYouMean.suffix(DidYouMean.closest(cl.categoryColumn(), info.get().suggestibleHeader())));
+        }
+    }
+
+    /**
+     * What codelist() and combine_codelists() reject with ValueError when the study is loaded: codelists of different
+     * coding systems combined, categorised combined with uncategorised, a code given two categories in a literal list.
+     * Only values the evaluator knows for certain are judged.
+     */
+    private static void consistency(StudyContext ctx, Value.Codelist cl, Origin usedAt) {
+        if (cl.kind().equals("combined") && cl.parts() != null && !cl.parts().isEmpty()
+                && cl.parts().get(0) instanceof Value.Codelist first) {
+            for (Value v : cl.parts().subList(1, cl.parts().size())) {
+                if (!(v instanceof Value.Codelist other)) return;
+                if (first.system() != null && other.system() != null && !first.system().equals(other.system())) {
+                    ctx.report(Rule.STUDY_INVALID_VALUE, other.origin(), usedAt, "combine_codelists cannot combine codelists of different "
+                            + "coding systems ('" + first.system() + "' and '" + other.system() + "'): ValueError when the study is loaded.");
+                    return;
+                }
+                if (first.categorised() != null && other.categorised() != null && !first.categorised().equals(other.categorised())) {
+                    ctx.report(Rule.STUDY_INVALID_VALUE, other.origin(), usedAt, "combine_codelists cannot combine a categorised codelist "
+                            + "with an uncategorised one: ValueError when the study is loaded.");
+                    return;
+                }
+            }
+        }
+        if (cl.kind().equals("literal") && cl.parts() != null) {
+            Map<String, String> category = new java.util.HashMap<>();
+            for (Value item : cl.parts()) {
+                if (!(item instanceof Value.ListV pair) || pair.items.size() != 2 || !(pair.items.get(0) instanceof Value.Str code)
+                        || !(pair.items.get(1) instanceof Value.Str cat)) return;
+                String prior = category.putIfAbsent(code.value(), cat.value());
+                if (prior != null && !prior.equals(cat.value())) {
+                    ctx.report(Rule.STUDY_INVALID_VALUE, cl.origin(), usedAt, "Code '" + code.value() + "' is given two categories ('" + prior
+                            + "' and '" + cat.value() + "'): codelist() stops with ValueError (inconsistent categorisation).");
+                    return;
+                }
+            }
         }
     }
 

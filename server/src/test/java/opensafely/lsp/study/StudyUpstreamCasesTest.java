@@ -38,7 +38,7 @@ class StudyUpstreamCasesTest {
         }
     }
 
-    static final String HEADER = "from cohortextractor import StudyDefinition, patients, codelist, codelist_from_csv, Measure\n" + "cl = codelist([\"Xa1\"], system=\"ctv3\")\n" + "study = StudyDefinition(\n" + "    default_expectations={\"date\": {\"earliest\": \"2020-01-01\", \"latest\": \"today\"}, \"rate\": \"uniform\", \"incidence\": 0.5},\n" + "    index_date=\"2020-01-01\",\n" + "    population=patients.registered_as_of(\"index_date\"),\n";
+    static final String HEADER = "from cohortextractor import StudyDefinition, patients, codelist, codelist_from_csv, combine_codelists, Measure\n" + "cl = codelist([\"Xa1\"], system=\"ctv3\")\n" + "study = StudyDefinition(\n" + "    default_expectations={\"date\": {\"earliest\": \"2020-01-01\", \"latest\": \"today\"}, \"rate\": \"uniform\", \"incidence\": 0.5},\n" + "    index_date=\"2020-01-01\",\n" + "    population=patients.registered_as_of(\"index_date\"),\n";
 
     static final List<Case> FAILING = List.of(
             new Case("minimum_of", "    d1=patients.with_these_clinical_events(cl, returning=\"date\", date_format=\"YYYY-MM\", find_first_match_in_period=True),\n    m=patients.«minimum_of»(\"d1\", d2=patients.with_these_clinical_events(cl, returning=\"date\", date_format=\"YYYY-MM-DD\", find_first_match_in_period=True)),", "study-conflicting-arguments"),
@@ -53,7 +53,24 @@ class StudyUpstreamCasesTest {
             new Case("\"analysis/values.txt\"", "    v=patients.with_value_from_file(«\"analysis/values.txt\"», returning=\"x\", returning_type=\"int\"),", "study-invalid-value"),
             new Case("\"x-y\"", "    v=patients.with_value_from_file(\"analysis/values.csv\", returning=«\"x-y\"», returning_type=\"int\"),", "study-invalid-value"),
             new Case("\"integer\"", "    v=patients.with_value_from_file(\"analysis/values.csv\", returning=\"x\", returning_type=«\"integer\"»),", "study-invalid-value"),
-            new Case("\"c\"", "    c=patients.categorised_as({\"a\": \"s = 'M'\", \"b\": \"DEFAULT\"}, s=patients.sex(return_expectations={\"category\": {\"ratios\": {\"M\": 0.5, \"F\": 0.5}}}), return_expectations={\"category\": {\"ratios\": {\"a\": 0.5, «\"c\"»: 0.5}}}),", "study-expectations-ratios"));
+            new Case("\"c\"", "    c=patients.categorised_as({\"a\": \"s = 'M'\", \"b\": \"DEFAULT\"}, s=patients.sex(return_expectations={\"category\": {\"ratios\": {\"M\": 0.5, \"F\": 0.5}}}), return_expectations={\"category\": {\"ratios\": {\"a\": 0.5, «\"c\"»: 0.5}}}),", "study-expectations-ratios"),
+            // Expressions that do not parse: a bracket never closed, two comparison operators in a row.
+            new Case("unclosed bracket", "    a=patients.age_as_of(\"2020-01-01\"),\n    x=patients.satisfying(«\"(a > 1 AND a < 9\"»),", "study-expression-syntax"),
+            new Case("operators in a row", "    a=patients.age_as_of(\"2020-01-01\"),\n    x=patients.satisfying(\"a > «>» 1\"),", "study-expression-syntax"),
+            // String literals in expressions: only letters, digits, underscores, spaces and comparison characters, at most 64.
+            new Case("special characters in a string", "    s=patients.sex(),\n    x=patients.satisfying(\"s = «'M$F'»\"),", "study-expression-syntax"),
+            new Case("string longer than 64", "    s=patients.sex(),\n    x=patients.satisfying(\"s = «'" + "a".repeat(65) + "'»\"),", "study-expression-syntax"),
+            // Date arithmetic that lands on no date, an unknown unit, an unknown column.
+            new Case("29 February plus a year", "    x=patients.registered_as_of(«\"2020-02-29 + 1 year\"»),", "study-invalid-date"),
+            new Case("unknown date unit", "    d=patients.with_these_clinical_events(cl, returning=\"date\", find_first_match_in_period=True),\n    x=patients.registered_as_of(«\"d + 1 mnth\"»),", "study-invalid-date"),
+            new Case("unknown date column", "    x=patients.registered_as_of(«\"no_such_column + 1 month\"»),", "study-invalid-date"),
+            // include_measurement_date needs on_most_recent_day_of_measurement=True.
+            new Case("include_measurement_date", "    c=patients.mean_recorded_value(cl, on_most_recent_day_of_measurement=False, between=[\"2018-01-01\", \"2020-03-01\"], «include_measurement_date»=True, return_expectations={\"float\": {\"distribution\": \"normal\", \"mean\": 1, \"stddev\": 1}}),", "study-conflicting-arguments"),
+            // Exact dates of birth are not released.
+            new Case("day of birth", "    b=patients.date_of_birth(date_format=«\"YYYY-MM-DD\"»),", "study-invalid-date-format"),
+            // Codelists combined across coding systems, or categorised with uncategorised.
+            new Case("combine across systems", "    x=patients.with_these_clinical_events(combine_codelists(cl, «codelist([\"Y1\"], system=\"icd10\")»), returning=\"binary_flag\"),", "study-invalid-value"),
+            new Case("a code with two categories", "    x=patients.with_these_clinical_events(«codelist([(\"A\", \"1\"), (\"A\", \"2\")], system=\"ctv3\")», returning=\"binary_flag\"),", "study-invalid-value"));
 
     static final List<Case> PASSING = List.of(
             new Case("a therapeutics codelist for with_covid_therapeutics", "    t=patients.with_covid_therapeutics(with_these_therapeutics="
@@ -69,7 +86,10 @@ class StudyUpstreamCasesTest {
                     + "return_expectations={\"int\": {\"distribution\": \"normal\", \"mean\": 3, \"stddev\": 1}}),"),
             new Case("ratios naming integer categories", "    c=patients.categorised_as({0: \"DEFAULT\", 1: \"s = 'M'\"}, s=patients.sex("
                     + "return_expectations={\"category\": {\"ratios\": {\"M\": 0.5, \"F\": 0.5}}}), return_expectations={\"category\": {\"ratios\": {0: 0.5, 1: 0.5}}}),"),
-            new Case("with_value_from_file on a gzipped CSV", "    v=patients.with_value_from_file(\"analysis/values.csv.gz\", returning=\"x\", returning_type=\"int\"),"));
+            new Case("with_value_from_file on a gzipped CSV", "    v=patients.with_value_from_file(\"analysis/values.csv.gz\", returning=\"x\", returning_type=\"int\"),"),
+            new Case("codelists of one system combined; a code repeated with its one category", "    x=patients.with_these_clinical_events("
+                    + "combine_codelists(cl, codelist([\"Y1\"], system=\"ctv3\")), returning=\"binary_flag\"),\n"
+                    + "    y=patients.with_these_clinical_events(codelist([(\"A\", \"1\"), (\"A\", \"1\"), (\"B\", \"2\")], system=\"ctv3\"), returning=\"binary_flag\"),"));
 
     private Path study() throws java.io.IOException {
         return Files.createDirectories(dir.resolve("study" + ++studies));
