@@ -56,10 +56,11 @@ public final class StudyDefinitionService implements LanguageService {
         if (isStudyDefinition(doc)) return own;
         List<Diagnostic> helper = analyzer.helperFindings(doc.path(), doc.text(), doc.folder());
         if (helper.isEmpty()) return own;
-        // One finding per place, rule and message, whether the module's own analysis or a definition's found it.
+        // One finding per place and rule, whether the module's own analysis or a definition's found it; the more severe
+        // wins (the module alone cannot tell that a definition surely calls its function, say).
         java.util.Map<String, Diagnostic> all = new java.util.LinkedHashMap<>();
-        for (Diagnostic d : own) all.putIfAbsent(d.rule().id() + "@" + d.range() + ":" + d.message(), d);
-        for (Diagnostic d : helper) all.putIfAbsent(d.rule().id() + "@" + d.range() + ":" + d.message(), d);
+        for (Diagnostic d : own) all.putIfAbsent(d.rule().id() + "@" + d.range(), d);
+        for (Diagnostic d : helper) all.merge(d.rule().id() + "@" + d.range(), d, (a, b) -> b.severity().atLeast(a.severity()) ? b : a);
         List<Diagnostic> out = new ArrayList<>(all.values());
         out.sort(java.util.Comparator.comparing((Diagnostic d) -> d.range().start()).thenComparing(d -> d.rule().ordinal()));
         return out;

@@ -107,6 +107,18 @@ class StudyHelperModulesTest {
     }
 
     @Test
+    void patientsCallsNoDefinitionReachesAreJudgedByTheirNames() {
+        // get_variable is never called with values the evaluator can follow: its calls are still misspelt.
+        String marked = "from cohortextractor import patients\n\ndef get_variable(codes):\n"
+                + "    if codes.system == \"icd10\":\n        return patients.«admitted_ot_hospital»(with_these_diagnoses=codes)\n"
+                + "    return patients.with_these_clinical_events(codes, «retunring»=\"binary_flag\")\n";
+        Map<String, String> others = Map.of("analysis/study_definition_a.py", definition("from helpers import get_variable\n", ""));
+        List<Diagnostic> ds = check(marked, "analysis/helpers.py", others);
+        DiagnosticAssertions.assertDiagnostics(ds, MarkedText.parse(marked).ranges(), "study-unknown-function", "study-unknown-argument");
+        assertEquals(List.of(Severity.WARNING, Severity.WARNING), ds.stream().map(Diagnostic::severity).toList());
+    }
+
+    @Test
     void aMissingCodelistFileInAHelperModuleIsReportedThere() {
         String marked = "from cohortextractor import codelist_from_csv\n"
                 + "asthma_codes = codelist_from_csv(«\"codelists/asthmaa.csv\"», system=\"ctv3\", column=\"code\")\n";
