@@ -136,7 +136,11 @@ public final class RScriptReader implements ScriptReader {
             if (node instanceof RNode.Call c) return call(c, null, null);
             if (node instanceof RNode.Binary b) return binary(b);
             if (node instanceof RNode.Unary u) {
+                // a formula is not run where it stands; as a purrr lambda it may run later, with values unknown
+                boolean was = speculative;
+                if (u.op().equals("~")) speculative = true;
                 eval(u.operand());
+                speculative = was;
                 return null;
             }
             if (node instanceof RNode.Block b) {

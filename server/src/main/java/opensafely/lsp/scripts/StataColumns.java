@@ -20,7 +20,7 @@ import opensafely.lsp.scripts.StataCommands.Word;
 final class StataColumns {
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,31}");
     /** Factor-variable and time-series operators before a name: {@code i.}, {@code ib2.}, {@code c.}, {@code L2.}. */
-    private static final Pattern OPERATOR = Pattern.compile("(?i)(?:i|c|o|ib?n?|b|l|f|d|s)?\\d*\\.");
+    private static final Pattern OPERATOR = Pattern.compile("(?i)(?:(?:ib?n?|c|o|b|l|f|d|s)\\d*|\\d+)\\.");
     /** Commands whose arguments, up to if/in/using/options, are variable names. */
     private static final Set<String> VARLIST = Set.of("tab", "ta", "tabu", "tabul", "tabula", "tabulat", "tabulate",
             "tab1", "tab2", "summarize", "summ", "sum", "su", "summa", "summar", "summari", "summariz", "codebook",
@@ -162,7 +162,7 @@ final class StataColumns {
                 expression(w, 2);
             }
             case "rename", "ren", "rena", "renam" -> {
-                if (w.size() == 3 && NAME.matcher(sub).matches() && NAME.matcher(w.get(2).text()).matches()) {
+                if (w.size() == 3 && !w.get(2).text().startsWith("(")) {
                     name(sub, w.get(1).start());
                     made(w.get(2).text());
                 } else {
@@ -181,7 +181,7 @@ final class StataColumns {
                 if (cmd.equals("format")) names(w.subList(1, w.size()).stream().takeWhile(x -> !x.text().startsWith("%")).toList());
                 else if (w.size() > 2) names(w.subList(2, w.size()));
             }
-            case "recode" -> names(w.subList(1, w.size()).stream().takeWhile(x -> !x.text().startsWith("(")).toList());
+            case "recode" -> names(w.subList(1, w.size()).stream().takeWhile(x -> NAME.matcher(x.text()).matches()).toList());
             default -> {
                 String base = cmd.toLowerCase(Locale.ROOT);
                 if (VARLIST.contains(base)) {
@@ -202,8 +202,20 @@ final class StataColumns {
         }
     }
 
+    /** A variable the script makes; one named through a macro whose value is not known leaves the data unknown. */
     private void made(String name) {
-        if (source != null) added.add(name);
+        if (source == null) return;
+        if (name.indexOf('`') < 0 && name.indexOf('$') < 0) {
+            added.add(name);
+            return;
+        }
+        for (String option : walk.expand(name)) {
+            if (option.indexOf(PathValues.UNKNOWN) >= 0) {
+                source = null;
+                return;
+            }
+            added.add(option);
+        }
     }
 
     /** The variables in an {@code if} condition. */

@@ -99,6 +99,7 @@ final class StataLoops {
         }
         if (type.startsWith("var")) {
             walk.data.names(rest);
+            for (Word word : rest) if (word.text().matches(".*[*?~-].*")) return null;
             return split(walk, rest);
         }
         if (type.startsWith("num")) return numlist(String.join(" ", rest.stream().map(Word::text).toList()));
