@@ -187,6 +187,7 @@ final class StataColumns {
                 if (VARLIST.contains(base)) {
                     names(w.subList(1, w.size()));
                 } else if (CHANGING.contains(base) || !NEUTRAL.contains(base)) {
+                    if (base.equals("collapse") || base.equals("contract")) byOption(w);
                     source = null;
                     return;
                 }
@@ -203,6 +204,20 @@ final class StataColumns {
     }
 
     /** A variable the script makes; one named through a macro whose value is not known leaves the data unknown. */
+    /** The variables of a {@code by()} option, read before the command changes the data. */
+    private void byOption(List<Word> w) {
+        for (Word x : w) {
+            if (x.text().startsWith("by(") && x.text().endsWith(")")) {
+                String inner = x.text().substring(3, x.text().length() - 1);
+                int at = x.start() + 3;
+                for (String part : inner.split(" ", -1)) {
+                    if (!part.isEmpty()) name(part, at);
+                    at += part.length() + 1;
+                }
+            }
+        }
+    }
+
     private void made(String name) {
         if (source == null) return;
         if (name.indexOf('`') < 0 && name.indexOf('$') < 0) {
@@ -256,6 +271,12 @@ final class StataColumns {
                 int j = i;
                 while (j < t.length() && isNamePart(t.charAt(j))) j++;
                 String n = t.substring(i, j);
+                if (j < t.length() && t.charAt(j) == '(' && (n.equals("r") || n.equals("e") || n.equals("c") || n.equals("s"))) {
+                    // r(mean), e(N), c(pwd): results, not variables
+                    int close = t.indexOf(')', j);
+                    i = close < 0 ? t.length() : close + 1;
+                    continue;
+                }
                 boolean call = j < t.length() && (t.charAt(j) == '(' || t.charAt(j) == '.' || t.charAt(j) == ':');
                 boolean chained = j == t.length() && k + 1 < w.size() && w.get(k + 1).text().startsWith("(");
                 if (!call && !chained && !n.equals("if") && !n.equals("in")) name(n, start + i);

@@ -81,6 +81,12 @@ final class StataCommands {
             } else if (c == '/' && s.startsWith("//", i) && spaceBefore(s, i)) {
                 int eol = s.indexOf('\n', i);
                 i = eol < 0 ? n : eol;
+            } else if (c == '#' && bufferBlank() && s.startsWith("#d", i)) {
+                // #delimit is read to the end of its line whatever the delimiter
+                int eol = s.indexOf('\n', i);
+                int stop = eol < 0 ? n : eol;
+                while (i < stop) put(s.charAt(i), i++);
+                end();
             } else if (c == '*' && bufferBlank()) {
                 i = starComment(i);
             } else if (c == '"' || (c == '`' && i + 1 < n && s.charAt(i + 1) == '"')) {
@@ -169,7 +175,7 @@ final class StataCommands {
         String text = buf.toString();
         String trimmed = text.trim();
         if (trimmed.startsWith("#d")) {
-            String[] parts = trimmed.split("\\s+");
+            String[] parts = trimmed.replace(";", " ;").split("\\s+");
             if (parts.length > 1 && (parts[0].equals("#delimit") || parts[0].equals("#d") || parts[0].startsWith("#delim"))) {
                 semicolons = parts[1].startsWith(";");
             }
