@@ -26,6 +26,11 @@ final class RParser {
         this.tokens = tokens;
     }
 
+    /** The token at {@code i}; past the end, the final EOF. */
+    private Token tok(int i) {
+        return tokens.get(Math.min(i, tokens.size() - 1));
+    }
+
     static List<RNode> parse(String text) {
         RParser p = new RParser(RLexer.tokens(text));
         return p.statements(false);
@@ -36,7 +41,7 @@ final class RParser {
         boolean saved = newlinesIgnored;
         newlinesIgnored = false;
         while (true) {
-            Token t = tokens.get(pos);
+            Token t = tok(pos);
             if (t.kind() == Kind.EOF) break;
             if (t.kind() == Kind.NEWLINE || t.is(";")) {
                 pos++;
@@ -61,35 +66,38 @@ final class RParser {
 
     private Token peek() {
         if (newlinesIgnored) {
-            while (tokens.get(pos).kind() == Kind.NEWLINE) pos++;
+            while (tok(pos).kind() == Kind.NEWLINE) pos++;
         }
-        return tokens.get(pos);
+        return tok(pos);
     }
 
     private void skipNewlines() {
-        while (tokens.get(pos).kind() == Kind.NEWLINE) pos++;
+        while (tok(pos).kind() == Kind.NEWLINE) pos++;
     }
 
     private int lastEnd() {
-        return pos == 0 ? 0 : tokens.get(pos - 1).end();
+        return pos == 0 ? 0 : tok(pos - 1).end();
     }
 
     private RNode expression(int minPower) {
         if (++depth > MAX_DEPTH) {
             depth--;
-            Token t = tokens.get(pos);
+            Token t = tok(pos);
             if (t.kind() != Kind.EOF) pos++;
             return new RNode.Other(t.start(), t.end());
         }
+        int links = 0; // each operator applied deepens the tree as recursion would: count it in the same bound
         try {
             RNode left = prefix();
-            while (true) {
+            while (depth < MAX_DEPTH) {
                 Token t = peek();
                 if (t.kind() != Kind.OP) break;
                 String op = t.text();
                 if (op.equals("(") || op.equals("[") || op.equals("[[") || op.equals("$") || op.equals("@")) {
                     if (POSTFIX < minPower) break;
                     left = postfix(left);
+                    depth++;
+                    links++;
                     continue;
                 }
                 int power = infixPower(op);
@@ -99,10 +107,12 @@ final class RParser {
                 boolean right = op.equals("=") || op.equals("<-") || op.equals("<<-") || op.equals("^") || op.equals("**");
                 RNode r = expression(right ? power : power + 1);
                 left = new RNode.Binary(op, left, r, left.start(), r.end());
+                depth++;
+                links++;
             }
             return left;
         } finally {
-            depth--;
+            depth -= links + 1;
         }
     }
 
@@ -126,7 +136,7 @@ final class RParser {
     }
 
     private RNode postfix(RNode left) {
-        Token t = tokens.get(pos++);
+        Token t = tok(pos++);
         switch (t.text()) {
             case "(" -> {
                 List<Arg> args = arguments(")");
@@ -135,13 +145,13 @@ final class RParser {
             case "[", "[[" -> {
                 boolean dbl = t.text().equals("[[");
                 List<Arg> args = arguments("]");
-                if (dbl && tokens.get(pos).is("]")) pos++;
+                if (dbl && tok(pos).is("]")) pos++;
                 return new RNode.Index(left, args, dbl, left.start(), lastEnd());
             }
             default -> {
                 // $ and @: a name, a backticked name or a string
                 skipNewlines();
-                Token n = tokens.get(pos);
+                Token n = tok(pos);
                 if (n.kind() == Kind.NAME || n.kind() == Kind.STRING) {
                     pos++;
                     int nameStart = n.start();
@@ -187,7 +197,7 @@ final class RParser {
                 String name = null;
                 int nameStart = t.start();
                 int nameEnd = t.end();
-                if ((t.kind() == Kind.NAME || t.kind() == Kind.STRING) && tokens.get(pos + 1).is("=")) {
+                if ((t.kind() == Kind.NAME || t.kind() == Kind.STRING) && tok(pos + 1).is("=")) {
                     name = t.text();
                     pos += 2;
                     peek();
@@ -213,7 +223,7 @@ final class RParser {
 
     private RNode prefix() {
         skipNewlinesIfIgnored();
-        Token t = tokens.get(pos);
+        Token t = tok(pos);
         switch (t.kind()) {
             case STRING -> {
                 pos++;
@@ -251,7 +261,7 @@ final class RParser {
                 RNode then = body();
                 int save = pos;
                 skipNewlines();
-                if (tokens.get(pos).kind() == Kind.NAME && tokens.get(pos).text().equals("else")) {
+                if (tok(pos).kind() == Kind.NAME && tok(pos).text().equals("else")) {
                     pos++;
                     RNode otherwise = body();
                     return new RNode.If(cond, then, otherwise, t.start(), otherwise.end());
@@ -260,7 +270,7 @@ final class RParser {
                 return new RNode.If(cond, then, null, t.start(), then.end());
             }
             case "for" -> {
-                if (!tokens.get(pos).is("(")) return new RNode.Other(t.start(), t.end());
+                if (!tok(pos).is("(")) return new RNode.Other(t.start(), t.end());
                 pos++;
                 boolean saved = newlinesIgnored;
                 newlinesIgnored = true;
@@ -285,9 +295,9 @@ final class RParser {
                 return new RNode.Loop(null, b, t.start(), b.end());
             }
             default -> {
-                if (tokens.get(pos).is("::") || tokens.get(pos).is(":::")) {
-                    Token sep = tokens.get(pos);
-                    Token n = tokens.get(pos + 1);
+                if (tok(pos).is("::") || tok(pos).is(":::")) {
+                    Token sep = tok(pos);
+                    Token n = tok(pos + 1);
                     if (n.kind() == Kind.NAME || n.kind() == Kind.STRING) {
                         pos += 2;
                         return new RNode.Name(t.text() + sep.text() + n.text(), t.start(), n.end());
@@ -304,7 +314,7 @@ final class RParser {
     }
 
     private RNode parenthesised() {
-        if (!tokens.get(pos).is("(")) return new RNode.Other(lastEnd(), lastEnd());
+        if (!tok(pos).is("(")) return new RNode.Other(lastEnd(), lastEnd());
         pos++;
         boolean saved = newlinesIgnored;
         newlinesIgnored = true;
@@ -316,7 +326,7 @@ final class RParser {
 
     private RNode function(int start, boolean bracketRead) {
         List<Param> params = new ArrayList<>();
-        if (bracketRead || tokens.get(pos).is("(")) {
+        if (bracketRead || tok(pos).is("(")) {
             if (!bracketRead) pos++;
             for (Arg a : arguments(")")) {
                 if (a.name() != null) params.add(new Param(a.name(), a.value()));
@@ -339,7 +349,7 @@ final class RParser {
             }
             case "{" -> {
                 List<RNode> body = statements(true);
-                if (tokens.get(pos).is("}")) pos++;
+                if (tok(pos).is("}")) pos++;
                 return new RNode.Block(body, t.start(), lastEnd());
             }
             case "\\(" -> {

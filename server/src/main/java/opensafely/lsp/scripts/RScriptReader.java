@@ -374,6 +374,10 @@ public final class RScriptReader implements ScriptReader {
         Value invoke(RNode.Function def, Env closure, List<RArgs.Arg> args) {
             called.add(def);
             if (onStack.contains(def) || exhausted) return null;
+            if (onStack.size() >= 32) {
+                exhausted = true; // calls nested this deep are not followed; the script's writes stay open
+                return null;
+            }
             onStack.add(def);
             Env saved = env;
             env = new Env(closure == null ? saved.root() : closure);

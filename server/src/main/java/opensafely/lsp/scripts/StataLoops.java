@@ -9,6 +9,34 @@ import opensafely.lsp.scripts.StataCommands.Word;
 final class StataLoops {
     private StataLoops() {}
 
+    /**
+     * For each command that ends with {@code {}, the index after the command holding its closing brace (the end of
+     * the commands when it has none); 0 for the others. One pass with a stack.
+     */
+    static int[] blockEnds(List<StataCommands.Command> commands) {
+        int[] ends = new int[commands.size()];
+        java.util.ArrayDeque<Integer> open = new java.util.ArrayDeque<>();
+        for (int k = 0; k < commands.size(); k++) {
+            List<Word> words = commands.get(k).words();
+            for (int j = 0; j < words.size(); j++) {
+                String t = words.get(j).text();
+                if (t.equals("}") && !open.isEmpty()) {
+                    int opened = open.pop();
+                    if (opened >= 0) ends[opened] = k + 1;
+                }
+                else if (t.equals("{")) {
+                    if (j == words.size() - 1) open.push(k);
+                    else open.push(-1 - k); // a brace that does not end its command opens no loop body
+                }
+            }
+        }
+        while (!open.isEmpty()) {
+            int k = open.pop();
+            if (k >= 0) ends[k] = commands.size();
+        }
+        return ends;
+    }
+
     /** The values of a text with its macros expanded (see {@link StataScriptReader.Walk#expand}). */
     static List<String> expand(StataScriptReader.Walk walk, String t, int depth) {
         List<String> acc = List.of("");

@@ -46,6 +46,8 @@ public final class StataScriptReader implements ScriptReader {
         final StataColumns data = new StataColumns(this);
         long budget;
         boolean exhausted;
+        int[] blockEnds;
+        int nesting;
         /** Inside a program definition: it may never run, so its writes only count as unresolved. */
         boolean speculative;
 
@@ -80,18 +82,9 @@ public final class StataScriptReader implements ScriptReader {
 
         /** The index after the block that opens at command {@code i} (its closing brace), or {@code i + 1}. */
         int blockEnd(int i, int limit) {
-            Command c = commands.get(i);
-            if (!c.word(c.words().size() - 1).equals("{")) return i + 1;
-            int depth = 0;
-            for (int k = i; k < limit; k++) {
-                for (Word w : commands.get(k).words()) {
-                    if (w.text().equals("{")) depth++;
-                    else if (w.text().equals("}")) depth--;
-                }
-                if (depth <= 0 && k > i) return k + 1;
-                if (depth <= 0 && k == i) return i + 1;
-            }
-            return limit;
+            if (blockEnds == null) blockEnds = StataLoops.blockEnds(commands);
+            int end = blockEnds[i];
+            return end <= i ? i + 1 : Math.min(end, limit);
         }
 
         /** Runs command {@code i}; returns the index of the next one to run. */
@@ -188,6 +181,19 @@ public final class StataScriptReader implements ScriptReader {
         }
 
         private void loop(List<Word> w, boolean forvalues, int bodyFrom, int bodyTo) {
+            if (nesting >= 32) {
+                exhausted = true; // loops nested this deep are not followed; the script's writes stay open
+                return;
+            }
+            nesting++;
+            try {
+                loopBody(w, forvalues, bodyFrom, bodyTo);
+            } finally {
+                nesting--;
+            }
+        }
+
+        private void loopBody(List<Word> w, boolean forvalues, int bodyFrom, int bodyTo) {
             String var = w.size() > 1 ? w.get(1).text() : "";
             if (forvalues && var.contains("=")) var = var.substring(0, var.indexOf('='));
             List<String> values = forvalues ? StataLoops.range(w) : StataLoops.foreach(this, w);
