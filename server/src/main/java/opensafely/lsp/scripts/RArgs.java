@@ -15,8 +15,8 @@ final class RArgs {
         List<Arg> out = new ArrayList<>();
         boolean placeholder = false;
         for (RNode.Arg a : c.args()) {
-            if (pipedNode != null && a.name() == null && a.value() instanceof RNode.Name n && n.name().equals(".")) {
-                out.add(new Arg(null, pipedNode, piped));
+            if (pipedNode != null && a.value() instanceof RNode.Name n && n.name().equals(".")) {
+                out.add(new Arg(a.name(), pipedNode, piped));
                 placeholder = true;
                 continue;
             }

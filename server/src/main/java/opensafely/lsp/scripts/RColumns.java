@@ -27,7 +27,7 @@ final class RColumns {
             "as.integer", "as.character", "as.Date", "as.factor", "factor", "round", "cut", "mean", "median", "sum",
             "min", "max", "n_distinct", "between", "coalesce", "desc", "year", "month", "ymd", "floor", "ceiling",
             "abs", "log", "exp", "sqrt", "is.null", "nchar", "substr", "str_detect", "grepl", "fct_relevel",
-            "fct_recode", "replace_na", "first", "last", "lag", "lead", "cumsum", "sd", "quantile");
+            "fct_recode", "replace_na", "first", "last", "lag", "lead", "cumsum", "sd", "quantile", "Surv", "strata", "I", "offset", "ns", "relevel");
     private static final Set<String> CONSTANTS = Set.of("T", "F", "TRUE", "FALSE", "NA", "NULL", "Inf", "NaN", "pi",
             "LETTERS", "letters", "month.abb", "month.name", "NA_integer_", "NA_real_", "NA_character_", "else",
             "function", "in");
@@ -197,6 +197,15 @@ final class RColumns {
         } else if (node instanceof RNode.Call c && c.fn() instanceof RNode.Name f && !f.qualified()
                 && VECTOR_FUNCTIONS.contains(f.name()) && !walk.bound(f.name())) {
             for (RNode.Arg a : c.args()) masked(t, a.value());
+        }
+    }
+
+    /** A model formula over a frame read from a file ({@code glm(y ~ age + sex, data = df)}): its names are columns. */
+    void formulas(List<RArgs.Arg> args) {
+        RArgs.Arg data = RArgs.named(args, "data");
+        if (data == null || !(data.value() instanceof Table t)) return;
+        for (RArgs.Arg a : args) {
+            if (a.node() instanceof RNode.Binary b && b.op().equals("~")) masked(t, b);
         }
     }
 

@@ -322,6 +322,7 @@ public final class RScriptReader implements ScriptReader {
             if (mapped != RStrings.NOT_STRING) return mapped;
             Value verb = columnsOf.verb(fnName, args);
             if (verb != RStrings.NOT_STRING) return verb;
+            columnsOf.formulas(args);
             switch (fnName.bare()) {
                 case "attach", "assign", "list2env", "eval", "evalq", "with", "within", "local", "sys.source", "library",
                         "require" -> {

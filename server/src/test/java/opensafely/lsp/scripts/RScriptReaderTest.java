@@ -271,6 +271,18 @@ class RScriptReaderTest {
     }
 
     @Test
+    void modelFormulasOverAFrameReadFromAFile() {
+        assertColumns(r, """
+                dataset <- read_csv("output/dataset.csv.gz")
+                dataset$has_asthma <- dataset$«has_asthma» == "T"
+                model <- glm(has_asthma ~ «age_grp» + factor(«sex»), data = dataset, family = binomial)
+                dataset %>% lm(«bmi» ~ log(«age»), data = .)
+                """,
+                "has_asthma <- output/dataset.csv.gz #0", "age_grp <- output/dataset.csv.gz #1",
+                "sex <- output/dataset.csv.gz #2", "bmi <- output/dataset.csv.gz #3", "age <- output/dataset.csv.gz #4");
+    }
+
+    @Test
     void renamingColumnsStopsFollowing() {
         assertColumns(r, """
                 df <- read_csv("output/dataset.csv")
