@@ -15,6 +15,8 @@ final class PathValues {
     static final char UNKNOWN = '\u0001';
     /** Starts a value that lies outside the study (a temporary folder): no use is recorded for it. */
     static final char ELSEWHERE = '\u0002';
+    /** Starts a value that is anchored at the study folder whatever the current folder (Stata's {@code `c(pwd)'}). */
+    static final char ROOT = '\u0003';
     static final int MAX_OPTIONS = 16;
 
     private PathValues() {}
@@ -46,13 +48,29 @@ final class PathValues {
         return acc;
     }
 
+    /** A folder below the study folder with {@code ..} and {@code .} resolved; null when it leaves the study. */
+    static String folder(String value) {
+        List<String> segments = new ArrayList<>();
+        for (String s : value.split("/", -1)) {
+            if (s.isEmpty() || s.equals(".")) continue;
+            if (s.equals("..")) {
+                if (segments.isEmpty()) return null;
+                segments.remove(segments.size() - 1);
+            } else {
+                segments.add(s);
+            }
+        }
+        return String.join("/", segments);
+    }
+
     /**
      * The study-relative path of a value, {@code *} for unknown parts; null when it lies outside the study, is empty,
      * or is too little known to name a file (an unknown part before the first known folder).
      */
     static String path(String value) {
         if (value.isEmpty() || value.indexOf(ELSEWHERE) >= 0) return null;
-        String v = value;
+        if (value.lastIndexOf(ROOT) > 0) return null;
+        String v = value.charAt(0) == ROOT ? value.substring(1).replaceFirst("^/+", "") : value;
         if (v.startsWith("/workspace/")) v = v.substring("/workspace/".length());
         if (v.startsWith("/") || v.startsWith("~") || (v.length() > 1 && v.charAt(1) == ':')) return null;
         List<String> segments = new ArrayList<>();

@@ -197,7 +197,7 @@ final class StataFiles {
             if (ext != null && !last.isEmpty() && last.indexOf('.') < 0 && last.charAt(last.length() - 1) != PathValues.UNKNOWN) {
                 value = value + (ext.equals(".*") ? "." + PathValues.UNKNOWN : ext);
             }
-            String path = PathValues.path(value);
+            String path = PathValues.path(walk.anchored(value));
             if (path == null) {
                 unresolved = true;
                 continue;

@@ -58,7 +58,7 @@ final class StataLoops {
                     List<String> names = depth < 4 ? expand(walk, name, depth + 1) : PathValues.unknown();
                     name = names.size() == 1 ? names.get(0) : String.valueOf(PathValues.UNKNOWN);
                 }
-                acc = PathValues.concat(acc, local(walk.locals, name));
+                acc = PathValues.concat(acc, local(walk, name));
                 i = close < n ? close + 1 : n;
             } else if (c == '$' && i + 1 < n && (t.charAt(i + 1) == '{' || isNameStart(t.charAt(i + 1)))) {
                 int from = i + 1;
@@ -101,9 +101,12 @@ final class StataLoops {
         return t.length();
     }
 
-    private static List<String> local(Map<String, List<String>> locals, String name) {
+    private static List<String> local(StataScriptReader.Walk walk, String name) {
+        Map<String, List<String>> locals = walk.locals;
         String trimmed = name.trim();
-        if (trimmed.equals("c(pwd)")) return List.of(".");
+        if (trimmed.equals("c(pwd)")) {
+            return walk.cwd == null ? PathValues.unknown() : List.of(PathValues.ROOT + walk.cwd);
+        }
         List<String> v = locals.get(trimmed);
         return v == null ? PathValues.unknown() : v;
     }

@@ -47,6 +47,8 @@ public final class StataScriptReader implements ScriptReader {
         long budget;
         boolean exhausted;
         int[] blockEnds;
+        /** The current folder below the study folder ("" at the start), null once {@code cd} went somewhere unknown. */
+        String cwd = "";
         int nesting;
         /** Inside a program definition: it may never run, so its writes only count as unresolved. */
         boolean speculative;
@@ -107,6 +109,10 @@ public final class StataScriptReader implements ScriptReader {
                 define(w, cmd.startsWith("g") ? globals : locals);
                 return i + 1;
             }
+            if (cmd.equals("cd") || cmd.equals("chdir")) {
+                changeFolder(w);
+                return i + 1;
+            }
             if (cmd.equals("tempfile")) {
                 for (Word name : w.subList(1, w.size())) locals.put(name.text(), List.of(String.valueOf(PathValues.ELSEWHERE)));
                 return i + 1;
@@ -121,6 +127,33 @@ public final class StataScriptReader implements ScriptReader {
             }
             StataFiles.command(this, w, cmd);
             return i + 1;
+        }
+
+        /** {@code cd}: later relative paths are below the new folder; an unknown one leaves them unresolved. */
+        private void changeFolder(List<Word> w) {
+            if (w.size() != 2) {
+                cwd = null;
+                return;
+            }
+            List<String> to = expand(w.get(1).unquoted());
+            String target = to.size() == 1 ? to.get(0) : null;
+            if (target == null || target.indexOf(PathValues.UNKNOWN) >= 0 || target.indexOf(PathValues.ELSEWHERE) >= 0) {
+                cwd = null;
+            } else if (!target.isEmpty() && target.charAt(0) == PathValues.ROOT) {
+                cwd = PathValues.folder(target.substring(1));
+            } else if (cwd == null || target.startsWith("/") || target.startsWith("~") || target.contains(":")) {
+                cwd = null;
+            } else {
+                cwd = PathValues.folder(cwd + "/" + target);
+            }
+        }
+
+        /** A path as written, anchored at the study folder: relative ones are below the current folder. */
+        String anchored(String value) {
+            if (!value.isEmpty() && value.charAt(0) == PathValues.ROOT) return value;
+            if (value.startsWith("/")) return value;
+            if (cwd == null) return PathValues.UNKNOWN + "/" + value;
+            return cwd.isEmpty() ? value : cwd + "/" + value;
         }
 
         static String inside(String option) {

@@ -125,6 +125,24 @@ class StataScriptReaderTest {
     }
 
     @Test
+    void cdMovesRelativePathsButNotOnesAnchoredAtTheStudy() {
+        String script = """
+                global projectdir `c(pwd)'
+                cd `c(pwd)'/analysis
+                do «"01_clean.do"»
+                save «"$projectdir/output/a.dta"»
+                cd ..
+                save «"output/b.dta"»
+                cd "$somewhere"
+                save «"c.dta"»
+                """;
+        assertFiles(s, script, "READ analysis/01_clean.do do #0", "WRITE output/a.dta save #1", "WRITE output/b.dta save #2");
+        List<String> open = ScriptAssertions.unresolvedWrites(s, script);
+        assertEquals(2, open.size()); // the code `do` runs, and the save to a folder not known
+        assertEquals("#3", open.get(1));
+    }
+
+    @Test
     void prefixesAreSkipped() {
         assertFiles(s, """
                 capture noisily save «"output/a.dta"», replace
