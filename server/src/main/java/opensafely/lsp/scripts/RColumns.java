@@ -66,6 +66,14 @@ final class RColumns {
     Value index(RNode.Index x) {
         Table t = table(walk.eval(x.target()));
         for (RNode.Arg a : x.args()) {
+            if (a.value() instanceof RNode.Binary b && b.op().equals(":=") && x.target() instanceof RNode.Name n
+                    && t != null) {
+                // dt[, new := ...] adds columns in place: the frame's columns are no longer known
+                walk.env.vars.put(n.name(), RScriptReader.UNKNOWN);
+                t = null;
+            }
+        }
+        for (RNode.Arg a : x.args()) {
             if (a.value() != null) walk.eval(a.value());
         }
         if (t == null) return null;

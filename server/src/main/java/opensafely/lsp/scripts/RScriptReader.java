@@ -115,7 +115,8 @@ public final class RScriptReader implements ScriptReader {
             speculative = wasSpeculative;
             if (exhausted) unresolvedWrites.add(range(0, 0));
             List<FileUse> unique = new ArrayList<>(new LinkedHashSet<>(files));
-            return new ScriptUses(ScriptLanguage.R, unique, new ArrayList<>(columns), unresolvedReads, unresolvedWrites);
+            return new ScriptUses(ScriptLanguage.R, unique, new ArrayList<>(columns), new ArrayList<>(new LinkedHashSet<>(unresolvedReads)),
+                    new ArrayList<>(new LinkedHashSet<>(unresolvedWrites)));
         }
 
         Range range(int start, int end) {
@@ -182,7 +183,12 @@ public final class RScriptReader implements ScriptReader {
 
         private Value binary(RNode.Binary b) {
             switch (b.op()) {
-                case "<-", "=", "<<-", ":=" -> {
+                case ":=" -> {
+                    // data.table's in-place column assignment, handled where the frame is indexed
+                    eval(b.right());
+                    return null;
+                }
+                case "<-", "=", "<<-" -> {
                     return assign(b.left(), b.right(), b.op().equals("<<-"));
                 }
                 case "->", "->>" -> {
@@ -336,6 +342,11 @@ public final class RScriptReader implements ScriptReader {
                 }
                 default -> {
                     if (RFileCalls.soundsLikeWrite(name)) unresolvedWrites.add(range(c.start(), c.end()));
+                    // setnames(), setDT(), set(): data.table changes a frame in place, so its columns are not known
+                    if (fnName.bare().startsWith("set") && !c.args().isEmpty() && c.args().get(0).value() instanceof RNode.Name n
+                            && env.get(n.name()) instanceof Table) {
+                        env.vars.put(n.name(), UNKNOWN);
+                    }
                 }
             }
             // a function handed to an unknown call may be run by it, with arguments not known

@@ -22,11 +22,6 @@ final class StataCommands {
             if (text.startsWith("\"")) return text.substring(1, text.endsWith("\"") && text.length() > 1 ? text.length() - 1 : text.length());
             return text;
         }
-
-        /** Offsets of the text without its quotes. */
-        int innerStart() {
-            return start + (text.length() - unquoted().length() > 0 ? (text.startsWith("`\"") ? 2 : text.startsWith("\"") ? 1 : 0) : 0);
-        }
     }
 
     record Command(List<Word> words, int start, int end) {

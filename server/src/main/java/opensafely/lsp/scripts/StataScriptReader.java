@@ -63,7 +63,8 @@ public final class StataScriptReader implements ScriptReader {
             block(0, commands.size());
             if (exhausted) unresolvedWrites.add(range(0, 0));
             return new ScriptUses(ScriptLanguage.STATA, new ArrayList<>(new LinkedHashSet<>(files)), new ArrayList<>(columns),
-                    unresolvedReads, unresolvedWrites);
+                    new ArrayList<>(new LinkedHashSet<>(unresolvedReads)),
+                    new ArrayList<>(new LinkedHashSet<>(unresolvedWrites)));
         }
 
         Range range(int start, int end) {

@@ -292,6 +292,27 @@ class RScriptReaderTest {
     }
 
     @Test
+    void pipedValuesAreTheFirstArgument() {
+        assertFiles(r, """
+                «"output/in.csv"» |> read_csv() %>% write_csv(«"output/out.csv"»)
+                df %>% saveRDS(file = «"output/d.rds"»)
+                """,
+                "READ output/in.csv read_csv #0", "WRITE output/out.csv write_csv #1", "WRITE output/d.rds saveRDS #2");
+    }
+
+    @Test
+    void dataTableInPlaceChangesStopColumnFollowing() {
+        assertColumns(r, """
+                dt <- fread("output/d.csv")
+                dt[, new := age * 2]
+                dt$new
+                dt2 <- fread("output/d.csv")
+                setnames(dt2, "a", "b")
+                dt2$b
+                """);
+    }
+
+    @Test
     void setwdStopsTheWalkAndLeavesWritesOpen() {
         ScriptUses u = r.read("setwd('elsewhere')\nwrite_csv(df, 'output/x.csv')\n");
         assertEquals(List.of(), u.files());

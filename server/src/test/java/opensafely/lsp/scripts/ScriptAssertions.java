@@ -14,10 +14,6 @@ import opensafely.lsp.text.Range;
 final class ScriptAssertions {
     private ScriptAssertions() {}
 
-    static ScriptUses read(ScriptReader reader, MarkedText m) {
-        return reader.read(m.text());
-    }
-
     /** Every file use, in order, against the expected ones; the columns against {@code columns}. */
     static void assertUses(ScriptReader reader, String marked, List<String> files, List<String> columns) {
         MarkedText m = MarkedText.parse(marked);
