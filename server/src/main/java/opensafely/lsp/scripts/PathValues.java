@@ -48,6 +48,29 @@ final class PathValues {
         return acc;
     }
 
+    /**
+     * A path as written, anchored at the study folder: one already anchored ({@link #ROOT}) or absolute is kept, a
+     * relative one is put below {@code cwd}, the current folder ("" for the study folder, null when not known).
+     */
+    static String anchored(String cwd, String value) {
+        if (!value.isEmpty() && value.charAt(0) == ROOT) return value;
+        if (value.startsWith("/")) return value;
+        if (cwd == null) return UNKNOWN + "/" + value;
+        return cwd.isEmpty() ? value : cwd + "/" + value;
+    }
+
+    /**
+     * The folder {@code cd}/{@code setwd} moves to, from the current one; null when it is not known or leaves the
+     * study.
+     */
+    static String changeFolder(String cwd, List<String> to) {
+        String target = to != null && to.size() == 1 ? to.get(0) : null;
+        if (target == null || target.indexOf(UNKNOWN) >= 0 || target.indexOf(ELSEWHERE) >= 0) return null;
+        if (!target.isEmpty() && target.charAt(0) == ROOT) return folder(target.substring(1));
+        if (cwd == null || target.startsWith("/") || target.startsWith("~") || target.contains(":")) return null;
+        return folder(cwd + "/" + target);
+    }
+
     /** A folder below the study folder with {@code ..} and {@code .} resolved; null when it leaves the study. */
     static String folder(String value) {
         List<String> segments = new ArrayList<>();

@@ -93,6 +93,8 @@ public final class RScriptReader implements ScriptReader {
         boolean opaqueNames;
         /** While walking a function nobody calls: writes found there count only as unresolved. */
         boolean speculative;
+        /** The current folder below the study folder ("" at the start), null once setwd went somewhere unknown. */
+        String cwd = "";
         Env env = new Env(null);
         final RColumns columnsOf = new RColumns(this);
 
@@ -335,10 +337,9 @@ public final class RScriptReader implements ScriptReader {
                     if (!fnName.bare().equals("library") && !fnName.bare().equals("require")) opaqueNames = true;
                 }
                 case "setwd" -> {
-                    // paths after this are relative to a folder the reader does not follow
-                    unresolvedWrites.add(range(c.start(), c.end()));
-                    budget = 0;
-                    exhausted = true;
+                    // later relative paths are below the new folder; below one not known they are unresolved
+                    RArgs.Arg to = RArgs.find(args, 0, List.of("dir"));
+                    cwd = PathValues.changeFolder(cwd, to != null && to.value() instanceof Strings s ? s.options() : null);
                 }
                 default -> {
                     if (RFileCalls.soundsLikeWrite(name)) unresolvedWrites.add(range(c.start(), c.end()));
@@ -440,7 +441,7 @@ public final class RScriptReader implements ScriptReader {
             if (v instanceof Strings s) {
                 for (String option : s.options()) {
                     if (option.isEmpty() || option.indexOf(PathValues.ELSEWHERE) >= 0) continue;
-                    String path = PathValues.path(option);
+                    String path = PathValues.path(PathValues.anchored(cwd, option));
                     if (path == null) unresolved = true;
                     else uses.add(new FileUse(io.access(), path, r, name));
                 }

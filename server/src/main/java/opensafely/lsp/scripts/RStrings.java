@@ -25,10 +25,16 @@ final class RStrings {
                 }
                 return join(args, sep);
             }
-            case "file.path", "here" -> {
-                if (bare.equals("here") && !name.equals("here") && !name.startsWith("here::")) return NOT_STRING;
+            case "here" -> {
+                if (!name.equals("here") && !name.startsWith("here::")) return NOT_STRING;
+                // here() is the study folder wherever the script has moved to
+                String root = String.valueOf(PathValues.ROOT);
+                if (args.isEmpty()) return new Strings(List.of(root));
+                Value joined = join(args, "/");
+                return joined instanceof Strings s ? new Strings(PathValues.concat(List.of(root + "/"), s.options())) : null;
+            }
+            case "file.path" -> {
                 if (RArgs.named(args, "fsep") != null) return null;
-                if (args.isEmpty()) return new Strings(List.of("."));
                 return join(args, "/");
             }
             case "c" -> {
@@ -49,7 +55,7 @@ final class RStrings {
                 return name.equals("fs::path") || name.equals("path") ? join(args, "/") : NOT_STRING;
             }
             case "getwd" -> {
-                return new Strings(List.of("."));
+                return walk.cwd == null ? null : new Strings(List.of(PathValues.ROOT + walk.cwd));
             }
             case "tempdir", "tempfile", "tmpfile" -> {
                 return new Strings(List.of(String.valueOf(PathValues.ELSEWHERE)));

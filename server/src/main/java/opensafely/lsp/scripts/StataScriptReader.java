@@ -136,25 +136,11 @@ public final class StataScriptReader implements ScriptReader {
                 cwd = null;
                 return;
             }
-            List<String> to = expand(w.get(1).unquoted());
-            String target = to.size() == 1 ? to.get(0) : null;
-            if (target == null || target.indexOf(PathValues.UNKNOWN) >= 0 || target.indexOf(PathValues.ELSEWHERE) >= 0) {
-                cwd = null;
-            } else if (!target.isEmpty() && target.charAt(0) == PathValues.ROOT) {
-                cwd = PathValues.folder(target.substring(1));
-            } else if (cwd == null || target.startsWith("/") || target.startsWith("~") || target.contains(":")) {
-                cwd = null;
-            } else {
-                cwd = PathValues.folder(cwd + "/" + target);
-            }
+            cwd = PathValues.changeFolder(cwd, expand(w.get(1).unquoted()));
         }
 
-        /** A path as written, anchored at the study folder: relative ones are below the current folder. */
         String anchored(String value) {
-            if (!value.isEmpty() && value.charAt(0) == PathValues.ROOT) return value;
-            if (value.startsWith("/")) return value;
-            if (cwd == null) return PathValues.UNKNOWN + "/" + value;
-            return cwd.isEmpty() ? value : cwd + "/" + value;
+            return PathValues.anchored(cwd, value);
         }
 
         static String inside(String option) {

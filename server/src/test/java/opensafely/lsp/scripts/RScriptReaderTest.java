@@ -313,9 +313,19 @@ class RScriptReaderTest {
     }
 
     @Test
-    void setwdStopsTheWalkAndLeavesWritesOpen() {
-        ScriptUses u = r.read("setwd('elsewhere')\nwrite_csv(df, 'output/x.csv')\n");
-        assertEquals(List.of(), u.files());
-        assertTrue(!u.writesResolved());
+    void setwdMovesRelativePathsButNotHereOnes() {
+        String script = """
+                setwd(here::here("output", "measures"))
+                m <- read_csv(«"measure_rate.csv"»)
+                source(«here::here("analysis", "utils.R")»)
+                ggsave(«paste0(getwd(), "/plot.png")»)
+                setwd("..")
+                write_csv(m, «"table.csv"»)
+                setwd(Sys.getenv("OUT"))
+                write_csv(m, «"lost.csv"»)
+                """;
+        assertFiles(r, script, "READ output/measures/measure_rate.csv read_csv #0", "READ analysis/utils.R source #1",
+                "WRITE output/measures/plot.png ggsave #2", "WRITE output/table.csv write_csv #3");
+        assertEquals("#4", ScriptAssertions.unresolvedWrites(r, script).get(1));
     }
 }
