@@ -339,7 +339,7 @@ public final class RScriptReader implements ScriptReader {
                 case "setwd" -> {
                     // later relative paths are below the new folder; below one not known they are unresolved
                     RArgs.Arg to = RArgs.find(args, 0, List.of("dir"));
-                    cwd = PathValues.changeFolder(cwd, to != null && to.value() instanceof Strings s ? s.options() : null);
+                    cwd = PathValues.changeFolder(cwd, to != null && to.value() instanceof Strings dir ? dir.options() : null);
                 }
                 default -> {
                     if (RFileCalls.soundsLikeWrite(name)) unresolvedWrites.add(range(c.start(), c.end()));
