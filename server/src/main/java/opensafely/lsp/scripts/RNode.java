@@ -43,7 +43,18 @@ sealed interface RNode {
 
     record Param(String name, RNode fallback) {}
 
-    record Function(List<Param> params, RNode body, int start, int end) implements RNode {}
+    /** A function; compared by identity, as the reader keys maps by it (a record's own hash walks the whole body). */
+    record Function(List<Param> params, RNode body, int start, int end) implements RNode {
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+    }
 
     record If(RNode condition, RNode then, RNode otherwise, int start, int end) implements RNode {}
 

@@ -22,6 +22,8 @@ import opensafely.lsp.text.Range;
  * unresolved, so no rule claims an output is never written.
  */
 public final class RScriptReader implements ScriptReader {
+    private static final java.util.regex.Pattern SMALL_INTEGER = java.util.regex.Pattern.compile("[0-9]{1,9}");
+
     @Override
     public ScriptUses read(String text) {
         try {
@@ -169,7 +171,7 @@ public final class RScriptReader implements ScriptReader {
 
         private static Value number(String t) {
             String digits = t.endsWith("L") ? t.substring(0, t.length() - 1) : t;
-            return digits.matches("[0-9]{1,9}") ? new Strings(List.of(String.valueOf(Integer.parseInt(digits)))) : null;
+            return SMALL_INTEGER.matcher(digits).matches() ? new Strings(List.of(String.valueOf(Integer.parseInt(digits)))) : null;
         }
 
         private Value name(RNode.Name n) {

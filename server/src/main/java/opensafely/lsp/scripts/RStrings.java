@@ -10,6 +10,8 @@ final class RStrings {
     /** Returned when a function is not one of these. */
     static final Value NOT_STRING = new RScriptReader.Fn(null);
 
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z.][A-Za-z0-9._]*");
+
     private RStrings() {}
 
     static Value build(RScriptReader.Walk walk, String bare, String name, List<RArgs.Arg> args) {
@@ -100,7 +102,7 @@ final class RStrings {
                     lit.setLength(0);
                     String expr = t.substring(i + 1, close).trim();
                     RArgs.Arg named = RArgs.named(args, expr);
-                    Value v = named != null ? named.value() : expr.matches("[A-Za-z.][A-Za-z0-9._]*") ? walk.env.get(expr) : null;
+                    Value v = named != null ? named.value() : NAME.matcher(expr).matches() ? walk.env.get(expr) : null;
                     acc = PathValues.concat(acc, v instanceof Strings sv ? sv.options() : PathValues.unknown());
                     i = close + 1;
                 } else {

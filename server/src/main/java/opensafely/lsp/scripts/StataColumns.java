@@ -21,6 +21,7 @@ final class StataColumns {
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,31}");
     /** Factor-variable and time-series operators before a name: {@code i.}, {@code ib2.}, {@code c.}, {@code L2.}. */
     private static final Pattern OPERATOR = Pattern.compile("(?i)(?:(?:ib?n?|c|o|b|l|f|d|s)\\d*|\\d+)\\.");
+    private static final Pattern STORAGE_TYPE = Pattern.compile("(?i)byte|int|long|float|double|str\\d*|strL");
     /** Commands whose arguments, up to if/in/using/options, are variable names. */
     private static final Set<String> VARLIST = Set.of("tab", "ta", "tabu", "tabul", "tabula", "tabulat", "tabulate",
             "tab1", "tab2", "summarize", "summ", "sum", "su", "summa", "summar", "summari", "summariz", "codebook",
@@ -146,7 +147,7 @@ final class StataColumns {
             }
             case "gen", "generate", "g", "ge", "gene", "egen", "xtile", "clonevar" -> {
                 int k = 1;
-                if (k < w.size() && w.get(k).text().matches("(?i)byte|int|long|float|double|str\\d*|strL")) k++;
+                if (k < w.size() && STORAGE_TYPE.matcher(w.get(k).text()).matches()) k++;
                 String made = k < w.size() ? w.get(k).text() : "";
                 int eq = made.indexOf('=');
                 if (eq > 0) {
@@ -169,7 +170,7 @@ final class StataColumns {
                     source = null;
                 }
             }
-            case "predict" -> made(sub.matches("(?i)byte|int|long|float|double") && w.size() > 2 ? w.get(2).text() : sub);
+            case "predict" -> made(STORAGE_TYPE.matcher(sub).matches() && w.size() > 2 ? w.get(2).text() : sub);
             case "keep", "drop" -> {
                 if (sub.equals("if") || sub.equals("in")) expression(w, 2);
                 else names(w.subList(1, w.size()));

@@ -7,6 +7,10 @@ import opensafely.lsp.scripts.StataCommands.Word;
 
 /** Macro expansion and the values of {@code foreach}/{@code forvalues} loops. */
 final class StataLoops {
+    private static final java.util.regex.Pattern WILDCARD = java.util.regex.Pattern.compile("[*?~-]");
+    private static final java.util.regex.Pattern NUMBERS =
+            java.util.regex.Pattern.compile("(-?\\d{1,6})(?:/(-?\\d{1,6})|\\((-?\\d{1,6})\\)(-?\\d{1,6}))?");
+
     private StataLoops() {}
 
     /**
@@ -130,7 +134,7 @@ final class StataLoops {
         }
         if (type.startsWith("var")) {
             walk.data.names(rest);
-            for (Word word : rest) if (word.text().matches(".*[*?~-].*")) return null;
+            for (Word word : rest) if (WILDCARD.matcher(word.text()).find()) return null;
             return split(walk, rest);
         }
         if (type.startsWith("num")) return numlist(String.join(" ", rest.stream().map(Word::text).toList()));
@@ -171,7 +175,7 @@ final class StataLoops {
         try {
             for (String part : spec.trim().split("\\s+")) {
                 if (part.isEmpty()) continue;
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(-?\\d{1,6})(?:/(-?\\d{1,6})|\\((-?\\d{1,6})\\)(-?\\d{1,6}))?").matcher(part);
+                java.util.regex.Matcher m = NUMBERS.matcher(part);
                 if (!m.matches()) return null;
                 int from = Integer.parseInt(m.group(1));
                 int to = m.group(2) != null ? Integer.parseInt(m.group(2)) : m.group(4) != null ? Integer.parseInt(m.group(4)) : from;

@@ -24,6 +24,9 @@ import opensafely.lsp.text.Range;
  * past which the script's writes count as unresolved.
  */
 public final class StataScriptReader implements ScriptReader {
+    private static final java.util.regex.Pattern MACRO_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]+");
+
     @Override
     public ScriptUses read(String text) {
         try {
@@ -153,7 +156,7 @@ public final class StataScriptReader implements ScriptReader {
         private void define(List<Word> w, Map<String, List<String>> scope) {
             if (w.size() < 2) return;
             String name = w.get(1).text();
-            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) return;
+            if (!MACRO_NAME.matcher(name).matches()) return;
             List<Word> rest = w.subList(2, w.size());
             if (rest.isEmpty()) {
                 scope.put(name, List.of(""));
@@ -192,7 +195,7 @@ public final class StataScriptReader implements ScriptReader {
                 }
                 if (!expectOperand) return PathValues.unknown();
                 if (word.quoted()) acc = PathValues.concat(acc, expand(word.unquoted()));
-                else if (t.matches("[0-9]+")) acc = PathValues.concat(acc, List.of(t));
+                else if (DIGITS.matcher(t).matches()) acc = PathValues.concat(acc, List.of(t));
                 else if (t.startsWith("`") || t.startsWith("$")) acc = PathValues.concat(acc, expand(t));
                 else return PathValues.unknown();
                 expectOperand = false;
