@@ -236,6 +236,11 @@ final class Evaluator {
                 report(Rule.EHRQL_PYTHON_BOOLEAN, i.test(), "An ehrQL series has no single True/False value, so `if` cannot test it. "
                         + "Build the condition into the query with case(when(...).then(...)) or where(...).");
             }
+            if (test instanceof Lit l && l.kind() == LitKind.BOOL && l.value() instanceof Boolean taken) {
+                // Decided (`x is None` with x known): only that way runs, as surely as the if statement itself.
+                exec(taken ? i.body() : i.orElse(), scope);
+                return;
+            }
             conditional++;
             branches++;
             try {
@@ -490,6 +495,7 @@ final class Evaluator {
     }
 
     private EValue callLocal(LocalFunc lf, List<ArgV> args) {
+        unknownKeywords(lf, args);
         if (depth >= 6) return UNKNOWN;
         Map<String, Binding> local = new Scope(lf.globals());
         List<Py.Param> params = lf.def().params();
@@ -538,6 +544,27 @@ final class Evaluator {
             runner.branches = savedBranches;
             out.unmute();
             runner.returns = saved;
+        }
+    }
+
+    /**
+     * A keyword the function has no parameter for (and no **kwargs to take it) fails the call with TypeError: an error
+     * where the call surely runs, a warning in a function body, loop or branch.
+     */
+    private void unknownKeywords(LocalFunc lf, List<ArgV> args) {
+        List<Py.Param> params = lf.def().params();
+        if (params.stream().anyMatch(p -> p.kind() == Py.ArgKind.DOUBLE_STAR)) return;
+        List<String> names = params.stream().filter(p -> p.kind() == Py.ArgKind.POSITIONAL || p.kind() == Py.ArgKind.KEYWORD)
+                .map(Py.Param::name).toList();
+        for (ArgV a : args) {
+            String k = a.arg().keyword();
+            if (a.arg().kind() != Py.ArgKind.KEYWORD || k == null || names.contains(k)) continue;
+            java.util.Optional<String> dym = opensafely.lsp.diagnostics.DidYouMean.closest(k, names);
+            Severity s = depth == 0 && conditional == 0 && branches == 0 ? Severity.ERROR : Severity.WARNING;
+            out.report(Rule.EHRQL_UNKNOWN_KEYWORD, s, file, a.arg().keywordStart(), a.arg().keywordEnd(), lf.def().name() + "() has no parameter '" + k
+                    + "': Python stops with TypeError when the call runs. Its parameters: " + String.join(", ", names) + "."
+                    + opensafely.lsp.diagnostics.DidYouMean.suffix(dym),
+                    dym.map(d -> Fix.replace("Change to '" + d + "'", file.range(a.arg().keywordStart(), a.arg().keywordEnd()), d)).stream().toArray(Fix[]::new));
         }
     }
 
