@@ -55,6 +55,8 @@ final class Evaluator {
     static final String OPEN_NAMES = " open";
     /** Bodies of the module's functions, checked once the module has run. */
     private final List<Runnable> bodies = new ArrayList<>();
+    /** Non-zero while a function body is checked with unknown parameters (not while a call is followed). */
+    private int bodyPass;
     /** Measures calls whose missing arguments can only be judged at the end (after define_defaults). */
     final List<Runnable> atEnd = new ArrayList<>();
     /** Depth of loops, branches and function bodies: code there may run more than once or not at all. */
@@ -115,9 +117,10 @@ final class Evaluator {
 
     Map<String, Binding> run() {
         exec(file.module.body(), globals);
-        for (Runnable body : bodies) {
+        // By index: a body's nested functions join the list while it runs.
+        for (int i = 0; i < bodies.size() && i < 500; i++) {
             try {
-                body.run();
+                bodies.get(i).run();
             } catch (RuntimeException | StackOverflowError e) {
                 // one odd function must not stop the rest
             }
@@ -197,9 +200,11 @@ final class Evaluator {
             scope.put(f.name(), new Binding(new LocalFunc(f, file, globalsOf(scope)), new Origin(file, f.nameStart(), f.nameEnd())));
             // The body is checked once with unknown parameters: what it says regardless of them is still said. It
             // runs after the module, with the names the module ends with (as a call later in the file would see).
-            if (depth == 0 && !out.muted()) {
-                Map<String, Binding> globalScope = globalsOf(scope);
+            // A function nested in one being checked so is checked too, seeing the enclosing function's names.
+            if ((depth == 0 || bodyPass > 0) && !out.muted()) {
+                Map<String, Binding> globalScope = depth == 0 ? globalsOf(scope) : scope;
                 bodies.add(() -> {
+                    bodyPass++;
                     Map<String, Binding> local = new Scope(globalScope);
                     for (Py.Param p : f.params()) local.put(p.name(), new Binding(UNKNOWN, null));
                     conditional++;
@@ -212,6 +217,7 @@ final class Evaluator {
                         returns = saved;
                         depth--;
                         conditional--;
+                        bodyPass--;
                     }
                 });
             }

@@ -91,4 +91,22 @@ class EhrqlHelperCallsTest {
                 + "dataset.c = select_events(frame=clinical_events, start=None).exists_for_patient()\n";
         Assertions.assertEquals(List.of(), check(text));
     }
+
+    @Test
+    void aFunctionNestedInAnotherIsCheckedLikeATopLevelOne() {
+        String marked = "from ehrql import create_dataset\n"
+                + "from ehrql.tables.tpp import apcs, clinical_events, practice_registrations\n\n"
+                + "def make():\n"
+                + "    dataset = create_dataset()\n"
+                + "    def first_admission(codes):\n"
+                + "        return apcs.where(apcs.«primary_idagnosis».is_in(codes)).sort_by(apcs.admission_date).first_for_patient()\n"
+                + "    def count(codes):\n"
+                + "        inner = clinical_events.where(clinical_events.snomedct_code.is_in(codes))\n"
+                + "        return inner.«count_fro_patient»()\n"
+                + "    dataset.define_population(practice_registrations.for_patient_on(\"2024-01-01\").exists_for_patient())\n"
+                + "    return dataset\n\n"
+                + "dataset = make()\n";
+        MarkedText m = MarkedText.parse(marked);
+        DiagnosticAssertions.assertDiagnostics(check(m.text()), m.ranges(), "ehrql-unknown-column", "ehrql-unknown-column");
+    }
 }
