@@ -109,4 +109,16 @@ class EhrqlHelperCallsTest {
         MarkedText m = MarkedText.parse(marked);
         DiagnosticAssertions.assertDiagnostics(check(m.text()), m.ranges(), "ehrql-unknown-column", "ehrql-unknown-column");
     }
+
+    @Test
+    void setattrOnTheDatasetDoesNotHideANameError() {
+        String marked = "from ehrql import create_dataset\n"
+                + "from ehrql.tables.tpp import patients\n\n"
+                + "dataset = «create_adtaset»()\n"
+                + "dataset.define_population(patients.date_of_birth.is_not_null())\n"
+                + "for name, value in {\"dob\": patients.date_of_birth}.items():\n"
+                + "    setattr(dataset, name, value)\n";
+        MarkedText m = MarkedText.parse(marked);
+        DiagnosticAssertions.assertDiagnostics(check(m.text()), m.ranges(), "ehrql-undefined-name");
+    }
 }
