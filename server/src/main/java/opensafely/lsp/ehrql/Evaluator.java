@@ -262,7 +262,7 @@ final class Evaluator {
                     Binding a = afterBody.get(n), b = scope.get(n);
                     if (a == null) continue;
                     if (b == null || !Objects.equals(a.value(), b.value())) {
-                        scope.put(n, new Binding(b == null && !before.containsKey(n) ? a.value() : UNKNOWN, a.defined()));
+                        scope.put(n, new Binding(b == null && !before.containsKey(n) ? a.value() : b == null ? UNKNOWN : eitherFrame(a.value(), b.value()), a.defined()));
                     }
                 }
             } finally {
@@ -277,6 +277,20 @@ final class Evaluator {
         } else if (s instanceof Py.OtherStmt o) {
             for (String n : o.assigned()) scope.put(n, new Binding(UNKNOWN, null));
         }
+    }
+
+    /**
+     * What a name holds after an undecided if when each way gave it a frame of the same table (a helper's optional
+     * `where`): that table's frame, whose columns and methods are the same either way; else unknown. Lenient where the
+     * ways differ: sorted if either is, table methods only if both have them.
+     */
+    static EValue eitherFrame(EValue a, EValue b) {
+        if (a instanceof Frame x && b instanceof Frame y && x.table() != null && y.table() != null
+                && x.table().qualified().equals(y.table().qualified()) && x.event() == y.event()) {
+            String lineage = Objects.equals(x.lineage(), y.lineage()) ? x.lineage() : x.lineage() + "|" + y.lineage();
+            return new Frame(x.table(), x.event(), x.sorted() || y.sorted(), x.tableMethods() && y.tableMethods(), lineage);
+        }
+        return UNKNOWN;
     }
 
     /** Function bodies see the module's names through a scope of their own. */

@@ -121,4 +121,15 @@ class EhrqlHelperCallsTest {
         MarkedText m = MarkedText.parse(marked);
         DiagnosticAssertions.assertDiagnostics(check(m.text()), m.ranges(), "ehrql-undefined-name");
     }
+
+    @Test
+    void anOptionalFilterGivenAValueNotFollowedStillGivesTheTablesFrame() {
+        String marked = HEAD + "import json\n"
+                + "settings = json.loads(open(\"settings.json\").read())\n"
+                + "events = select_events(clinical_events, codelist=settings[\"codes\"])\n"
+                + "dataset.n = events.«count_fro_patient»()\n"
+                + "dataset.first = events.sort_by(events.date).first_for_patient().date\n";
+        MarkedText m = MarkedText.parse(marked);
+        DiagnosticAssertions.assertDiagnostics(check(m.text()), m.ranges(), "ehrql-unknown-column");
+    }
 }
