@@ -29,9 +29,12 @@ final class V0Schema {
     /** The rules whose finding is about one name at its range: kept for a v0 file when v0 lacks that name too. */
     private static final Set<Rule> NAME_RULES = Set.of(Rule.EHRQL_UNKNOWN_IMPORT, Rule.EHRQL_UNKNOWN_TABLE,
             Rule.EHRQL_UNKNOWN_COLUMN, Rule.EHRQL_UNKNOWN_METHOD, Rule.EHRQL_UNKNOWN_ATTRIBUTE);
-    /** Rules that hold whatever the dialect: bad syntax, a NameError, a codelist file that is not there. */
-    private static final Set<Rule> ANY_DIALECT = Set.of(Rule.EHRQL_SYNTAX, Rule.EHRQL_UNDEFINED_NAME,
-            Rule.EHRQL_CODELIST_FILE_MISSING);
+    /**
+     * Rules that hold whatever the dialect: bad syntax, a NameError, a TypeError calling the study's own function, a
+     * codelist file that is not there or lacks the column (v0's codelist_from_csv took the same arguments as v1's).
+     */
+    private static final Set<Rule> ANY_DIALECT = Set.of(Rule.EHRQL_SYNTAX, Rule.EHRQL_UNDEFINED_NAME, Rule.EHRQL_UNKNOWN_KEYWORD,
+            Rule.EHRQL_CODELIST_FILE_MISSING, Rule.EHRQL_CODELIST_COLUMN_MISSING);
 
     private static final V0Schema INSTANCE = load();
 

@@ -84,4 +84,18 @@ class EhrqlV0DialectTest {
         List<Diagnostic> found = check("analysis/helpers.py", m.text(), Map.of("analysis/dataset_definition.py", definition));
         DiagnosticAssertions.assertDiagnostics(found, m.ranges(), "ehrql-unknown-table", "ehrql-unknown-column");
     }
+
+    @Test
+    void tablesAV0ModuleImportsFromAnotherAreItsOwnAndCodelistArgumentsAreJudged() {
+        String marked = "from ehrql import create_dataset, codelist_from_csv\n"
+                + "from ehrql.tables.beta.tpp import patients, medications, practice_registrations\n\n"
+                + "meds = codelist_from_csv(\"codelists/meds.csv\", «colmun»=\"code\")\n"
+                + "dataset = create_dataset()\n"
+                + "dataset.define_population(practice_registrations.for_patient_on(\"2020-01-01\").exists_for_patient())\n"
+                + "dataset.dob = patients.«date_fo_birth»\n"
+                + "dataset.med = medications.where(medications.dmd_code.is_in(meds)).exists_for_patient()\n";
+        MarkedText m = MarkedText.parse(marked);
+        List<Diagnostic> found = check("analysis/dataset_definition.py", m.text(), Map.of("codelists/meds.csv", "code,term\n123456,x\n"));
+        DiagnosticAssertions.assertDiagnostics(found, m.ranges(), "ehrql-codelist-column-missing", "ehrql-unknown-column");
+    }
 }
