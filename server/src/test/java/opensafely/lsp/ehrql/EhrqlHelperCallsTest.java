@@ -132,4 +132,13 @@ class EhrqlHelperCallsTest {
         MarkedText m = MarkedText.parse(marked);
         DiagnosticAssertions.assertDiagnostics(check(m.text()), m.ranges(), "ehrql-unknown-column");
     }
+
+    @Test
+    void aMisspeltDatasetMethodIsSaidEvenWhenColumnsAreSetByName() {
+        String marked = HEAD + "for name in [\"a\", \"b\"]:\n"
+                + "    dataset.add_column(f\"{name}_count\", clinical_events.count_for_patient())\n"
+                + "    dataset.«add_cloumn»(f\"{name}_any\", clinical_events.exists_for_patient())\n";
+        MarkedText m = MarkedText.parse(marked);
+        DiagnosticAssertions.assertDiagnostics(check(m.text()), m.ranges(), "ehrql-unknown-attribute");
+    }
 }
