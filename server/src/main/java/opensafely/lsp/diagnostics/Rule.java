@@ -276,6 +276,8 @@ public enum Rule {
             "Reading `dataset.x` gives the series stored under x; it must have been set earlier in the file."),
     EHRQL_UNDEFINED_NAME("ehrql-undefined-name", ERROR, "Name not defined",
             "Module-level code reads a name that nothing in the file defines or imports: Python stops with NameError. Import or define it, or correct the spelling."),
+    EHRQL_UNKNOWN_KEYWORD("ehrql-unknown-keyword", ERROR, "Keyword argument a function does not take",
+            "A call to a function of the study passes a keyword the function has no parameter for: Python stops with TypeError. Correct the spelling or add the parameter."),
     EHRQL_MISSING_DEFINITION("ehrql-missing-definition", ERROR, "No dataset or measures to run",
             "A file run with generate-dataset must set a module-level `dataset = create_dataset()`; one run with generate-measures a `measures = create_measures()`."),
     EHRQL_MISSING_POPULATION("ehrql-missing-population", ERROR, "No population defined",

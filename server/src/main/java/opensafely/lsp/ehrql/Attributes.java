@@ -65,7 +65,11 @@ final class Attributes {
                     || name.equals("variables")) {
                 return UNKNOWN;
             }
-            if (!d.escaped && !d.columns.values().stream().anyMatch(Column::conditional) && !ev.out.muted()) {
+            Optional<String> misspeltMethod = called ? DidYouMean.closest(name, DatasetCalls.DATASET_METHODS) : Optional.empty();
+            // Called, a name that is not a method fails whatever columns unfollowed code set: a column holds a series,
+            // which cannot be called. So a near miss of a method is said even when the columns are not all known.
+            boolean columnsKnown = !d.escaped && !d.columns.values().stream().anyMatch(Column::conditional);
+            if ((columnsKnown || misspeltMethod.isPresent()) && !ev.out.muted()) {
                 Optional<String> method = DidYouMean.closest(name, DatasetCalls.DATASET_METHODS);
                 Optional<String> col = DidYouMean.closest(name, d.columns.keySet());
                 Optional<String> dym = called && method.isPresent() ? method : col.isPresent() ? col : method;

@@ -88,10 +88,12 @@ final class DatasetAnalyzer {
             }
         }
         List<Diagnostic> found = new java.util.ArrayList<>(out.diagnostics());
-        // The schema is ehrQL v1's. A definition run with ehrql:v0 (or written for it: ehrql.tables.beta) speaks an
-        // older dialect, so only what fails whatever the dialect is said about it: bad syntax, a name nothing binds
-        // (NameError), a codelist file that is not there.
-        if (text.contains("ehrql.tables.beta") || use.legacy()) {
+        // The schema is ehrQL v1's. A definition written for v0's table modules (ehrql.tables.beta) is judged by
+        // V0Schema: what fails whatever the dialect, and names v0 lacks too. One run with ehrql:v0 that imports no beta
+        // module speaks an older dialect still, so only bad syntax, a NameError or a missing codelist file is said.
+        if (V0Schema.writtenForV0(text)) {
+            found = new java.util.ArrayList<>(V0Schema.get().judge(found, file));
+        } else if (use.legacy()) {
             found.removeIf(d -> d.rule() != Rule.EHRQL_SYNTAX && d.rule() != Rule.EHRQL_UNDEFINED_NAME
                     && d.rule() != Rule.EHRQL_CODELIST_FILE_MISSING);
         }
@@ -116,8 +118,10 @@ final class DatasetAnalyzer {
         if (definitions.contains(self)) return List.of(); // a definition itself: its own analysis says it all
         for (Path def : definitions) {
             String dt = folder.readString(def).orElse(null);
-            if (dt == null || !FileRules.imports(dt, self) || dt.contains("ehrql.tables.beta")) continue;
-            if (FileRules.use(def, folder).legacy()) continue;
+            if (dt == null || !FileRules.imports(dt, self)) continue;
+            // A v0 definition is judged as V0Schema says (names v0 lacks too); one run with v0 in another dialect is not.
+            boolean v0 = V0Schema.writtenForV0(dt) || V0Schema.writtenForV0(text);
+            if (!v0 && FileRules.use(def, folder).legacy()) continue;
             SourceFile df = SourceFile.parse(def, dt);
             // Bounded: a module imported by dozens of definitions is judged through the first few (on each keystroke).
             if (++analysed > MAX_IMPORTERS) break;
@@ -131,7 +135,9 @@ final class DatasetAnalyzer {
             } catch (RuntimeException | StackOverflowError e) {
                 // what was found before the failure stands
             }
-            for (Diagnostic d : out.helperDiagnostics()) found.putIfAbsent(d.rule().id() + "@" + d.range(), d);
+            List<Diagnostic> inModule = out.helperDiagnostics();
+            if (v0) inModule = V0Schema.get().judge(inModule, text, new opensafely.lsp.text.LineIndex(text));
+            for (Diagnostic d : inModule) found.putIfAbsent(d.rule().id() + "@" + d.range(), d);
         }
         return List.copyOf(found.values());
     }

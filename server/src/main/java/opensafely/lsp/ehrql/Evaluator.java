@@ -55,6 +55,8 @@ final class Evaluator {
     static final String OPEN_NAMES = " open";
     /** Bodies of the module's functions, checked once the module has run. */
     private final List<Runnable> bodies = new ArrayList<>();
+    /** Non-zero while a function body is checked with unknown parameters (not while a call is followed). */
+    private int bodyPass;
     /** Measures calls whose missing arguments can only be judged at the end (after define_defaults). */
     final List<Runnable> atEnd = new ArrayList<>();
     /** Depth of loops, branches and function bodies: code there may run more than once or not at all. */
@@ -115,9 +117,10 @@ final class Evaluator {
 
     Map<String, Binding> run() {
         exec(file.module.body(), globals);
-        for (Runnable body : bodies) {
+        // By index: a body's nested functions join the list while it runs.
+        for (int i = 0; i < bodies.size() && i < 500; i++) {
             try {
-                body.run();
+                bodies.get(i).run();
             } catch (RuntimeException | StackOverflowError e) {
                 // one odd function must not stop the rest
             }
@@ -197,9 +200,11 @@ final class Evaluator {
             scope.put(f.name(), new Binding(new LocalFunc(f, file, globalsOf(scope)), new Origin(file, f.nameStart(), f.nameEnd())));
             // The body is checked once with unknown parameters: what it says regardless of them is still said. It
             // runs after the module, with the names the module ends with (as a call later in the file would see).
-            if (depth == 0 && !out.muted()) {
-                Map<String, Binding> globalScope = globalsOf(scope);
+            // A function nested in one being checked so is checked too, seeing the enclosing function's names.
+            if ((depth == 0 || bodyPass > 0) && !out.muted()) {
+                Map<String, Binding> globalScope = depth == 0 ? globalsOf(scope) : scope;
                 bodies.add(() -> {
+                    bodyPass++;
                     Map<String, Binding> local = new Scope(globalScope);
                     for (Py.Param p : f.params()) local.put(p.name(), new Binding(UNKNOWN, null));
                     conditional++;
@@ -212,6 +217,7 @@ final class Evaluator {
                         returns = saved;
                         depth--;
                         conditional--;
+                        bodyPass--;
                     }
                 });
             }
@@ -236,6 +242,11 @@ final class Evaluator {
                 report(Rule.EHRQL_PYTHON_BOOLEAN, i.test(), "An ehrQL series has no single True/False value, so `if` cannot test it. "
                         + "Build the condition into the query with case(when(...).then(...)) or where(...).");
             }
+            if (test instanceof Lit l && l.kind() == LitKind.BOOL && l.value() instanceof Boolean taken) {
+                // Decided (`x is None` with x known): only that way runs, as surely as the if statement itself.
+                exec(taken ? i.body() : i.orElse(), scope);
+                return;
+            }
             conditional++;
             branches++;
             try {
@@ -251,7 +262,7 @@ final class Evaluator {
                     Binding a = afterBody.get(n), b = scope.get(n);
                     if (a == null) continue;
                     if (b == null || !Objects.equals(a.value(), b.value())) {
-                        scope.put(n, new Binding(b == null && !before.containsKey(n) ? a.value() : UNKNOWN, a.defined()));
+                        scope.put(n, new Binding(b == null && !before.containsKey(n) ? a.value() : b == null ? UNKNOWN : eitherFrame(a.value(), b.value()), a.defined()));
                     }
                 }
             } finally {
@@ -266,6 +277,20 @@ final class Evaluator {
         } else if (s instanceof Py.OtherStmt o) {
             for (String n : o.assigned()) scope.put(n, new Binding(UNKNOWN, null));
         }
+    }
+
+    /**
+     * What a name holds after an undecided if when each way gave it a frame of the same table (a helper's optional
+     * `where`): that table's frame, whose columns and methods are the same either way; else unknown. Lenient where the
+     * ways differ: sorted if either is, table methods only if both have them.
+     */
+    static EValue eitherFrame(EValue a, EValue b) {
+        if (a instanceof Frame x && b instanceof Frame y && x.table() != null && y.table() != null
+                && x.table().qualified().equals(y.table().qualified()) && x.event() == y.event()) {
+            String lineage = Objects.equals(x.lineage(), y.lineage()) ? x.lineage() : x.lineage() + "|" + y.lineage();
+            return new Frame(x.table(), x.event(), x.sorted() || y.sorted(), x.tableMethods() && y.tableMethods(), lineage);
+        }
+        return UNKNOWN;
     }
 
     /** Function bodies see the module's names through a scope of their own. */
@@ -490,6 +515,7 @@ final class Evaluator {
     }
 
     private EValue callLocal(LocalFunc lf, List<ArgV> args) {
+        unknownKeywords(lf, args);
         if (depth >= 6) return UNKNOWN;
         Map<String, Binding> local = new Scope(lf.globals());
         List<Py.Param> params = lf.def().params();
@@ -538,6 +564,27 @@ final class Evaluator {
             runner.branches = savedBranches;
             out.unmute();
             runner.returns = saved;
+        }
+    }
+
+    /**
+     * A keyword the function has no parameter for (and no **kwargs to take it) fails the call with TypeError: an error
+     * where the call surely runs, a warning in a function body, loop or branch.
+     */
+    private void unknownKeywords(LocalFunc lf, List<ArgV> args) {
+        List<Py.Param> params = lf.def().params();
+        if (params.stream().anyMatch(p -> p.kind() == Py.ArgKind.DOUBLE_STAR)) return;
+        List<String> names = params.stream().filter(p -> p.kind() == Py.ArgKind.POSITIONAL || p.kind() == Py.ArgKind.KEYWORD)
+                .map(Py.Param::name).toList();
+        for (ArgV a : args) {
+            String k = a.arg().keyword();
+            if (a.arg().kind() != Py.ArgKind.KEYWORD || k == null || names.contains(k)) continue;
+            java.util.Optional<String> dym = opensafely.lsp.diagnostics.DidYouMean.closest(k, names);
+            Severity s = depth == 0 && conditional == 0 && branches == 0 ? Severity.ERROR : Severity.WARNING;
+            out.report(Rule.EHRQL_UNKNOWN_KEYWORD, s, file, a.arg().keywordStart(), a.arg().keywordEnd(), lf.def().name() + "() has no parameter '" + k
+                    + "': Python stops with TypeError when the call runs. Its parameters: " + String.join(", ", names) + "."
+                    + opensafely.lsp.diagnostics.DidYouMean.suffix(dym),
+                    dym.map(d -> Fix.replace("Change to '" + d + "'", file.range(a.arg().keywordStart(), a.arg().keywordEnd()), d)).stream().toArray(Fix[]::new));
         }
     }
 

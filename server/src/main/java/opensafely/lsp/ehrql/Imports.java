@@ -73,6 +73,10 @@ final class Imports {
 
     void importFrom(Py.ImportFrom i, Map<String, Binding> scope) {
         String m = i.module();
+        if (i.level() == 0 && V0Schema.isBeta(m) && V0Schema.get().loaded()) {
+            importFromV0(i, scope);
+            return;
+        }
         if (i.level() == 0 && (m.equals("ehrql") || m.startsWith("ehrql."))) {
             Map<String, Schema.Table> tables = schema.tables(m);
             boolean known = m.equals("ehrql") || m.equals("ehrql.codes") || m.equals("ehrql.tables") || tables != null;
@@ -168,6 +172,68 @@ final class Imports {
             EValue v = b == null ? UNKNOWN : b.value();
             Origin def = b != null && b.defined() != null ? b.defined() : aliasOrigin(a);
             scope.put(a.bound(), new Binding(v, def));
+        }
+    }
+
+    /**
+     * An import from v0's table modules (ehrql.tables.beta...): names are judged against v0's tables, and bound to
+     * the v1 table of the same name where there is one (its columns and methods are mostly v0's; what v0 spelt
+     * otherwise is let through by {@link V0Schema#judge}), else to an unknown value.
+     */
+    private void importFromV0(Py.ImportFrom i, Map<String, Binding> scope) {
+        V0Schema v0 = V0Schema.get();
+        String m = i.module();
+        if (m.equals(V0Schema.BETA)) {
+            for (Py.Alias a : i.names()) {
+                String sub = V0Schema.BETA + "." + a.name();
+                EValue v = UNKNOWN;
+                if (v0.tables(sub) != null) {
+                    String v1 = V0Schema.v1Module(sub);
+                    if (schema.isTableModule(v1)) v = new Module(v1, null);
+                } else if (!a.name().equals("raw") && !a.name().startsWith("_")) {
+                    List<String> subs = v0.moduleNames().stream().map(n -> n.substring(V0Schema.BETA.length() + 1)).filter(n -> !n.contains(".")).toList();
+                    Optional<String> dym = DidYouMean.closest(a.name(), subs);
+                    if (dym.isPresent()) {
+                        ev.report(Rule.EHRQL_UNKNOWN_IMPORT, a.start(), a.end(), "ehrQL v0 has no table module '" + sub + "'."
+                                + DidYouMean.suffix(dym), Fix.replace("Change to '" + dym.get() + "'", file.range(a.start(), a.end()), dym.get()));
+                    }
+                }
+                scope.put(a.bound(), new Binding(v, aliasOrigin(a)));
+            }
+            return;
+        }
+        Map<String, Set<String>> tables = v0.tables(m);
+        if (tables == null) {
+            // Not a module the list knows (ehrql.tables.beta.emis held no tables): only a near miss is surely a typo.
+            Optional<String> dym = DidYouMean.closest(m, v0.moduleNames());
+            if (dym.isPresent() && !m.startsWith(V0Schema.BETA + ".emis") && !m.startsWith(V0Schema.BETA + ".raw.emis")) {
+                ev.report(Rule.EHRQL_UNKNOWN_IMPORT, i.moduleStart(), i.moduleEnd(), "ehrQL v0 has no table module '" + m + "'."
+                        + DidYouMean.suffix(dym), Fix.replace("Change to '" + dym.get() + "'", file.range(i.moduleStart(), i.moduleEnd()), dym.get()));
+            }
+            for (Py.Alias a : i.names()) scope.put(a.bound(), new Binding(UNKNOWN, aliasOrigin(a)));
+            if (i.star()) ev.namesOpen = true;
+            return;
+        }
+        Map<String, Schema.Table> v1 = schema.tables(V0Schema.v1Module(m));
+        if (i.star()) {
+            tables.keySet().forEach(n -> {
+                Schema.Table t = v1 == null ? null : v1.get(n);
+                scope.put(n, new Binding(t == null ? UNKNOWN : tableFrame(t), null));
+            });
+            return;
+        }
+        for (Py.Alias a : i.names()) {
+            EValue v = UNKNOWN;
+            if (tables.containsKey(a.name())) {
+                Schema.Table t = v1 == null ? null : v1.get(a.name());
+                if (t != null) v = tableFrame(t);
+            } else if (!EHRQL_EXPORTS.contains(a.name()) && !MODULE_LEVEL_NAMES.contains(a.name())
+                    && !Character.isUpperCase(a.name().charAt(0)) && !a.name().startsWith("_")) {
+                Optional<String> dym = DidYouMean.closest(a.name(), tables.keySet());
+                ev.report(Rule.EHRQL_UNKNOWN_TABLE, a.start(), a.end(), "'" + m + "' (ehrQL v0) has no table '" + a.name() + "'."
+                        + DidYouMean.suffix(dym), dym.map(d -> Fix.replace("Change to '" + d + "'", file.range(a.start(), a.end()), d)).stream().toArray(Fix[]::new));
+            }
+            scope.put(a.bound(), new Binding(v, aliasOrigin(a)));
         }
     }
 

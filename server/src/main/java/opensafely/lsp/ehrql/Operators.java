@@ -262,6 +262,11 @@ final class Operators {
         for (Py.Expr x : c.operands()) vs.add(ev.eval(x, scope));
         boolean anySeries = vs.stream().anyMatch(v -> v instanceof Series);
         if (!anySeries) {
+            if (c.ops().size() == 1 && (c.ops().get(0).equals("is") || c.ops().get(0).equals("is not"))) {
+                // `x is None` is decided when x is known: a helper's `if codelist is not None:` then takes one way.
+                Boolean same = sameAsNone(vs.get(0), vs.get(1));
+                if (same != null) return new Lit(LitKind.BOOL, c.ops().get(0).equals("is") == same, ev.origin(c));
+            }
             if (vs.stream().anyMatch(v -> v instanceof Unknown)) return UNKNOWN;
             return new Lit(LitKind.BOOL, null, ev.origin(c));
         }
@@ -320,4 +325,17 @@ final class Operators {
         int i = file.text.indexOf(op, from);
         return i >= 0 && i < to ? i : from;
     }
+    /** Whether `l is r` holds when one side is None and the other is known to be None or not; else null. */
+    private static Boolean sameAsNone(EValue l, EValue r) {
+        Boolean ln = isNone(l), rn = isNone(r);
+        if (ln == null || rn == null || !ln && !rn) return null;
+        return ln && rn;
+    }
+
+    private static Boolean isNone(EValue v) {
+        if (v instanceof Lit lit) return lit.kind() == LitKind.NONE;
+        if (v instanceof Unknown || v instanceof PlainObject) return null;
+        return false;
+    }
+
 }

@@ -26,8 +26,10 @@ final class UndefinedNames {
             "True", "False", "None", "Ellipsis", "NotImplemented", "BaseException", "BaseExceptionGroup", "ExceptionGroup",
             "KeyboardInterrupt", "SystemExit", "GeneratorExit", "StopIteration", "StopAsyncIteration", "display", "get_ipython");
 
+    // setattr binds a global of this file only on the module object itself (sys.modules[...], __main__); a study's
+    // setattr(dataset, name, value) in a loop binds none, so it does not open the names.
     private static final Pattern DYNAMIC = Pattern.compile(
-            "\\b(globals|locals|vars|exec|eval|setattr|__import__)\\s*\\(|__dict__|__builtins__|importlib|\\bsys\\.modules|\\bbuiltins\\b");
+            "\\b(globals|locals|vars|exec|eval|__import__)\\s*\\(|\\bsetattr\\s*\\(\\s*__main__|__dict__|__builtins__|importlib|\\bsys\\.modules|\\bbuiltins\\b");
 
     /**
      * {@code certain}: module-level code outside any branch, loop or function, which runs whenever the file does: an error,

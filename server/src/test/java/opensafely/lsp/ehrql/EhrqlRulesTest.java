@@ -32,7 +32,7 @@ class EhrqlRulesTest {
     void everyEhrqlRuleIsDeclaredWithItsPrefix() {
         long n = java.util.Arrays.stream(Rule.values()).filter(r -> r.name().startsWith("EHRQL_")).peek(r ->
                 assertTrue(r.id().startsWith("ehrql-"), r.id())).count();
-        assertEquals(34, n);
+        assertEquals(35, n);
     }
 
     @Test
@@ -350,16 +350,16 @@ class EhrqlRulesTest {
 
     @Test
     void aFileInTheBetaDialectStillGetsWhatFailsInAnyDialect() {
-        // ehrql.tables.beta is an older dialect whose schema is not modelled, so its columns stay unjudged (daet), but a name
-        // nothing binds (NameError) and a missing codelist file fail in any dialect (issue #13, planted faults).
+        // ehrql.tables.beta is ehrQL v0's dialect: a column v0 lacks too (daet) is reported (V0Schema), and a name nothing
+        // binds (NameError) and a missing codelist file fail in any dialect (issue #13, planted faults).
         fx("from ehrql import codelist_from_csv, create_dataset, days\n"
                 + "from ehrql.tables.beta.core import patients, clinical_events\n"
                 + "dataset = create_dataset()\n"
                 + "dataset.define_population(patients.exists_for_patient())\n"
-                + "dataset.last = clinical_events.sort_by(clinical_events.daet).last_for_patient().date\n"
+                + "dataset.last = clinical_events.sort_by(clinical_events.«daet»).last_for_patient().date\n"
                 + "codes = codelist_from_csv(«\"codelists/asthma-snomde.csv\"», column=\"code\")\n"
                 + "dataset.later = patients.date_of_birth + «dasy»(1)\n")
-                .assertDiagnostics("ehrql-codelist-file-missing", "ehrql-undefined-name");
+                .assertDiagnostics("ehrql-unknown-column", "ehrql-codelist-file-missing", "ehrql-undefined-name");
     }
 
     @Test

@@ -179,6 +179,69 @@ class EhrqlUpstreamCasesTest {
             new Case("measures: clinical_events.date.is_during(INTERVAL)", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=«clinical_events.date.is_during(INTERVAL)», denominator=den, intervals=iv)\n", "ehrql-measure-argument"),
             new Case("measures: patients", MEASURES, MPROBE + "measures.define_measure(name=\"m\", numerator=«patients», denominator=den, intervals=iv)\n", "ehrql-measure-argument"));
 
+    /** The start of each documentation case: a dataset with no population yet (written here, not copied). */
+    static final String DOC = "from ehrql import case, claim_permissions, create_dataset, show, when, years\n"
+            + "from ehrql.tables.core import clinical_events, medications, patients\n"
+            + "from ehrql.tables.tpp import appointments, practice_registrations\n\n"
+            + "dataset = create_dataset()\n"
+            + "age = patients.age_on(\"2022-06-01\")\n";
+    static final String DOC_POP = DOC + "dataset.define_population(age > 18)\n";
+
+    /**
+     * The failures of ehrQL's documentation (its error catalogue, how-to/errors.md, and the troubleshooting notes of
+     * its VS Code and population pages), each fact in our own code; cases already above from its tests are not repeated.
+     * Left out: the permission errors (a local run's is said as information; the server's depends on the project's
+     * permissions), show() with series of different frames (it fails only in the editor's debug run; generate-dataset
+     * ignores show()), and `dataset.variables` (reserved when the page was written, accepted since: see DOCS_PASSING).
+     */
+    static final List<Case> DOCS_FAILING = List.of(
+            new Case("docs: an unexpected indent", DATASET, DOC + "dataset.age = age\n  «d»ataset.define_population(age > 18)\n«»", "ehrql-syntax", "ehrql-syntax"),
+            new Case("docs: a ! in a column name", DATASET, DOC_POP + "dataset.over_18«!» = age > 18\n", "ehrql-syntax"),
+            new Case("docs: no population defined", DATASET, DOC.replace("dataset = create_dataset()", "dataset = «create_dataset()»") + "dataset.age = age\n",
+                    "ehrql-missing-population"),
+            new Case("docs: population set as a column", DATASET, DOC_POP + "dataset.«population» = age > 18\n", "ehrql-reserved-column-name"),
+            new Case("docs: a column set twice", DATASET, DOC_POP + "dataset.age = age\ndataset.«age» = patients.age_on(\"2010-01-01\")\n",
+                    "ehrql-column-reassigned"),
+            new Case("docs: a column read but never set", DATASET, DOC_POP + "dataset.«age»\n", "ehrql-undefined-column"),
+            new Case("docs: a column with many rows per patient", DATASET, DOC_POP + "dataset.registered = «practice_registrations.end_date»\n",
+                    "ehrql-event-level-column"),
+            new Case("docs: a whole row as a column", DATASET, DOC_POP
+                    + "dataset.registration = «practice_registrations.sort_by(practice_registrations.start_date).first_for_patient()»\n", "ehrql-not-a-series"),
+            new Case("docs: an integer compared with a string", DATASET, DOC + "dataset.define_population(age < «\"65\"»)\n", "ehrql-wrong-type"),
+            new Case("docs: and between two series", DATASET, DOC + "dataset.define_population((age > 18) «and» (age < 65))\n", "ehrql-python-boolean-operator"),
+            new Case("docs: a chained comparison", DATASET, DOC + "dataset.define_population(18 < age «<» 65)\n", "ehrql-python-boolean-operator"),
+            new Case("docs: an integer series minus a float", DATASET, DOC_POP + "dataset.half_age = age - «0.5»\n", "ehrql-int-float-mix"),
+            new Case("docs: a date difference without units", DATASET, DOC_POP + "dataset.age_at_start = «\"2022-06-01\" - patients.date_of_birth»\n",
+                    "ehrql-not-a-series"),
+            new Case("docs: an integer added to a date", DATASET, DOC_POP + "dataset.at_18 = patients.date_of_birth + «18»\n", "ehrql-wrong-type"),
+            new Case("docs: case otherwise of another type", DATASET, DOC_POP + "dataset.band = case(when(age < 40).then(1), when(age > 70).then(3), "
+                    + "otherwise=«\"middle\"»)\n", "ehrql-wrong-type"),
+            new Case("docs: is_in given bare values", DATASET, DOC_POP + "dataset.ages = age.is_in(«50», 60)\n", "ehrql-wrong-type"),
+            new Case("docs: a misspelt column in sort_by", DATASET, DOC_POP
+                    + "dataset.first_med = medications.sort_by(medications.«dte»).first_for_patient().dmd_code\n", "ehrql-unknown-column"),
+            new Case("docs: & without parentheses in a population", DATASET, DOC
+                    + "dataset.define_population(patients.sex == \"female\" «&» patients.date_of_birth.year == 1960)\n", "ehrql-operator-precedence"));
+
+    /** The same pages' working versions: nothing may be said. */
+    static final List<Case> DOCS_PASSING = List.of(
+            new Case("docs ok: variables is a column name today (the catalogue's example predates that)", DATASET, DOC_POP + "dataset.variables = age > 18\n"),
+            new Case("docs ok: population, and a flag renamed", DATASET, DOC_POP + "dataset.adult = age > 18\n"),
+            new Case("docs ok: the latest registration's start", DATASET, DOC_POP
+                    + "latest = practice_registrations.sort_by(practice_registrations.start_date).last_for_patient()\ndataset.registered = latest.start_date\n"),
+            new Case("docs ok: a date difference in years, and a date plus years", DATASET, DOC_POP
+                    + "dataset.age_at_start = (\"2022-06-01\" - patients.date_of_birth).years\ndataset.at_18 = patients.date_of_birth + years(18)\n"),
+            new Case("docs ok: is_in with a list, a set and a tuple", DATASET, DOC_POP
+                    + "dataset.a = age.is_in([50])\ndataset.b = age.is_in({50, 60})\ndataset.c = age.is_in((50, 60))\n"),
+            new Case("docs ok: case with an otherwise of the same type", DATASET, DOC_POP
+                    + "dataset.band = case(when(age < 40).then(1), when(age > 70).then(3), otherwise=2)\n"),
+            new Case("docs ok: a restricted table with its permission claimed", DATASET, DOC_POP.replace("dataset = create_dataset()",
+                    "claim_permissions(\"appointments\")\ndataset = create_dataset()")
+                    + "dataset.last_seen = appointments.sort_by(appointments.start_date).last_for_patient().start_date\n"),
+            new Case("docs ok: show() one frame at a time, and a grouped population", DATASET, DOC
+                    + "show(patients.sex)\nshow(clinical_events.date, clinical_events.numeric_value)\n"
+                    + "dataset.define_population(((patients.date_of_birth.year == 1950) & (patients.sex == \"male\")) "
+                    + "| ((patients.date_of_birth.year == 1960) & ~(patients.date_of_death.year < 2020)))\n"));
+
     /** Failing cases not caught yet: counted by the tally, not asserted. */
     static final List<Case> KNOWN_MISSES = List.of();
 
@@ -257,7 +320,7 @@ class EhrqlUpstreamCasesTest {
 
     @TestFactory
     Stream<DynamicTest> failingCasesAreReportedOnTheirRange() {
-        return FAILING.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+        return Stream.concat(FAILING.stream(), DOCS_FAILING.stream()).map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             Path root = study();
             // Errors only: upstream's cases are about what fails; warnings are other rules' business.
             List<Diagnostic> errors = check(c, root).stream().filter(d -> d.severity() == opensafely.lsp.diagnostics.Severity.ERROR).toList();
@@ -267,7 +330,7 @@ class EhrqlUpstreamCasesTest {
 
     @TestFactory
     Stream<DynamicTest> passingCasesGiveNoError() {
-        return PASSING.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+        return Stream.concat(PASSING.stream(), DOCS_PASSING.stream()).map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             Path root = study();
             List<Diagnostic> errors = check(c, root).stream().filter(d -> d.severity() == opensafely.lsp.diagnostics.Severity.ERROR).toList();
             org.junit.jupiter.api.Assertions.assertEquals(List.of(), errors.stream().map(d -> d.code() + "@" + d.range() + " " + d.message()).toList());
@@ -279,13 +342,18 @@ class EhrqlUpstreamCasesTest {
     void tally() throws Exception {
         int right = 0;
         List<String> missed = new ArrayList<>();
+        int docsRight = 0;
         List<Case> all = new ArrayList<>(FAILING);
         all.addAll(KNOWN_MISSES);
+        all.addAll(DOCS_FAILING);
         for (Case c : all) {
             Path root = study();
-            if (rightLines(c, check(c, root))) right++;
-            else missed.add(c.name());
+            if (rightLines(c, check(c, root))) {
+                right++;
+                if (DOCS_FAILING.contains(c)) docsRight++;
+            } else missed.add(c.name());
         }
-        System.out.println("UPSTREAM-TALLY ehrql " + right + "/" + all.size() + " on the right line; missed: " + missed);
+        System.out.println("UPSTREAM-TALLY ehrql " + right + "/" + all.size() + " on the right line (of them from the docs: " + docsRight + "/"
+                + DOCS_FAILING.size() + "); missed: " + missed);
     }
 }
