@@ -65,13 +65,18 @@ final class LspBench {
         List<String> rows = new ArrayList<>();
         rows.add(row(input, "spawn → initialize result (JVM start incl.)", results, r -> List.of(r.initializeMs()), "—"));
         rows.add(row(input, "didOpen → first publishDiagnostics", results, r -> List.of(r.firstDiagnosticsMs()), "—"));
-        rows.add(row(input, "edit → publishDiagnostics, raw (incl. " + debounceMs + " ms debounce)", results,
-                LspSession.Result::editRawMs, "—"));
+        // Issue #15's budgets as the user sees it, debounce included: project.yaml 100 ms, definitions 150 ms.
+        int rawTarget = options.file().endsWith(".py") ? 150 : 100;
+        rows.add(row(input, "**edit → publishDiagnostics, raw** (debounce included)", results,
+                LspSession.Result::editRawMs, "≤ " + rawTarget, rawTarget));
         if (!results.get(0).appendRawMs().isEmpty()) {
-            rows.add(row(input, "new action typed at the end → publishDiagnostics, raw", results, LspSession.Result::appendRawMs, "—"));
+            rows.add(row(input, "**new action typed at the end → publishDiagnostics, raw**", results,
+                    LspSession.Result::appendRawMs, "≤ " + rawTarget, rawTarget));
         }
-        rows.add(row(input, "**edit → publishDiagnostics − debounce** (compute + publish)", results,
-                r -> minus(r.editRawMs(), debounceMs), "≤ " + editTarget, editTarget));
+        if (debounceMs > 0) { // a fixed debounce (older servers): what is left is compute + publish
+            rows.add(row(input, "**edit → publishDiagnostics − debounce** (compute + publish)", results,
+                    r -> minus(r.editRawMs(), debounceMs), "≤ " + editTarget, editTarget));
+        }
         rows.add(row(input, "**completion, all sites**", results, LspSession.Result::completionMs, "≤ 20", 20));
         Map<String, Boolean> kinds = new LinkedHashMap<>();
         results.forEach(r -> r.completionKinds().forEach(k -> kinds.put(k, true)));
