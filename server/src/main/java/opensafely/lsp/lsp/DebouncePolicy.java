@@ -10,9 +10,12 @@ import java.util.Arrays;
  * document, so every quick analysis paid it too (200 ms, when a 1,200-action project.yaml re-analyses in tens of
  * milliseconds). Here the wait follows what analysing <em>this</em> document costs: {@code ratio} × the median
  * of its last {@code window} analysis times, clamped to [{@code min}, {@code max}]. A quick analysis publishes
- * almost at once; a slow one waits about as long as it runs, so during continuous typing the server works at
- * most about half the time ({@code 1 / (1 + ratio)}) and a burst of keystrokes closer together than that
- * still costs one analysis. The median, not the mean, so that one slow run (the cold open, a collection, a
+ * almost at once; a slow one waits in proportion, so a burst of keystrokes closer together than that costs one
+ * analysis. The ratio is 0.5 rather than clangd's 1 because the publisher already runs one analysis per
+ * document at a time and folds every keystroke made meanwhile into one rerun of the newest version: the wait
+ * only decides how soon the first keystroke of a burst starts work, so a long one buys little, and what a user
+ * waits for is the wait plus the analysis. During continuous typing the server then works at most about two
+ * thirds of the time on one core ({@code 1 / (1 + ratio)}). The median, not the mean, so that one slow run (the cold open, a collection, a
  * busy machine for a moment) does not set the wait; the lower median for an even count, so that one fast
  * edit after the slow open already counts. With no history yet (nothing analysed), the wait is {@code max}.
  * Unchanged: one analysis per document at a time, and only the newest version is ever started
@@ -24,8 +27,8 @@ import java.util.Arrays;
  * @param window how many recent analysis times of a document count
  */
 public record DebouncePolicy(Duration min, Duration max, double ratio, int window) {
-    /** The server's: 30 ms to 200 ms, as long as a typical analysis of the document takes. */
-    public static final DebouncePolicy ADAPTIVE = new DebouncePolicy(Duration.ofMillis(30), Duration.ofMillis(200), 1.0, 7);
+    /** The server's: half a typical analysis of the document, from 30 ms to 200 ms. */
+    public static final DebouncePolicy ADAPTIVE = new DebouncePolicy(Duration.ofMillis(30), Duration.ofMillis(200), 0.5, 7);
 
     public DebouncePolicy {
         if (min.isNegative() || max.compareTo(min) < 0 || ratio < 0 || window < 1) {

@@ -49,7 +49,7 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
     /** Characters after which editors should ask for completions without the user asking. */
     static final List<String> TRIGGER_CHARACTERS = List.of(":", " ", "/", "[", ",", "-", ".", "\"", "'");
 
-    /** After a change, diagnostics wait about as long as the document's analysis takes (30–200 ms). */
+    /** After a change, diagnostics wait half as long as the document's analysis takes (30–200 ms). */
     public static final DebouncePolicy DEFAULT_DEBOUNCE = DebouncePolicy.ADAPTIVE;
 
     private final String version;

@@ -30,24 +30,24 @@ class DebouncePolicyTest {
 
     @Test
     void theWaitFollowsTheMedianAnalysisTimeOfThatDocument() {
-        for (long ms : new long[] {60, 70, 400, 80, 75}) analysis("slow", ms); // one slow outlier does not count
+        for (long ms : new long[] {120, 140, 800, 160, 150}) analysis("slow", ms); // one slow outlier does not count
         analysis("quick", 5);
-        assertEquals(75, times.debounceMillis("slow"));
+        assertEquals(75, times.debounceMillis("slow")); // half the median
         assertEquals(30, times.debounceMillis("quick"));
     }
 
     @Test
     void aSlowDocumentWaitsAtMostTheOldFixedDebounce() {
+        analysis("huge", 900);
         analysis("huge", 700);
-        analysis("huge", 650);
         assertEquals(200, times.debounceMillis("huge"));
     }
 
     @Test
     void onlyTheRecentAnalysesCount() {
-        for (int i = 0; i < 7; i++) analysis("a", 150);
+        for (int i = 0; i < 7; i++) analysis("a", 300);
         assertEquals(150, times.debounceMillis("a"));
-        for (int i = 0; i < 4; i++) analysis("a", 40); // the document got quicker (an edit that splices)
+        for (int i = 0; i < 4; i++) analysis("a", 80); // the document got quicker (an edit that splices)
         assertEquals(40, times.debounceMillis("a"));
     }
 
@@ -55,7 +55,7 @@ class DebouncePolicyTest {
     void anAnalysisThatFailsStillCounts() {
         try {
             times.timed("a", () -> {
-                clock.addAndGet(120 * MS);
+                clock.addAndGet(240 * MS);
                 throw new StackOverflowError();
             });
         } catch (StackOverflowError expected) {
