@@ -59,9 +59,9 @@ INPUTS=(corpus "gen$ACTIONS")
 LSP_INPUTS=(corpus "gen$ACTIONS" "study$STUDY_LINES")
 lsp_file() { case "$1" in study*) echo analysis/study_definition.py ;; *) echo project.yaml ;; esac; }
 
-# The server's debounce, read from its source so the subtraction follows the code (never edited here).
-DEBOUNCE="$(grep -o 'DEFAULT_DEBOUNCE = Duration.ofMillis([0-9]*)' \
-  "$REPO/server/src/main/java/opensafely/lsp/lsp/StudyLanguageServer.java" | grep -o '[0-9]\+' || echo 200)"
+# The server's debounce is adaptive (lsp.DebouncePolicy: 30–200 ms, following the document's analysis times), so
+# there is no fixed wait to subtract: the edit rows are as the user sees them, debounce included.
+DEBOUNCE=0
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 

@@ -82,6 +82,9 @@ record EditSites(List<Pool> edits, List<Pool> completions, List<Pool> hovers) {
     private static final Pattern PATIENTS_CALL = Pattern.compile("^\\s+([a-z_][a-z0-9_]*)=patients\\.([a-z_]+)\\(");
     private static final Pattern KEYWORD_LINE = Pattern.compile("^(\\s+)(returning|between|on_or_after|on_or_before)=");
 
+    /** ehrQL: the last line of {@code x.sort_by(\n    events.date\n)}; typing there misspells a column. */
+    private static final Pattern EHRQL_COLUMN_LINE = Pattern.compile("^\\s+[a-z_][a-z0-9_]*\\.date$");
+
     private static EditSites python(String text) {
         List<Site> keywordLineEnds = new ArrayList<>();
         List<Site> afterPatients = new ArrayList<>();
@@ -97,6 +100,7 @@ record EditSites(List<Pool> edits, List<Pool> completions, List<Pool> hovers) {
                 functionNames.add(new Site(i, m.start(2) + m.group(2).length() / 2));
                 variableNames.add(new Site(i, m.start(1) + m.group(1).length() / 2));
             }
+            if (EHRQL_COLUMN_LINE.matcher(line).matches()) keywordLineEnds.add(new Site(i, line.length()));
             if ((m = KEYWORD_LINE.matcher(line)).find()) {
                 keywordLineEnds.add(new Site(i, line.length()));
                 keywordStarts.add(new Site(i, m.end(1)));

@@ -16,6 +16,44 @@ final class LspBench {
     private LspBench() {
     }
 
+    /**
+     * Keystroke → publishDiagnostics only (bench/latency.sh): per session the p50 and p95 of each kind of edit;
+     * the row gives the median over sessions of those, and the spread (min–max over sessions) of the p95.
+     */
+    static void latency(String input, LspSession.Options options, int sessions, int targetMs) throws Exception {
+        List<LspSession.Result> results = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            System.err.println("latency " + input + ": session " + (i + 1) + "/" + sessions);
+            results.add(new LspSession(options).run());
+        }
+        System.out.println(latencyRow(input, "edit inside " + (options.file().endsWith(".py") ? "the definition" : "an action"),
+                results, LspSession.Result::editRawMs, targetMs));
+        if (!results.get(0).appendRawMs().isEmpty()) {
+            System.out.println(latencyRow(input, "new action typed at the end", results, LspSession.Result::appendRawMs, targetMs));
+        }
+        StringBuilder notes = new StringBuilder("NOTE " + input + ": load avg per session (before → after): ");
+        for (LspSession.Result r : results) notes.append('[').append(r.loadBefore()).append(" → ").append(r.loadAfter()).append("] ");
+        System.out.println(notes.toString().trim());
+    }
+
+    private static String latencyRow(String input, String metric, List<LspSession.Result> results,
+                                     Function<LspSession.Result, List<Double>> sample, int targetMs) {
+        List<Double> p50 = new ArrayList<>();
+        List<Double> p95 = new ArrayList<>();
+        int n = 0;
+        for (LspSession.Result r : results) {
+            Stats s = Stats.of(sample.apply(r));
+            n += s.n();
+            p50.add(s.median());
+            p95.add(s.p95());
+        }
+        Stats m50 = Stats.of(p50);
+        Stats m95 = Stats.of(p95);
+        return "| " + input + " | " + metric + " | " + results.size() + " × " + (n / results.size()) + " | " + Stats.ms(m50.median())
+                + " | " + Stats.ms(m95.median()) + " | " + Stats.ms(m95.min()) + "–" + Stats.ms(m95.max()) + " | ≤ " + targetMs
+                + " | " + (m95.median() <= targetMs ? "yes" : "no") + " |";
+    }
+
     static void run(String input, LspSession.Options options, int sessions, long debounceMs) throws Exception {
         List<LspSession.Result> results = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
@@ -27,10 +65,18 @@ final class LspBench {
         List<String> rows = new ArrayList<>();
         rows.add(row(input, "spawn → initialize result (JVM start incl.)", results, r -> List.of(r.initializeMs()), "—"));
         rows.add(row(input, "didOpen → first publishDiagnostics", results, r -> List.of(r.firstDiagnosticsMs()), "—"));
-        rows.add(row(input, "edit → publishDiagnostics, raw (incl. " + debounceMs + " ms debounce)", results,
-                LspSession.Result::editRawMs, "—"));
-        rows.add(row(input, "**edit → publishDiagnostics − debounce** (compute + publish)", results,
-                r -> minus(r.editRawMs(), debounceMs), "≤ " + editTarget, editTarget));
+        // Issue #15's budgets as the user sees it, debounce included: project.yaml 100 ms, definitions 150 ms.
+        int rawTarget = options.file().endsWith(".py") ? 150 : 100;
+        rows.add(row(input, "**edit → publishDiagnostics, raw** (debounce included)", results,
+                LspSession.Result::editRawMs, "≤ " + rawTarget, rawTarget));
+        if (!results.get(0).appendRawMs().isEmpty()) {
+            rows.add(row(input, "**new action typed at the end → publishDiagnostics, raw**", results,
+                    LspSession.Result::appendRawMs, "≤ " + rawTarget, rawTarget));
+        }
+        if (debounceMs > 0) { // a fixed debounce (older servers): what is left is compute + publish
+            rows.add(row(input, "**edit → publishDiagnostics − debounce** (compute + publish)", results,
+                    r -> minus(r.editRawMs(), debounceMs), "≤ " + editTarget, editTarget));
+        }
         rows.add(row(input, "**completion, all sites**", results, LspSession.Result::completionMs, "≤ 20", 20));
         Map<String, Boolean> kinds = new LinkedHashMap<>();
         results.forEach(r -> r.completionKinds().forEach(k -> kinds.put(k, true)));

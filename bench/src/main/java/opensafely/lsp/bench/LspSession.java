@@ -53,7 +53,7 @@ import org.eclipse.lsp4j.services.LanguageServer;
 final class LspSession {
     /** What one session measured. Times in milliseconds. */
     record Result(double initializeMs, double firstDiagnosticsMs, int diagnosticsAtOpen,
-                  List<Double> editRawMs, List<Double> completionMs, List<String> completionKinds,
+                  List<Double> editRawMs, List<Double> appendRawMs, List<Double> completionMs, List<String> completionKinds,
                   List<Double> hoverMs, int emptyCompletions, int emptyHovers, double firstCompletionMs,
                   double firstHoverMs, long vmHwmKb, long vmRssKb, double liveHeapMb, String loadBefore,
                   String loadAfter) {
@@ -147,6 +147,18 @@ final class LspSession {
             List<Double> edits = new ArrayList<>();
             typeEdits(sites, o.warmupEdits(), null);
             typeEdits(sites, o.edits(), edits);
+            List<Double> appends = new ArrayList<>();
+            if (!o.file().endsWith(".py")) {
+                typeNewActionsAtTheEnd(text, o.warmupEdits(), null);
+                typeNewActionsAtTheEnd(text, o.edits(), appends);
+            }
+            if (o.requests() == 0) { // latency of edits only (bench/latency.sh)
+                String loadAfter = loadAverage();
+                long[] memory = memoryKb(process.pid());
+                shutdown();
+                return new Result(initMs, firstMs, first.count(), edits, appends, List.of(), List.of(), List.of(), 0, 0,
+                        Double.NaN, Double.NaN, memory[0], memory[1], Double.NaN, loadBefore, loadAfter);
+            }
 
             List<Double> completions = new ArrayList<>();
             List<String> kinds = new ArrayList<>();
@@ -166,7 +178,7 @@ final class LspSession {
             double live = liveHeapMb(process.pid());
             String loadAfter = loadAverage();
             shutdown();
-            return new Result(initMs, firstMs, first.count(), edits, completions, kinds, hovers, empty[0], empty[1],
+            return new Result(initMs, firstMs, first.count(), edits, appends, completions, kinds, hovers, empty[0], empty[1],
                     firstCompletion, firstHover, memory[0], memory[1], live, loadBefore, loadAfter);
         } finally {
             if (process.isAlive()) process.destroyForcibly();
@@ -206,6 +218,43 @@ final class LspSession {
             Position after = new Position(s.line(), s.character() + 1);
             record(out, change(new Range(at, at), "x"));
             if (k + 1 < count) record(out, change(new Range(at, after), ""));
+        }
+    }
+
+    /**
+     * Types new actions after the last line of the file, one character per edit, as a person adds an action
+     * at the end of project.yaml: most of the texts on the way do not parse (a key without its colon, a
+     * half-typed run line). The action needs one that does not exist (a typo the rules report). After each
+     * whole action, or when {@code count} keystrokes are done, the typed text is deleted again in one edit
+     * (not measured), so the file is as it was.
+     */
+    private void typeNewActionsAtTheEnd(String original, int count, List<Double> out) throws Exception {
+        String[] lines = original.split("\n", -1);
+        int endLine = lines.length - 1; // text ends with a line break: the empty last line
+        int endCol = lines[endLine].length();
+        if (endCol > 0) throw new IllegalStateException("the benchmark's project.yaml must end with a line break");
+        int typed = 0;
+        int n = 0;
+        while (typed < count) {
+            String action = "  bench_appended_" + (n++) + ":\n"
+                    + "    run: r:latest analysis/bench_appended.R\n"
+                    + "    needs: [bench_missing_action]\n"
+                    + "    outputs:\n"
+                    + "      moderately_sensitive:\n"
+                    + "        table: output/bench_appended.csv\n";
+            int line = endLine;
+            int col = 0;
+            for (int i = 0; i < action.length() && typed < count; i++, typed++) {
+                Position at = new Position(line, col);
+                record(out, change(new Range(at, at), String.valueOf(action.charAt(i))));
+                if (action.charAt(i) == '\n') {
+                    line++;
+                    col = 0;
+                } else {
+                    col++;
+                }
+            }
+            change(new Range(new Position(endLine, 0), new Position(line, col)), "");
         }
     }
 

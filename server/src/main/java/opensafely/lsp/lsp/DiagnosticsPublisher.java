@@ -27,8 +27,9 @@ import org.eclipse.lsp4j.services.LanguageClient;
  * Computes and pushes diagnostics for open documents, off the protocol thread.
  *
  * <ul>
- *   <li>Debounced: a burst of keystrokes costs one analysis, {@code debounce} after the last of them; an
- *       open is analysed at once.</li>
+ *   <li>Debounced: a burst of keystrokes costs one analysis, a wait after the last of them that follows how
+ *       long this document's analyses take ({@link DebouncePolicy}: tens of milliseconds for a quick one, up to
+ *       the old fixed 200 ms for a slow one); an open is analysed at once.</li>
  *   <li>Never stale: a result is published only if its version is still the document's current one
  *       (checked under the same lock a close uses to clear, so a late result cannot follow the clear).</li>
  *   <li>Cached per (URI, version, files-on-disk generation), so code actions and repeated requests do not
@@ -69,7 +70,7 @@ final class DiagnosticsPublisher {
     private final OpenDocuments documents;
     private final Supplier<LanguageClient> client;
     private final ServerLog log;
-    private final long debounceMillis;
+    private final AnalysisTimes times;
     private final Duration budget;
     /** Timers only (debounce, deadlines): never analysis, so it is always free to fire. */
     private final ScheduledThreadPoolExecutor timers = timers();
@@ -97,12 +98,12 @@ final class DiagnosticsPublisher {
     }
 
     DiagnosticsPublisher(LanguageService service, OpenDocuments documents, Supplier<LanguageClient> client,
-                         ServerLog log, Duration debounce, Duration budget) {
+                         ServerLog log, DebouncePolicy debounce, Duration budget) {
         this.service = service;
         this.documents = documents;
         this.client = client;
         this.log = log;
-        this.debounceMillis = debounce.toMillis();
+        this.times = new AnalysisTimes(debounce, System::nanoTime);
         this.budget = budget;
     }
 
@@ -111,7 +112,7 @@ final class DiagnosticsPublisher {
     }
 
     void validateSoon(String uri) {
-        schedule(uri, debounceMillis);
+        schedule(uri, times.debounceMillis(uri));
     }
 
     /** Files on disk changed: forget cached results and re-check the open documents that match. */
@@ -182,7 +183,7 @@ final class DiagnosticsPublisher {
         if (c != null && c.version() == doc.version() && c.generation() == gen) {
             return c.diagnostics();
         }
-        List<Diagnostic> result = List.copyOf(service.diagnostics(doc));
+        List<Diagnostic> result = List.copyOf(times.timed(uri, () -> service.diagnostics(doc)));
         Computed fresh = new Computed(doc.version(), gen, result);
         // Keep whichever is newer: a slow request for an old version must not evict a newer result.
         cache.merge(uri, fresh, (old, neu) -> old.version() > neu.version()
@@ -196,6 +197,7 @@ final class DiagnosticsPublisher {
         ScheduledFuture<?> p = pending.remove(uri);
         if (p != null) p.cancel(false);
         cache.remove(uri);
+        times.forget(uri);
         overdueVersion.remove(uri);
         overdueRequestVersion.remove(uri);
         synchronized (publishLock) {

@@ -49,7 +49,8 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
     /** Characters after which editors should ask for completions without the user asking. */
     static final List<String> TRIGGER_CHARACTERS = List.of(":", " ", "/", "[", ",", "-", ".", "\"", "'");
 
-    public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(200);
+    /** After a change, diagnostics wait half as long as the document's analysis takes (30–200 ms). */
+    public static final DebouncePolicy DEFAULT_DEBOUNCE = DebouncePolicy.ADAPTIVE;
 
     private final String version;
     private final IntConsumer exit;
@@ -78,12 +79,21 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
      * @param exit called with the process exit code on `exit` (0 after shutdown, else 1) or when the
      *     client process dies; the caller decides what exiting means (tests do not end the JVM)
      */
-    public StudyLanguageServer(LanguageService service, String version, Duration debounce, IntConsumer exit) {
+    public StudyLanguageServer(LanguageService service, String version, DebouncePolicy debounce, IntConsumer exit) {
         this(service, version, debounce, DiagnosticsPublisher.DEFAULT_BUDGET, exit);
     }
 
-    /** @param budget how long one document's diagnostics may run before the editor is told they are incomplete */
+    /** With a fixed debounce (tests that need to know it). */
+    public StudyLanguageServer(LanguageService service, String version, Duration debounce, IntConsumer exit) {
+        this(service, version, DebouncePolicy.fixed(debounce), DiagnosticsPublisher.DEFAULT_BUDGET, exit);
+    }
+
     StudyLanguageServer(LanguageService service, String version, Duration debounce, Duration budget, IntConsumer exit) {
+        this(service, version, DebouncePolicy.fixed(debounce), budget, exit);
+    }
+
+    /** @param budget how long one document's diagnostics may run before the editor is told they are incomplete */
+    StudyLanguageServer(LanguageService service, String version, DebouncePolicy debounce, Duration budget, IntConsumer exit) {
         this.version = version;
         this.exit = exit;
         this.diagnostics = new DiagnosticsPublisher(service, documents, () -> client, log, debounce, budget);

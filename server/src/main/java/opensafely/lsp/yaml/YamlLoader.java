@@ -141,23 +141,42 @@ public final class YamlLoader {
     }
 
     /**
-     * One block of a bigger text read on its own, its ranges placed at {@code lineOffset} and
-     * {@code charOffset} of {@code lines} (whole lines, so columns need no shift). Empty unless it reads
-     * cleanly and holds nothing whose meaning reaches outside it.
+     * One block of a bigger text read on its own: its node, or the syntax error that stopped the read, or
+     * neither (it holds something whose meaning reaches outside it, or could not be read at all).
      */
-    Optional<YamlNode> loadBlock(String block, LineIndex lines, int lineOffset, int charOffset) {
-        if (nestingDepth(block) > MAX_DEPTH) return Optional.empty();
+    record BlockRead(Optional<YamlNode> node, Optional<Diagnostic> syntaxError) {
+        static final BlockRead NOTHING = new BlockRead(Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * One block of a bigger text read on its own, its ranges placed at {@code lineOffset} and
+     * {@code charOffset} of {@code lines} (whole lines, so columns need no shift). The node only if it reads
+     * cleanly and holds nothing whose meaning reaches outside it; the syntax error with its range in
+     * {@code lines} (the caller knows whether a full read would stop at the same one; the block has no
+     * characters outside the BMP, so its marks count chars).
+     */
+    BlockRead readBlock(String block, LineIndex lines, int lineOffset, int charOffset) {
+        if (nestingDepth(block) > MAX_DEPTH) return BlockRead.NOTHING;
         Optional<Node> composed;
         try {
             composed = new Compose(settings(block.length())).composeString(block);
+        } catch (MarkedYamlEngineException e) {
+            // Without a problem mark the range would be the context's, which lies elsewhere in a full read.
+            if (e.getProblemMark().isEmpty()) return BlockRead.NOTHING;
+            return new BlockRead(Optional.empty(), Optional.of(syntaxError(lines, e, charOffset)));
         } catch (YamlEngineException | StackOverflowError e) {
-            return Optional.empty();
+            return BlockRead.NOTHING;
         }
-        if (composed.isEmpty()) return Optional.empty();
+        if (composed.isEmpty()) return BlockRead.NOTHING;
         List<Diagnostic> problems = new ArrayList<>();
         Converter converter = new Converter(lines, problems, lineOffset, charOffset);
         YamlNode root = converter.convert(composed.get(), 0);
-        return problems.isEmpty() && !converter.crossReferences ? Optional.of(root) : Optional.empty();
+        return problems.isEmpty() && !converter.crossReferences ? new BlockRead(Optional.of(root), Optional.empty()) : BlockRead.NOTHING;
+    }
+
+    /** Whether a full read of this text would get past the size and depth checks to the parser. */
+    static boolean parserReads(String text) {
+        return text.length() <= MAX_CODE_POINTS && nestingDepth(text) <= MAX_DEPTH;
     }
 
     /** `%` directives and `---` / `...` markers act on the whole stream, so a text with them is never spliced. */
@@ -194,12 +213,17 @@ public final class YamlLoader {
     }
 
     private static Diagnostic syntaxError(LineIndex lines, MarkedYamlEngineException e) {
+        return syntaxError(lines, e, -1);
+    }
+
+    /** @param charOffset where the text read starts in {@code lines} when it is a block of BMP chars, else -1 */
+    private static Diagnostic syntaxError(LineIndex lines, MarkedYamlEngineException e, int charOffset) {
         Mark mark = e.getProblemMark().orElse(e.getContextMark().orElse(null));
         Range range;
         if (mark == null) {
             range = Range.at(new Position(0, 0));
         } else {
-            Position p = lines.positionOfCodePoint(mark.getIndex());
+            Position p = charOffset < 0 ? lines.positionOfCodePoint(mark.getIndex()) : lines.position(charOffset + mark.getIndex());
             int end = Math.min(lines.offset(p) + 1, lines.lineEnd(p.line()));
             range = new Range(p, lines.position(Math.max(end, lines.offset(p))));
         }

@@ -18,6 +18,30 @@ import opensafely.lsp.text.Range;
  * keys, tags or directives (the previous text had none either: {@link YamlDocument#spliceable()}).
  * When any condition fails the caller reads the whole text, so the result is always the same tree (the
  * tests compare both on real projects).
+ *
+ * <p>The end of the text, where a new action is typed, also gives the same <em>syntax error</em> as a full
+ * read, so typing there need not read the megabyte above either (nearly every keystroke of a new action makes
+ * a text that does not parse: {@code   new_act} before its colon, a half-typed {@code needs: [a}). Why the
+ * first error of the block read alone is the first error of the whole text, when the block is the last entry
+ * of its mapping and runs to the end of the text ({@link #errorIsTheWholeTextsError}):
+ * <ul>
+ *   <li>the text before the block is the previous text's, which parsed cleanly, and it ends at a line break
+ *       before a line that still starts with the same indentation and key and its {@code :} indicator
+ *       (unchanged, and followed by a space, a line break or the end): the scanner decides where the tokens
+ *       before the block end from that line's indentation and first character only, so a full read makes
+ *       the same tokens up to the block, with no error;</li>
+ *   <li>there the full read is inside the block mapping at the key's column, expecting a key, with a
+ *       simple key required at that column; the block read alone starts its own block mapping at that same
+ *       column with the same key. No line of the block with content is less indented than that column
+ *       (comments and blank lines make no tokens), so neither read ever unwinds past it before the end of
+ *       the text, which both reach together: they make the same tokens and events, and stop at the same
+ *       first error, with the same problem and context text and the same problem position;</li>
+ *   <li>what a full read checks before parsing (the size, the flow nesting depth counted over the whole
+ *       text, characters YAML forbids) is checked on the whole text, or found in the block alike; the
+ *       previous text had no anchors, so an alias in the block is undefined in both reads.</li>
+ * </ul>
+ * A block that is not at the end gives no such promise (an unclosed quote in it may close in the text
+ * below, which the block read never sees), so there an error still means a full read.
  */
 final class YamlSplice {
     private YamlSplice() {
@@ -47,8 +71,12 @@ final class YamlSplice {
         if (!staysInside(block, column, blockEnd == text.length())) return Optional.empty();
         LineIndex lines = oldLines.edited(text, prefix, oldEnd, newEnd);
         int firstLine = lines.position(site.blockStart()).line();
-        YamlMapping read = loader.loadBlock(block, lines, firstLine, site.blockStart()).orElse(null) instanceof YamlMapping m
-                && !m.flow() ? m : null;
+        YamlLoader.BlockRead blockRead = loader.readBlock(block, lines, firstLine, site.blockStart());
+        if (blockRead.syntaxError().isPresent()) {
+            if (!errorIsTheWholeTextsError(site, oldLines, text, prefix, block, blockEnd)) return Optional.empty();
+            return Optional.of(new YamlDocument(lines, Optional.empty(), List.of(blockRead.syntaxError().get()), false));
+        }
+        YamlMapping read = blockRead.node().orElse(null) instanceof YamlMapping m && !m.flow() ? m : null;
         if (read == null || read.entries().isEmpty()) return Optional.empty();
         for (YamlMapping.Entry e : read.entries()) {
             if (e.key().range().start().character() != column) return Optional.empty();
@@ -76,6 +104,30 @@ final class YamlSplice {
         }
         YamlMapping newRoot = new YamlMapping(rootEntries, false, blockRange(root.range().start(), rootEntries));
         return Optional.of(new YamlDocument(lines, Optional.of(newRoot), List.of(), true));
+    }
+
+    /**
+     * Whether the syntax error that stopped the read of the block alone is the one a full read of the text
+     * stops at (the argument is in the class comment): the block is the last entry of the text and runs to
+     * its end, its key line is unchanged up to and including the {@code :} after the key, which is still
+     * followed by a space, a line break or the end, it has no characters outside the BMP (its marks count
+     * chars), and a full read would not stop before parsing (size, nesting).
+     */
+    private static boolean errorIsTheWholeTextsError(Site site, LineIndex oldLines, String text, int prefix, String block,
+                                                     int blockEnd) {
+        if (blockEnd != text.length()) return false;
+        YamlNode key = site.mapping().entries().get(site.index()).key();
+        if (!(key instanceof YamlScalar) || key.range().start().line() != key.range().end().line()) return false;
+        String old = oldLines.text();
+        int colon = oldLines.offset(key.range().end());
+        while (colon < old.length() && old.charAt(colon) == ' ') colon++;
+        if (colon >= old.length() || old.charAt(colon) != ':' || prefix <= colon) return false;
+        int after = colon + 1;
+        if (after < text.length() && " \n\r".indexOf(text.charAt(after)) < 0) return false;
+        for (int i = 0; i < block.length(); i++) {
+            if (Character.isSurrogate(block.charAt(i))) return false;
+        }
+        return YamlLoader.parserReads(text);
     }
 
     /** The entry whose block holds all of {@code [from, to)}, its first character unchanged. */

@@ -42,6 +42,15 @@ final class InJvmServer implements AutoCloseable {
 
     /** @param budget how long one document's diagnostics may run before they are reported incomplete */
     InJvmServer(LanguageService service, Duration debounce, Duration budget) {
+        this(service, DebouncePolicy.fixed(debounce), budget);
+    }
+
+    /** With the server's own debounce policy (say, {@link DebouncePolicy#ADAPTIVE}). */
+    InJvmServer(LanguageService service, DebouncePolicy debounce) {
+        this(service, debounce, DiagnosticsPublisher.DEFAULT_BUDGET);
+    }
+
+    private InJvmServer(LanguageService service, DebouncePolicy debounce, Duration budget) {
         try {
             PipedInputStream serverIn = new PipedInputStream(toServer, 1 << 16);
             PipedInputStream clientIn = new PipedInputStream(toClient, 1 << 16);

@@ -101,6 +101,105 @@ class YamlSpliceTest {
         assertFalse(loader.load(PROJECT + "  last:\n    run: x\n").spliceable()); // duplicate key: has problems
     }
 
+    private static final String NEW_ACTION = """
+              appended_action:
+                run: r:latest analysis/new.R
+                needs: [report, lastx]
+                outputs:
+                  moderately_sensitive:
+                    table: "output/new table.csv"
+            """;
+
+    /**
+     * Typing a new action after the last one, a character at a time, as a person does: nearly every text on
+     * the way does not parse (a key before its colon, a half-typed flow list, an open quote), and each is
+     * read from the end block alone, with the same tree or the same syntax error as a full read.
+     */
+    @Test
+    void typingANewActionAtTheEndReadsOnlyTheLastAction() {
+        assertTypedAtTheEndWithoutAFullRead(PROJECT, NEW_ACTION);
+        assertTypedAtTheEndWithoutAFullRead(PROJECT + "\n# trailing comment\n\n", NEW_ACTION);
+        assertTypedAtTheEndWithoutAFullRead(PROJECT, "    image: x\n    config: {a: [1, 'b\n");  // text appended to the last action
+        assertTypedAtTheEndWithoutAFullRead(PROJECT.stripTrailing(), "\n" + NEW_ACTION); // no line break at the end yet
+    }
+
+    @Test
+    void typingANewActionAtTheEndOfTheLargestRealProject() throws IOException {
+        String text = Files.readString(SharedData.dir().resolve("corpus/post-covid-neurodegenerative/project.yaml"));
+        assertTypedAtTheEndWithoutAFullRead(text, NEW_ACTION.replace("lastx", "make_outputx"));
+    }
+
+    private void assertTypedAtTheEndWithoutAFullRead(String start, String typed) {
+        YamlDocument base = loader.load(start);
+        assertTrue(base.spliceable());
+        String text = start;
+        for (int i = 0; i < typed.length(); i++) {
+            text = text + typed.charAt(i);
+            YamlDocument spliced = YamlSplice.apply(loader, base, text).orElse(null);
+            if (spliced == null) throw new AssertionError("read in full after typing " + i + " characters: " + typed.substring(0, i + 1));
+            assertSameAsFullRead(spliced, text);
+            if (spliced.spliceable()) base = spliced; // as the editor's cache: the last text that parsed
+        }
+    }
+
+    /**
+     * Appends at the end that the end block cannot vouch for are read in full, and what is spliced is what a
+     * full read gives: a new top-level key, a line less indented than the actions, a tab, a line that turns
+     * the last key into something else, a document marker, an alias to nothing.
+     */
+    @Test
+    void appendsThatReachOutsideTheLastActionReadTheWholeText() {
+        YamlDocument before = loader.load(PROJECT);
+        for (String tail : List.of("foo: 1\n", "foo", "# comment\nfoo: [1\n", " x\n", "\t- x\n", "---\n", "    y: *nothing\n",
+                "  z: [\n", "  ", "  a\n  b: 1\n", "    x: 'open\n", "\n\n\n", "  # a comment\n", "  last2: 1\n  last2: 2\n")) {
+            String after = PROJECT + tail;
+            Optional<YamlDocument> spliced = YamlSplice.apply(loader, before, after);
+            spliced.ifPresent(s -> assertSameAsFullRead(s, after));
+            assertSameAsFullRead(loader.reload(before, after), after);
+        }
+        // An edit of the last key's line (its colon removed, a character glued to the colon): read in full.
+        for (String after : List.of(PROJECT.replace("  last:\n", "  last\n") + "  x", PROJECT.replace("  last:\n", "  last:x\n") + "  x")) {
+            assertTrue(YamlSplice.apply(loader, before, after).isEmpty(), after);
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> randomAppendsAtTheEndOfRealProjectsAgreeWithAFullRead() throws IOException {
+        return corpusFiles().stream().map(f -> DynamicTest.dynamicTest(f.getParent().getFileName().toString(), () -> {
+            String original = Files.readString(f);
+            YamlDocument doc = loader.load(original);
+            if (!doc.spliceable()) return;
+            Random random = new Random(f.getParent().getFileName().toString().hashCode());
+            String[] pieces = {"  ", "new_action", ":", "\n", "    run: r:latest x.R", "    needs: [", "a", ", ", "]", "'", "\"",
+                    "# note", "\n\n", "foo: 1", "- x", "    outputs:\n      moderately_sensitive:\n        t: o.csv\n", "{", "}",
+                    "    config:\n      k: |\n        text\n", "&a ", "*a", "\t", "x: y: z", "\u00e9"};
+            String text = original;
+            int appends = 60;
+            for (int i = 0; i < appends; i++) {
+                String next = text + pieces[random.nextInt(pieces.length)];
+                Optional<YamlDocument> s = YamlSplice.apply(loader, doc, next);
+                YamlDocument full = loader.load(next);
+                if (s.isPresent()) {
+                    assertSameAs(full, s.get(), "append " + i + ": ..." + next.substring(Math.max(0, next.length() - 120)));
+                }
+                if (full.spliceable()) doc = s.orElse(full);
+                text = random.nextInt(8) == 0 ? doc.lines().text() : next; // now and then undo back to the last good text
+            }
+            // How many are spliced depends on the file's last lines (a file that ends without a line break, or
+            // with a root key after the actions, splices none); the typing tests above pin that it happens.
+        }));
+    }
+
+    private static List<Path> corpusFiles() throws IOException {
+        Path corpus = SharedData.dir().resolve("corpus");
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(corpus)) {
+            dirs.map(d -> d.resolve("project.yaml")).filter(Files::isRegularFile).sorted().forEach(files::add);
+        }
+        assertTrue(files.size() >= 20, "expected the corpus beside the repository, found " + files.size());
+        return files;
+    }
+
     @TestFactory
     Stream<DynamicTest> randomEditsOfRealProjectsAgreeWithAFullRead() throws IOException {
         Path corpus = SharedData.dir().resolve("corpus");
