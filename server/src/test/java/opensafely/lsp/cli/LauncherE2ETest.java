@@ -149,4 +149,61 @@ class LauncherE2ETest {
         Files.write(cache, "not a cache".getBytes(UTF_8));
         assertSameAsJavaJar(j25);
     }
+
+    /** The Java a launcher without JAVA_HOME takes: a Java 25+ installed beside the default one, unless told not to. */
+    @Test
+    void withoutJavaHomeTheNewestInstalledJava25IsTaken() throws Exception {
+        Path newest = null;
+        int newestMajor = 0;
+        try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path home : homes.sorted().toList()) {
+                int major = releaseMajor(home);
+                if (major >= 25 && major > newestMajor && Files.isExecutable(home.resolve("bin/java"))) {
+                    newest = home;
+                    newestMajor = major;
+                }
+            }
+        } catch (IOException noJvmFolder) {
+            // no /usr/lib/jvm: nothing to find
+        }
+        Assumptions.assumeTrue(newest != null, "no Java 25 or later under /usr/lib/jvm");
+        Run found = launcher(tmp, Map.of("JAVA_HOME", ""), "--launcher-info");
+        assertEquals(0, found.exit(), found.err());
+        assertTrue(found.out().startsWith("java: " + newest.resolve("bin/java") + " ("), found.out());
+        assertTrue(found.out().contains("cache: " + tmp.resolve("cache").resolve("java" + newestMajor + "-")), found.out());
+
+        Run pinned = launcher(tmp, Map.of("JAVA_HOME", System.getProperty("java.home")), "--launcher-info");
+        assertTrue(pinned.out().startsWith("java: " + Path.of(System.getProperty("java.home"), "bin/java") + " ("), pinned.out());
+
+        Run off = launcher(tmp, Map.of("JAVA_HOME", "", "OPENSAFELY_LSP_JAVA_SEARCH", "off"), "--launcher-info");
+        Path onPath = null;
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "java");
+            if (Files.isExecutable(candidate)) {
+                onPath = candidate;
+                break;
+            }
+        }
+        Assumptions.assumeTrue(onPath != null, "no java on PATH");
+        assertTrue(off.out().startsWith("java: " + onPath + " ("), "search off keeps the java on PATH (" + onPath + "): " + off.out());
+        // The same answers as java -jar through the Java it found.
+        Run version = launcher(tmp, Map.of("JAVA_HOME", ""), "--version");
+        assertEquals(javaJar(tmp, "--version"), version);
+    }
+
+    private static int releaseMajor(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"), UTF_8)) {
+                if (line.startsWith("JAVA_VERSION=\"")) {
+                    String v = line.substring("JAVA_VERSION=\"".length());
+                    int end = 0;
+                    while (end < v.length() && Character.isDigit(v.charAt(end))) end++;
+                    return end == 0 ? 0 : Integer.parseInt(v.substring(0, end));
+                }
+            }
+        } catch (IOException | NumberFormatException unreadable) {
+            return 0;
+        }
+        return 0;
+    }
 }
