@@ -89,6 +89,8 @@ if [ -x "$JAVA25_HOME/bin/java" ]; then
   JAVA_HOME="$JAVA25_HOME" "$LAUNCHER" --make-aot-cache >&2
   HAVE25=1
 fi
+log "the launcher without JAVA_HOME: $(env -u JAVA_HOME "$LAUNCHER" --launcher-info | head -1)"
+env -u JAVA_HOME "$LAUNCHER" --make-aot-cache >&2
 J17_HOME="$(dirname "$(dirname "$(readlink -f "$JAVA17")")")"
 
 # The rows: route|work|cwd|command, the command as words separated by tabs.
@@ -109,6 +111,8 @@ for w in version typical largest; do
   add "java -jar (Java 17)" "$w" "$cwd" "$JAVA17" -jar "$JAR" "${args[@]}"
   add "bin/opensafely-lsp (Java 17)" "$w" "$cwd" env "JAVA_HOME=$J17_HOME" "$LAUNCHER" "${args[@]}"
   [ -n "$HAVE25" ] && add "bin/opensafely-lsp (Java 25)" "$w" "$cwd" env "JAVA_HOME=$JAVA25_HOME" "$LAUNCHER" "${args[@]}"
+  # As the README tells a user to run it: no JAVA_HOME, so the launcher picks the Java (--launcher-info says which).
+  add "bin/opensafely-lsp as documented (no JAVA_HOME)" "$w" "$cwd" env -u JAVA_HOME "$LAUNCHER" "${args[@]}"
   if [ -n "$UPSTREAM" ] && [ "$w" != version ]; then
     add "upstream pipeline library (Python)" "$w" "$cwd" env "PYTHONPATH=$UPSTREAM" "$PYTHON" -W ignore -c \
       'from pipeline import load_pipeline; load_pipeline(open("project.yaml").read())'
