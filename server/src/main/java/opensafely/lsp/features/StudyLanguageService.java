@@ -14,6 +14,7 @@ import opensafely.lsp.editor.Symbol;
 import opensafely.lsp.ehrql.DatasetDefinitionService;
 import opensafely.lsp.outputs.OutputsService;
 import opensafely.lsp.pipeline.Project;
+import opensafely.lsp.scripts.ScriptService;
 import opensafely.lsp.study.StudyDefinitionService;
 import opensafely.lsp.text.Position;
 import opensafely.lsp.text.Range;
@@ -25,7 +26,7 @@ import opensafely.lsp.workspace.Location;
  * kind of document and makes sure a bug in one feature costs the user that one answer, never the server.
  */
 public final class StudyLanguageService implements LanguageService {
-    /** Python files that are neither study nor dataset definitions (scripts, helpers): nothing to say. */
+    /** Files with nothing to say (a script too long to read). */
     private static final LanguageService NOTHING = doc -> List.of();
 
     private final ProjectYamlService projectYaml = new ProjectYamlService();
@@ -51,10 +52,12 @@ public final class StudyLanguageService implements LanguageService {
             // project.yaml is bounded in YamlLoader; codelists.txt is read line by line, in linear time.
             case PROJECT_YAML -> projectYaml;
             case PYTHON -> {
+                // A definition keeps its own analysis; any other Python file is a script, read for its files when project.yaml runs it.
                 LanguageService service = StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions()
-                        : DatasetDefinitionService.isChecked(doc) ? DatasetDefinitionService.shared() : NOTHING;
-                yield service != NOTHING && pythonSize().overBound(doc.text()) ? TOO_BIG : service;
+                        : DatasetDefinitionService.isChecked(doc) ? DatasetDefinitionService.shared() : ScriptService.shared();
+                yield pythonSize().overBound(doc.text()) ? (service == ScriptService.shared() ? NOTHING : TOO_BIG) : service;
             }
+            case R_SCRIPT, STATA_SCRIPT -> ScriptService.shared();
             case CODELISTS_TXT -> codelistsTxt;
             // Only a moderately_sensitive output of the study's project.yaml; a codelist or dummy-data CSV gets nothing.
             case CSV -> outputs; // it says nothing about a CSV no moderately_sensitive pattern names (asked once, in diagnostics)
