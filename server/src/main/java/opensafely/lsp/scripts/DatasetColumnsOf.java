@@ -51,22 +51,22 @@ final class DatasetColumnsOf {
     }
 
     static Optional<Table> of(Project project, StudyFolder folder, String file) {
-        Set<Action> actions = new LinkedHashSet<>();
-        for (ScriptActions.Made m : ScriptActions.producers(project, file)) actions.add(m.action());
-        if (actions.size() != 1) return Optional.empty();
-        Action a = actions.iterator().next();
+        // ehrQL writes its dataset to --output, whatever the patterns say (a mismatch is generate-dataset-output-mismatch).
+        Action a = datasetWriting(project, file);
+        boolean ehrql = a != null;
+        if (a == null) {
+            Set<Action> actions = new LinkedHashSet<>();
+            for (ScriptActions.Made m : ScriptActions.producers(project, file)) actions.add(m.action());
+            if (actions.size() != 1) return Optional.empty();
+            a = actions.iterator().next();
+        }
         RunCommand run = a.run();
         if (run == null || !run.parsed()) return Optional.empty();
         String definition;
-        boolean ehrql;
-        if ((run.image().equals("ehrql") || run.image().equals("databuilder")) && run.command().equals("generate-dataset")) {
-            Optional<String> out = run.option("--output").map(RunCommand.Word::value).map(v -> v.startsWith("./") ? v.substring(2) : v);
-            if (out.isEmpty() || !out.get().equals(file)) return Optional.empty();
+        if (ehrql) {
             definition = run.definitionArgument().map(RunCommand.Word::value).orElse(null);
-            ehrql = true;
         } else if (run.image().equals("cohortextractor") && run.command().equals("generate_cohort")) {
             definition = run.option("--study-definition").map(w -> "analysis/" + w.value() + ".py").orElse("analysis/study_definition.py");
-            ehrql = false;
         } else {
             return Optional.empty();
         }
@@ -76,7 +76,20 @@ final class DatasetColumnsOf {
         Optional<String> text = folder.readString(def);
         if (path.isEmpty() || text.isEmpty()) return Optional.empty();
         Optional<List<Column>> columns = columns(new Document(path.get(), text.get(), 0, folder), ehrql);
-        return columns.map(c -> new Table(c, def, a.name()));
+        String name = a.name();
+        return columns.map(c -> new Table(c, def, name));
+    }
+
+    /** The ehrQL generate-dataset action whose --output is this file, if one is. */
+    static Action datasetWriting(Project project, String file) {
+        for (Action a : project.actions()) {
+            RunCommand run = a.run();
+            if (a.name() == null || run == null || !run.parsed() || !(run.image().equals("ehrql") || run.image().equals("databuilder"))
+                    || !run.command().equals("generate-dataset")) continue;
+            Optional<String> out = run.option("--output").map(RunCommand.Word::value).map(v -> v.startsWith("./") ? v.substring(2) : v);
+            if (out.isPresent() && out.get().equals(file)) return a;
+        }
+        return null;
     }
 
     private static Optional<List<Column>> columns(Document doc, boolean ehrql) {

@@ -71,6 +71,8 @@ final class ScriptFileRules {
         // codelists/ is filled by `opensafely codelists update`; its own rules say what is missing there.
         if (u.path().startsWith(DocumentKind.CODELISTS_DIR + "/")) return;
         if (!ScriptActions.producers(ctx.project(), u.path()).isEmpty() || ctx.folder().isFile(u.path())) return;
+        // A dataset ehrQL writes but no pattern keeps: generate-dataset-output-mismatch says so on project.yaml.
+        if (DatasetColumnsOf.datasetWriting(ctx.project(), u.path()) != null) return;
         ctx.report(Diagnostic.of(Rule.SCRIPT_INPUT_MISSING, u.range(), "No action of project.yaml makes '" + u.path()
                 + "' and the study folder does not hold it, so the job will not find it. Fix the path, or declare the file as an output"
                 + " of the action that writes it and add that action to `needs`."));
