@@ -37,7 +37,7 @@ public final class ProjectScriptFindings {
                 Optional<ScriptLanguage> language = ScriptLanguage.of(java.nio.file.Path.of(path));
                 Optional<String> text = language.isEmpty() ? Optional.empty() : folder.readString(path);
                 if (text.isEmpty()) continue;
-                ScriptUses uses = ScriptReaders.read(language.get(), path, text.get());
+                ScriptUses uses = ScriptReaders.read(language.get(), path, text.get(), folder::readString);
                 missingNeeds(project, a, ref, uses, out);
                 neverWritten(a, ref, uses, out);
             }

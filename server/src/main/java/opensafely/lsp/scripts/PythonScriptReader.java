@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.regex.Pattern;
 import opensafely.lsp.python.Py;
@@ -36,7 +38,11 @@ public final class PythonScriptReader implements ScriptReader {
     /** A statement the tree does not model (while loops, class bodies) that may write a file. */
     private static final Pattern MAY_WRITE = Pattern.compile("to_\\w+\\(|savefig|write|open\\(|dump|save");
 
+    /** How deep imports of the study's own modules are followed for their constants (a module importing another...). */
+    private static final int MODULE_DEPTH = 2;
+
     private final String scriptPath;
+    private final Function<String, Optional<String>> modules;
 
     /** A reader that does not know where the script is ({@code __file__} is then unknown). */
     public PythonScriptReader() {
@@ -45,7 +51,26 @@ public final class PythonScriptReader implements ScriptReader {
 
     /** @param scriptPath the script's path relative to the study folder, for {@code __file__}; null if unknown */
     public PythonScriptReader(String scriptPath) {
+        this(scriptPath, p -> Optional.empty());
+    }
+
+    /**
+     * @param modules the text of a module of the study by its path relative to the study folder: {@code from utilities
+     *     import OUTPUT_DIR} takes the string and path constants of {@code utilities.py} beside the script
+     */
+    public PythonScriptReader(String scriptPath, Function<String, Optional<String>> modules) {
         this.scriptPath = scriptPath;
+        this.modules = modules;
+    }
+
+    /** What a read found, with the texts of the study's modules it took constants from (for a cache to compare). */
+    public record Reading(ScriptUses uses, Map<String, String> modulesRead) {
+    }
+
+    public Reading reading(String text) {
+        SourceFile file = SourceFile.parse(null, text);
+        Walk w = new Walk(file, scriptPath, modules, 0);
+        return new Reading(read(w), Map.copyOf(w.modulesRead));
     }
 
     @Override
@@ -59,7 +84,11 @@ public final class PythonScriptReader implements ScriptReader {
     }
 
     public ScriptUses read(SourceFile file) {
-        Walk w = new Walk(file, scriptPath);
+        return read(new Walk(file, scriptPath, modules, 0));
+    }
+
+    private static ScriptUses read(Walk w) {
+        SourceFile file = w.file;
         try {
             if (!file.syntaxErrors.isEmpty()) w.unresolvedWrites.add(file.range(0, 0)); // not read in full
             w.block(file.module.body(), w.globals);
@@ -83,10 +112,40 @@ public final class PythonScriptReader implements ScriptReader {
         private final PythonCalls calls = new PythonCalls(this);
         private int groups;
         private int depth;
+        private final Function<String, Optional<String>> modules;
+        private final int moduleDepth;
+        final Map<String, String> modulesRead = new HashMap<>();
 
-        Walk(SourceFile file, String scriptPath) {
+        Walk(SourceFile file, String scriptPath, Function<String, Optional<String>> modules, int moduleDepth) {
             this.file = file;
             this.scriptPath = scriptPath;
+            this.modules = modules;
+            this.moduleDepth = moduleDepth;
+        }
+
+        /**
+         * The module-level string and path values of a module of the study that the script imports from (looked for
+         * beside the script, where Python looks first), its statements walked as the script's are; empty if none.
+         */
+        private Map<String, PyValue> moduleConstants(String module) {
+            if (scriptPath == null || moduleDepth >= MODULE_DEPTH || module.isEmpty()) return Map.of();
+            int slash = scriptPath.lastIndexOf('/');
+            String path = (slash < 0 ? "" : scriptPath.substring(0, slash + 1)) + module.replace('.', '/') + ".py";
+            Optional<String> text = modules.apply(path);
+            if (text.isEmpty()) return Map.of();
+            modulesRead.put(path, text.get());
+            Walk inner = new Walk(SourceFile.parse(null, text.get()), path, modules, moduleDepth + 1);
+            try {
+                inner.block(inner.file.module.body(), inner.globals);
+            } catch (RuntimeException | StackOverflowError e) {
+                return Map.of();
+            }
+            modulesRead.putAll(inner.modulesRead);
+            Map<String, PyValue> out = new HashMap<>();
+            inner.globals.names.forEach((name, v) -> {
+                if (v instanceof PyValue.Text || v instanceof PyValue.PathV || v instanceof PyValue.Seq || v instanceof PyValue.DictV) out.put(name, v);
+            });
+            return out;
         }
 
         ScriptUses result() {
@@ -152,8 +211,14 @@ public final class PythonScriptReader implements ScriptReader {
                     else scope.put(a.name().split("\\.")[0], new PyValue.Module(a.name().split("\\.")[0]));
                 }
             } else if (s instanceof Py.ImportFrom i) {
-                if (i.level() > 0 || !known(i.module())) unresolvedWrites.add(file.range(i.start(), i.end()));
-                for (Py.Alias a : i.names()) scope.put(a.bound(), new PyValue.Module(i.module() + "." + a.name()));
+                boolean own = i.level() > 0 || !known(i.module());
+                // The study's own module may write when imported, or through the functions taken from it.
+                if (own) unresolvedWrites.add(file.range(i.start(), i.end()));
+                Map<String, PyValue> constants = own && i.level() == 0 ? moduleConstants(i.module()) : Map.of();
+                for (Py.Alias a : i.names()) {
+                    PyValue v = constants.get(a.name());
+                    scope.put(a.bound(), v != null ? v : new PyValue.Module(i.module() + "." + a.name()));
+                }
             } else if (s instanceof Py.FuncDef f) {
                 scope.put(f.name(), new PyValue.LocalFunction(f.name()));
                 deferred.add(f);
@@ -432,7 +497,7 @@ public final class PythonScriptReader implements ScriptReader {
     /** Names of one scope; a function's scope sees the module's. */
     static final class Scope {
         private final Scope parent;
-        private Map<String, PyValue> names = new HashMap<>();
+        Map<String, PyValue> names = new HashMap<>();
 
         Scope(Scope parent) {
             this.parent = parent;

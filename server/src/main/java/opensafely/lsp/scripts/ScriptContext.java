@@ -32,7 +32,7 @@ record ScriptContext(Document doc, StudyFolder folder, Project project, String p
         Optional<Project> project = ProjectOnDisk.read(doc.folder());
         if (project.isEmpty()) return Optional.empty();
         List<Action> runners = ScriptActions.runsOf(project.get(), rel.get());
-        ScriptUses uses = ScriptReaders.read(language.get(), rel.get(), doc.text());
+        ScriptUses uses = ScriptReaders.read(language.get(), rel.get(), doc.text(), doc.folder()::readString);
         return Optional.of(new ScriptContext(doc, doc.folder(), project.get(), rel.get(), runners, uses, new ArrayList<>()));
     }
 

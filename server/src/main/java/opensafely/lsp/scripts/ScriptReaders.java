@@ -3,6 +3,8 @@ package opensafely.lsp.scripts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import opensafely.lsp.text.Range;
 
 /** The reader of each script language, and the last scripts read (project.yaml's rules read every script of a study). */
@@ -20,9 +22,13 @@ public final class ScriptReaders {
     private record Key(ScriptLanguage language, String path, String text) {
     }
 
-    private static final Map<Key, ScriptUses> LAST = new LinkedHashMap<>(64, 0.75f, true) {
+    /** A read, with the texts of the study's modules it depended on: it stands while they are unchanged. */
+    private record Read(ScriptUses uses, Map<String, String> modules) {
+    }
+
+    private static final Map<Key, Read> LAST = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, ScriptUses> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, Read> eldest) {
             return size() > KEPT;
         }
     };
@@ -40,16 +46,34 @@ public final class ScriptReaders {
 
     /** What a script does, read once per text (its path relative to the study folder, for {@code __file__}). */
     public static ScriptUses read(ScriptLanguage language, String path, String text) {
+        return read(language, path, text, p -> Optional.empty());
+    }
+
+    /**
+     * What a script does, read once per text while the study's modules it took constants from are unchanged.
+     *
+     * @param modules the text of a study file by its path relative to the study folder (read through the study folder)
+     */
+    public static ScriptUses read(ScriptLanguage language, String path, String text, Function<String, Optional<String>> modules) {
         Key key = new Key(language, path, text);
+        Read last;
         synchronized (LAST) {
-            ScriptUses u = LAST.get(key);
-            if (u != null) return u;
+            last = LAST.get(key);
         }
-        ScriptUses u = of(language).read(text, path);
+        if (last != null && last.modules().entrySet().stream().allMatch(e -> modules.apply(e.getKey()).map(e.getValue()::equals).orElse(false))) {
+            return last.uses();
+        }
+        Read r;
+        if (language == ScriptLanguage.PYTHON) {
+            PythonScriptReader.Reading reading = new PythonScriptReader(path, modules).reading(text);
+            r = new Read(reading.uses(), reading.modulesRead());
+        } else {
+            r = new Read(of(language).read(text, path), Map.of());
+        }
         synchronized (LAST) {
-            LAST.put(key, u);
+            LAST.put(key, r);
         }
-        return u;
+        return r.uses();
     }
 
     private static ScriptUses unread(ScriptLanguage language) {

@@ -149,6 +149,24 @@ class PythonScriptReaderTest {
     }
 
     @Test
+    void constantsOfTheStudysOwnModulesAreTaken() {
+        java.util.Map<String, String> study = java.util.Map.of("analysis/utilities.py", """
+                from pathlib import Path
+                BASE_DIR = Path(__file__).parents[1]
+                OUTPUT_DIR = BASE_DIR / "output"
+                """, "analysis/config.py", "indicators = ['a', 'b']\n");
+        ScriptUses u = new PythonScriptReader("analysis/report.py", p -> java.util.Optional.ofNullable(study.get(p))).read("""
+                import pandas as pd
+                from utilities import OUTPUT_DIR
+                from config import indicators
+                for i in indicators:
+                    pd.read_csv(OUTPUT_DIR / f"measure_{i}.csv")
+                """);
+        assertEquals(List.of("R output/measure_a.csv", "R output/measure_b.csv"), files(u));
+        assertFalse(u.writesResolved()); // the module may write when imported
+    }
+
+    @Test
     void neverThrowsOnBrokenText() {
         ScriptUses u = read(MarkedText.parse("import pandas as pd\ndf = pd.read_csv(\"output/a.csv\"\nfor in ::\n"));
         assertFalse(u.writesResolved()); // not read in full
