@@ -68,6 +68,8 @@ public final class ProjectScriptFindings {
         List<String> words = a.run().args().stream().map(w -> w.value()).toList();
         int at = words.indexOf(ref.word().value());
         if (!uses.writesResolved() || at < 0 || at != words.size() - 1) return;
+        // A script that touches no file at all is a placeholder still to be written (or works in ways not read here).
+        if (uses.files().isEmpty()) return;
         for (Output o : a.outputs()) {
             if (o.path() == null) continue;
             boolean written = false;

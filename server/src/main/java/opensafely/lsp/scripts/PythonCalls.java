@@ -132,6 +132,9 @@ final class PythonCalls {
     /** Functions that build paths and strings, or write with the path in a given place. */
     private PyValue builtins(String q, Args args) {
         switch (q) {
+            case "os.path.exists", "os.path.isfile":
+                if (!args.values().isEmpty()) guard(args.values().get(0));
+                return PyValue.UNKNOWN;
             case "os.path.join":
                 return joinAll(args.values(), false);
             case "os.path.dirname":
@@ -189,6 +192,9 @@ final class PythonCalls {
                             ? new PyValue.PathV(p.text().map(a -> withSuffix(a, s.alternatives().get(0)))) : PyValue.UNKNOWN;
                 case "resolve", "absolute", "expanduser":
                     return p;
+                case "exists", "is_file":
+                    guard(p);
+                    return PyValue.UNKNOWN;
                 case "write_text", "write_bytes":
                     use(FileUse.Access.WRITE, p, where, method, null);
                     return PyValue.UNKNOWN;
@@ -255,6 +261,15 @@ final class PythonCalls {
         if (leaves) return;
         args.values().forEach(Walk::open);
         args.named().values().forEach(Walk::open);
+    }
+
+    /** A path the script tests for: its reads may be conditional on the file being there. */
+    private void guard(PyValue path) {
+        if (!(path instanceof PyValue.Text || path instanceof PyValue.PathV)) return;
+        for (String alt : PyValue.asText(path).alternatives()) {
+            String n = PathText.normalise(alt);
+            if (n != null) walk.guarded.add(n);
+        }
     }
 
     private PyValue readTable(String call, Args args) {

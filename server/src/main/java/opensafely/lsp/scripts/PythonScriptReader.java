@@ -108,6 +108,8 @@ public final class PythonScriptReader implements ScriptReader {
         final List<ColumnUse> columns = new ArrayList<>();
         final List<Range> unresolvedReads = new ArrayList<>();
         final List<Range> unresolvedWrites = new ArrayList<>();
+        /** Paths the script asks about ({@code os.path.exists}): a read of one may be skipped when it is not there. */
+        final Set<String> guarded = new java.util.HashSet<>();
         private final List<Py.FuncDef> deferred = new ArrayList<>();
         private final PythonCalls calls = new PythonCalls(this);
         private int groups;
@@ -150,6 +152,7 @@ public final class PythonScriptReader implements ScriptReader {
 
         ScriptUses result() {
             List<FileUse> f = new ArrayList<>(new LinkedHashSet<>(files));
+            f.removeIf(u -> u.access() == FileUse.Access.READ && guarded.contains(u.path()));
             f.sort(Comparator.comparing((FileUse u) -> u.range().start()));
             List<ColumnUse> c = new ArrayList<>(new LinkedHashSet<>(columns));
             c.sort(Comparator.comparing((ColumnUse u) -> u.range().start()));
