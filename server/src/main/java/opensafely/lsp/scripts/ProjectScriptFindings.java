@@ -24,6 +24,13 @@ public final class ProjectScriptFindings {
     /** The images whose scripts are read, and the language of each. */
     private static final List<String> SCRIPT_IMAGES = List.of("python", "r", "stata-mp");
 
+    /**
+     * Text without which a Python script reads and writes no file the reader can see (so neither rule has anything to
+     * say): such a script (a placeholder, say) is not parsed, and `check project.yaml` does not load the grammar for it.
+     */
+    private static final java.util.regex.Pattern PYTHON_FILE_CALLS =
+            java.util.regex.Pattern.compile("read_|to_|savefig|open|write|save|dump|load|copy|move|rename|Writer");
+
     private ProjectScriptFindings() {
     }
 
@@ -36,7 +43,7 @@ public final class ProjectScriptFindings {
                 String path = ref.path().startsWith("./") ? ref.path().substring(2) : ref.path();
                 Optional<ScriptLanguage> language = ScriptLanguage.of(java.nio.file.Path.of(path));
                 Optional<String> text = language.isEmpty() ? Optional.empty() : folder.readString(path);
-                if (text.isEmpty()) continue;
+                if (text.isEmpty() || language.get() == ScriptLanguage.PYTHON && !PYTHON_FILE_CALLS.matcher(text.get()).find()) continue;
                 ScriptUses uses = ScriptReaders.read(language.get(), path, text.get(), folder::readString);
                 missingNeeds(project, a, ref, uses, out);
                 neverWritten(a, ref, uses, out);
