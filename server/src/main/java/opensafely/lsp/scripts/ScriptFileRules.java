@@ -47,44 +47,54 @@ final class ScriptFileRules {
 
     static void check(ScriptContext ctx) {
         if (ctx.runners().isEmpty()) return;
-        Set<FileUse> reported = new LinkedHashSet<>();
+        // One finding per place in the script: a path built in a loop names several files at one range.
+        Set<opensafely.lsp.text.Range> reported = new LinkedHashSet<>();
         for (Action runner : ctx.runners()) {
-            for (MissingNeeds m : missingNeeds(ctx.project(), runner, ctx.uses())) {
-                if (!reported.add(m.use())) continue;
+            List<MissingNeeds> all = missingNeeds(ctx.project(), runner, ctx.uses());
+            for (MissingNeeds m : all) {
+                if (!reported.add(m.use().range())) continue;
                 List<String> names = m.actionNames();
+                long more = all.stream().filter(o -> o.use().range().equals(m.use().range()) && o != m).count();
                 Output first = m.producers().get(0).output();
-                ctx.report(Diagnostic.of(Rule.SCRIPT_MISSING_NEEDS, m.use().range(), "This script reads '" + m.use().path()
-                                + "', an output of action " + quoted(names) + ", but action '" + runner.name() + "' that runs it does not need "
-                                + (names.size() == 1 ? "it" : "any of them") + ", so the file will not be in the job's folder. Add `needs: ["
-                                + names.get(0) + "]` to '" + runner.name() + "' in project.yaml.")
+                ctx.report(Diagnostic.of(Rule.SCRIPT_MISSING_NEEDS, m.use().range(), "This script reads '" + m.use().path() + "'"
+                                + (more > 0 ? " (and " + more + " more files named here)" : "") + ", an output of action " + quoted(names)
+                                + ", but action '" + runner.name() + "' that runs it does not need " + (names.size() == 1 ? "it" : "any of them")
+                                + ", so the file will not be in the job's folder. Add `needs: [" + names.get(0) + "]` to '" + runner.name()
+                                + "' in project.yaml.")
                         .withRelatedFile("project.yaml", first.pathNode().range(), "the output of '" + names.get(0) + "'"));
             }
         }
+        Set<opensafely.lsp.text.Range> missing = new LinkedHashSet<>(), undeclared = new LinkedHashSet<>();
         for (FileUse u : ctx.uses().files()) {
-            if (u.access() == FileUse.Access.READ) missingInput(ctx, u);
-            else undeclared(ctx, u);
+            if (u.access() == FileUse.Access.READ) {
+                if (!reported.contains(u.range()) && !missing.contains(u.range())) missingInput(ctx, u, missing);
+            } else if (!undeclared.contains(u.range())) {
+                undeclared(ctx, u, undeclared);
+            }
         }
     }
 
-    private static void missingInput(ScriptContext ctx, FileUse u) {
+    private static void missingInput(ScriptContext ctx, FileUse u, Set<opensafely.lsp.text.Range> done) {
         if (!u.exact() || writtenBefore(ctx.uses(), u)) return;
         // codelists/ is filled by `opensafely codelists update`; its own rules say what is missing there.
         if (u.path().startsWith(DocumentKind.CODELISTS_DIR + "/")) return;
         if (!ScriptActions.producers(ctx.project(), u.path()).isEmpty() || ctx.folder().isFile(u.path())) return;
         // A dataset ehrQL writes but no pattern keeps: generate-dataset-output-mismatch says so on project.yaml.
         if (DatasetColumnsOf.datasetWriting(ctx.project(), u.path()) != null) return;
+        done.add(u.range());
         ctx.report(Diagnostic.of(Rule.SCRIPT_INPUT_MISSING, u.range(), "No action of project.yaml makes '" + u.path()
                 + "' and the study folder does not hold it, so the job will not find it. Fix the path, or declare the file as an output"
                 + " of the action that writes it and add that action to `needs`."));
     }
 
-    private static void undeclared(ScriptContext ctx, FileUse u) {
+    private static void undeclared(ScriptContext ctx, FileUse u, Set<opensafely.lsp.text.Range> done) {
         for (Action runner : ctx.runners()) {
             boolean kept = false;
             for (Output o : runner.outputs()) {
                 if (o.path() != null && GlobMatch.overlap(u.path(), o.path())) kept = true;
             }
             if (kept) continue;
+            done.add(u.range());
             ctx.report(Diagnostic.of(Rule.SCRIPT_OUTPUT_UNDECLARED, u.range(), "'" + u.path() + "' matches no output pattern of action '"
                     + runner.name() + "', so it is discarded when the job ends. Declare it under `outputs:` in project.yaml if you need it."));
             return;

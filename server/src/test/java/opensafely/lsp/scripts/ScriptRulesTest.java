@@ -75,6 +75,17 @@ class ScriptRulesTest {
     }
 
     @Test
+    void aPathBuiltInALoopGivesOneFindingAtItsPlace() {
+        MarkedText m = MarkedText.parse("""
+                import pandas as pd
+                for name in ["a", "b", "c"]:
+                    pd.read_csv(«f"output/input_{name}.csv"»)
+                    pd.read_csv("output/dataset.csv.gz").to_csv(«f"output/extra_{name}.csv"»)
+                """);
+        assertDiagnostics(script(PROJECT, m), m.ranges(), "script-input-missing", "script-output-undeclared");
+    }
+
+    @Test
     void aNeedThroughAnotherActionIsEnough() {
         String project = PROJECT.replace("    needs: [generate_dataset]\n", "    needs: [middle]\n").replace("  report:\n", """
                   middle:
