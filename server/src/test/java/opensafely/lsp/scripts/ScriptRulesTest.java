@@ -163,7 +163,8 @@ class ScriptRulesTest {
                 "import pandas as pd\nimport sys\npd.read_csv('output/dataset.csv.gz').to_csv(sys.argv[1])\n",
                 "from helpers import save_all\nsave_all()\n",
                 "import pandas as pd\ndf = pd.read_csv('output/dataset.csv.gz'\n",
-                "# placeholder: touches no file yet\n")) {
+                "# placeholder: touches no file yet\n",
+                "import pandas as pd\nprint(pd.DataFrame().to_string())\n")) {
             assertEquals(List.of(), projectYaml(project, script).stream().filter(d -> d.code().equals("script-output-never-written")).toList(), script);
         }
         // Arguments after the script may tell it what to write.
