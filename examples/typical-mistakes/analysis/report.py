@@ -26,9 +26,9 @@ def round_and_suppress(count):
 def main():
     dataset = pd.read_csv(OUTPUT / "dataset.csv.gz")
     # ehrQL writes booleans as T and F.
-    dataset["has_asthma"] = dataset["has_asthma"] == "T"
+    has_asthma = dataset["has_asthma"] == "T"
 
-    grouped = dataset.groupby("age_band")["has_asthma"]
+    grouped = has_asthma.groupby(dataset["age_group"])  # MISTAKE: the dataset definition names it age_band
     table = pd.DataFrame(
         {
             "patients": grouped.size().map(round_and_suppress),
@@ -43,7 +43,7 @@ def main():
     axes.set_ylabel("Patients with asthma recorded (%)")
     axes.set_title("Recorded asthma by age band (counts rounded)")
     plt.tight_layout()
-    plt.savefig(OUTPUT / "asthma_by_age_band.png", dpi=150)
+    plt.savefig(OUTPUT / "asthma_by_age_band.png", dpi=150)  # MISTAKE: no output pattern keeps the figure
 
 
 if __name__ == "__main__":

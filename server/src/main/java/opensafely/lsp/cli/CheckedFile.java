@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import opensafely.lsp.ehrql.DatasetDefinitionService;
+import opensafely.lsp.scripts.ScriptService;
 import opensafely.lsp.study.StudyDefinitionService;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
@@ -61,14 +62,21 @@ final class CheckedFile {
         return switch (DocumentKind.of(doc.path())) {
             case PROJECT_YAML, CODELISTS_TXT -> true;
             case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) || DatasetDefinitionService.isChecked(doc)
-                    || StudyDefinitionService.isHelperModule(doc);
+                    || StudyDefinitionService.isHelperModule(doc) || ScriptService.runByProject(doc);
+            case R_SCRIPT, STATA_SCRIPT -> ScriptService.runByProject(doc);
             case CSV, OTHER -> false; // an output CSV is checked by outputs.OutputCheck, never read here
         };
     }
 
     static String notAnalysedBecause(Document doc) {
-        return DocumentKind.of(doc.path()) == DocumentKind.PYTHON
-                ? "it is neither a cohort-extractor study definition nor an ehrQL dataset or measures definition, so nothing in it is checked"
-                : "not a kind of file the checker reads (it reads project.yaml, codelists/codelists.txt, and study, dataset and measures definitions)";
+        DocumentKind kind = DocumentKind.of(doc.path());
+        if (kind == DocumentKind.R_SCRIPT || kind == DocumentKind.STATA_SCRIPT) {
+            return "no action of the study's project.yaml runs it, so nothing in it is checked";
+        }
+        return kind == DocumentKind.PYTHON
+                ? "it is neither a cohort-extractor study definition nor an ehrQL dataset or measures definition, and no action of the"
+                        + " study's project.yaml runs it as a script, so nothing in it is checked"
+                : "not a kind of file the checker reads (it reads project.yaml, codelists/codelists.txt, study, dataset and measures"
+                        + " definitions, and the scripts project.yaml runs)";
     }
 }

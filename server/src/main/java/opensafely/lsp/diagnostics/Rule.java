@@ -355,6 +355,26 @@ public enum Rule {
     OUTPUT_FIGURE_WITHOUT_DATA("output-figure-without-data", WARNING, "Figure without its data",
             "A figure is released only with the aggregate data it shows. Have the same action also write that data as a"
                     + " moderately_sensitive CSV (with its counts redacted and rounded)."),
+    // --- analysis scripts: what they read and write, against project.yaml and the definitions -------
+    SCRIPT_MISSING_NEEDS("script-missing-needs", ERROR, "Script reads an output of an action it does not need",
+            "The script reads a file that only another action makes, and the action that runs the script does not need that action"
+                    + " (directly or through its needs). job-runner copies into a job only the outputs of the actions it needs, so the"
+                    + " job fails when it opens the file. Add that action to `needs` (the quick fix on project.yaml does)."),
+    SCRIPT_INPUT_MISSING("script-input-missing", WARNING, "Script reads a file nothing makes",
+            "The script reads a file that no action of project.yaml declares as an output and that the study folder does not"
+                    + " hold, so the job will not find it. Fix the path, or declare the file as an output of the action that writes it"
+                    + " and add that action to `needs`."),
+    SCRIPT_OUTPUT_UNDECLARED("script-output-undeclared", HINT, "Script writes a file no output declares",
+            "The script writes a file that no output pattern of its action matches, so job-runner discards it when the job ends."
+                    + " Declare it under `outputs:` if you need it (moderately_sensitive for a table or figure to release); ignore this"
+                    + " for a temporary file."),
+    SCRIPT_OUTPUT_NEVER_WRITTEN("script-output-never-written", WARNING, "Output pattern the script never writes",
+            "Every file the script writes is known, and none matches this output pattern, so the job will fail with \"No outputs"
+                    + " found matching patterns\". Change the pattern to the file the script writes, or make the script write it."),
+    SCRIPT_UNKNOWN_COLUMN("script-unknown-column", WARNING, "Column not in the dataset",
+            "The script reads a column of a dataset by a name that the dataset or study definition that makes the file does not"
+                    + " define (its columns are patient_id and its variables), so the script fails on real data. Use the variable's name"
+                    + " (did-you-mean names the closest), or add the variable to the definition."),
     // --- after a run (the editor's Run of an action; not reported by check) -------------------------
     RUN_FAILED("run-failed", ERROR, "Action failed when run",
             "The last run of this action on dummy data failed. The message gives the exit code or status, the last lines of"

@@ -11,6 +11,7 @@ import opensafely.lsp.editor.Symbol;
 import opensafely.lsp.pipeline.PipelineChecker;
 import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.pipeline.ProjectParser;
+import opensafely.lsp.scripts.ProjectScriptFindings;
 import opensafely.lsp.text.Position;
 import opensafely.lsp.text.Range;
 import opensafely.lsp.workspace.Document;
@@ -35,7 +36,10 @@ final class ProjectYamlService implements LanguageService {
      */
     @Override
     public List<Diagnostic> diagnostics(Document doc) {
-        return checker.check(project(doc), doc.folder());
+        Project project = project(doc);
+        List<Diagnostic> out = new java.util.ArrayList<>(checker.check(project, doc.folder()));
+        out.addAll(ProjectScriptFindings.diagnostics(project, doc.folder()));
+        return out;
     }
 
     @Override

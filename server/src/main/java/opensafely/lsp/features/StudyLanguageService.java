@@ -14,6 +14,7 @@ import opensafely.lsp.editor.Symbol;
 import opensafely.lsp.ehrql.DatasetDefinitionService;
 import opensafely.lsp.outputs.OutputsService;
 import opensafely.lsp.pipeline.Project;
+import opensafely.lsp.scripts.ScriptService;
 import opensafely.lsp.study.StudyDefinitionService;
 import opensafely.lsp.text.Position;
 import opensafely.lsp.text.Range;
@@ -25,7 +26,7 @@ import opensafely.lsp.workspace.Location;
  * kind of document and makes sure a bug in one feature costs the user that one answer, never the server.
  */
 public final class StudyLanguageService implements LanguageService {
-    /** Python files that are neither study nor dataset definitions (scripts, helpers): nothing to say. */
+    /** Files with nothing to say (a script too long to read). */
     private static final LanguageService NOTHING = doc -> List.of();
 
     private final ProjectYamlService projectYaml = new ProjectYamlService();
@@ -52,14 +53,16 @@ public final class StudyLanguageService implements LanguageService {
             case PROJECT_YAML -> projectYaml;
             case PYTHON -> {
                 // A module a study definition imports is the study's when it uses cohortextractor, or when no ehrQL
-                // definition claims it; a module that speaks ehrQL itself is ehrQL's.
+                // definition claims it; a module that speaks ehrQL itself is ehrQL's. A definition keeps its own
+                // analysis; any other Python file is a script, read for its files when project.yaml runs it.
                 boolean cohortModule = !DatasetDefinitionService.isDatasetDefinition(doc) && doc.text().contains("cohortextractor");
                 LanguageService service = StudyDefinitionService.isStudyDefinition(doc) ? studyDefinitions()
                         : cohortModule && StudyDefinitionService.isHelperModule(doc) ? studyDefinitions()
                         : DatasetDefinitionService.isChecked(doc) ? DatasetDefinitionService.shared()
-                        : StudyDefinitionService.isHelperModule(doc) ? studyDefinitions() : NOTHING;
-                yield service != NOTHING && pythonSize().overBound(doc.text()) ? TOO_BIG : service;
+                        : StudyDefinitionService.isHelperModule(doc) ? studyDefinitions() : ScriptService.shared();
+                yield pythonSize().overBound(doc.text()) ? (service == ScriptService.shared() ? NOTHING : TOO_BIG) : service;
             }
+            case R_SCRIPT, STATA_SCRIPT -> ScriptService.shared();
             case CODELISTS_TXT -> codelistsTxt;
             // Only a moderately_sensitive output of the study's project.yaml; a codelist or dummy-data CSV gets nothing.
             case CSV -> outputs; // it says nothing about a CSV no moderately_sensitive pattern names (asked once, in diagnostics)

@@ -266,8 +266,9 @@ public final class StudyLanguageServer implements LanguageServer, LanguageClient
         LanguageClient c = client;
         if (!dynamic || c == null) return;
         var existence = new FileSystemWatcher(Either.forLeft("**/*"), WatchKind.Create | WatchKind.Delete);
-        // Study definitions read helper modules, codelist CSVs, JSON config and project.yaml from disk: their contents count too.
-        var contents = new FileSystemWatcher(Either.forLeft("**/{*.py,*.csv,*.json,project.yaml}"), WatchKind.Change);
+        // Study definitions read helper modules, codelist CSVs, JSON config and project.yaml from disk, and project.yaml's
+        // rules read the analysis scripts (Python, R, Stata): their contents count too.
+        var contents = new FileSystemWatcher(Either.forLeft("**/{*.py,*.R,*.r,*.do,*.csv,*.json,project.yaml}"), WatchKind.Change);
         var options = new DidChangeWatchedFilesRegistrationOptions(List.of(existence, contents));
         c.registerCapability(new RegistrationParams(List.of(
                 new Registration("opensafely-watch-files", "workspace/didChangeWatchedFiles", options))))

@@ -76,11 +76,12 @@ final class StudyWorkspaceService implements WorkspaceService {
     /**
      * Files whose contents, not only their existence, the analysis reads from disk: helper modules a study
      * definition imports, codelist CSVs (their header), JSON config files it loads, and project.yaml (which
-     * definitions it runs), and codelists.txt (analysed on its own when nobody has it open).
+     * definitions it runs), analysis scripts (project.yaml's rules read what they write), and codelists.txt (analysed on its own when nobody has it open).
      */
     static boolean readByRules(Path p) {
         String name = p.getFileName() == null ? "" : p.getFileName().toString();
-        return name.endsWith(".py") || name.endsWith(".csv") || name.endsWith(".json") || DocumentKind.of(p) == DocumentKind.PROJECT_YAML
+        return name.endsWith(".py") || DocumentKind.of(p) == DocumentKind.R_SCRIPT || DocumentKind.of(p) == DocumentKind.STATA_SCRIPT
+                || name.endsWith(".csv") || name.endsWith(".json") || DocumentKind.of(p) == DocumentKind.PROJECT_YAML
                 || DocumentKind.of(p) == DocumentKind.CODELISTS_TXT;
     }
 }

@@ -221,11 +221,16 @@ final class ExpressionBuilder extends TreeReader {
             } else if (t instanceof SubscriptTrailerContext s) {
                 SubscriptlistContext sl = s.subscriptlist();
                 Py.Expr index = new Py.Other(start(s), end(s));
+                List<Py.Expr> parts = new ArrayList<>();
                 if (sl != null && sl.subscript().size() == 1 && sl.COMMA().isEmpty()) {
                     SubscriptContext sc = sl.subscript(0);
                     if (sc.COLON() == null && sc.namedexpr_test() != null) index = namedTest(sc.namedexpr_test());
+                } else if (sl != null) {
+                    for (SubscriptContext sc : sl.subscript()) {
+                        parts.add(sc.COLON() == null && sc.namedexpr_test() != null ? namedTest(sc.namedexpr_test()) : new Py.Other(start(sc), end(sc)));
+                    }
                 }
-                e = new Py.Subscript(e, index, st, end(t));
+                e = new Py.Subscript(e, index, parts, st, end(t));
             } else {
                 e = new Py.Other(st, end(t));
             }

@@ -90,7 +90,19 @@ public final class Py {
     public record Unary(String op, Expr operand, int start, int end) implements Expr {
     }
 
-    public record Subscript(Expr value, Expr index, int start, int end) implements Expr {
+    /**
+     * {@code value[index]}. With several comma-separated parts ({@code df.loc[:, "age"]}) the index is an {@link Other}
+     * (as the evaluators of definitions expect) and {@code parts} holds each part, a slice as an {@link Other}; else
+     * {@code parts} is empty.
+     */
+    public record Subscript(Expr value, Expr index, List<Expr> parts, int start, int end) implements Expr {
+        public Subscript {
+            parts = List.copyOf(parts);
+        }
+
+        public Subscript(Expr value, Expr index, int start, int end) {
+            this(value, index, List.of(), start, end);
+        }
     }
 
     public record Starred(Expr value, int start, int end) implements Expr {
@@ -169,8 +181,23 @@ public final class Py {
     public record Return(Expr value, int start, int end) implements Stmt {
     }
 
-    /** Statements run in order with nothing special (the body of {@code try} or {@code with}). */
-    public record Block(List<Stmt> body, int start, int end) implements Stmt {
+    /**
+     * Statements run in order with nothing special (the body of {@code try} or {@code with}). For a {@code with},
+     * {@code withItems} keeps each context expression and its {@code as} target (which the evaluators of definitions
+     * ignore, as before; the script reader needs {@code with open(path, "w") as f}); empty for anything else.
+     */
+    public record Block(List<Stmt> body, List<WithItem> withItems, int start, int end) implements Stmt {
+        public Block {
+            withItems = List.copyOf(withItems);
+        }
+
+        public Block(List<Stmt> body, int start, int end) {
+            this(body, List.of(), start, end);
+        }
+    }
+
+    /** {@code context as target} of a {@code with} statement; {@code target} is null without {@code as}. */
+    public record WithItem(Expr context, Expr target) {
     }
 
     /** A statement that assigns the listed names in ways not followed (while loops, class bodies...). */

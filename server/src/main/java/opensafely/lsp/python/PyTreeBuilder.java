@@ -159,12 +159,15 @@ public final class PyTreeBuilder extends TreeReader {
             With_stmtContext w = c.with_stmt();
             List<Py.Stmt> body = new ArrayList<>();
             List<String> targets = new ArrayList<>();
+            List<Py.WithItem> items = new ArrayList<>();
             for (With_itemContext item : w.with_item()) {
-                if (item.expr() != null) targets.addAll(namesIn(expressions.expr(item.expr())));
+                Py.Expr target = item.expr() != null ? expressions.expr(item.expr()) : null;
+                if (target != null) targets.addAll(namesIn(target));
+                if (item.test() != null) items.add(new Py.WithItem(expressions.test(item.test()), target));
             }
             if (!targets.isEmpty()) body.add(new Py.OtherStmt(targets, st, en));
             body.addAll(block(w.block()));
-            return new Py.Block(body, st, en);
+            return new Py.Block(body, items, st, en);
         }
         if (c.classdef() != null && c.classdef().NAME() != null) {
             return new Py.OtherStmt(List.of(c.classdef().NAME().getText()), st, en);

@@ -10,6 +10,7 @@ import opensafely.lsp.diagnostics.Fix;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.diagnostics.TextEdit;
 import opensafely.lsp.pipeline.Action;
+import opensafely.lsp.pipeline.NeedsEdit;
 import opensafely.lsp.pipeline.Output;
 import opensafely.lsp.pipeline.Project;
 import opensafely.lsp.text.LineIndex;
@@ -128,40 +129,8 @@ public final class RunFindings {
         return end >= start ? text.substring(start, end) : "";
     }
 
-    /**
-     * The edit that adds {@code names} to the action's needs: into a flow list ({@code needs: [a]} → {@code [a, b]}),
-     * as items of a block list, or a new {@code needs: [b]} line above the action's first key. None for shapes
-     * where an edit could misplace text (a flow-style action, a needs that is not a list).
-     */
+    /** The edit that adds {@code names} to the action's needs ({@link NeedsEdit}). */
     static Optional<TextEdit> addNeeds(Action action, List<String> names, LineIndex lines) {
-        YamlMapping body = action.body();
-        if (body == null || body.flow() || body.entries().isEmpty()) return Optional.empty();
-        String joined = String.join(", ", names);
-        Optional<YamlNode> needs = action.get("needs");
-        if (needs.isEmpty()) {
-            Position first = body.entries().get(0).key().range().start();
-            String indent = " ".repeat(first.character());
-            if (!lines.lineText(first.line()).substring(0, first.character()).isBlank()) return Optional.empty();
-            Position lineStart = new Position(first.line(), 0);
-            return Optional.of(new TextEdit(new Range(lineStart, lineStart), indent + "needs: [" + joined + "]\n"));
-        }
-        if (!(needs.get() instanceof YamlSequence seq)) {
-            if (needs.get() instanceof YamlScalar s && s.isNull()) {
-                Range r = s.range();
-                if (r.start().equals(r.end())) return Optional.of(new TextEdit(r, " [" + joined + "]"));
-            }
-            return Optional.empty();
-        }
-        if (seq.items().isEmpty()) {
-            return seq.flow() ? Optional.of(new TextEdit(seq.range(), "[" + joined + "]")) : Optional.empty();
-        }
-        Position end = seq.items().get(seq.items().size() - 1).range().end();
-        if (seq.flow()) return Optional.of(new TextEdit(new Range(end, end), ", " + joined));
-        Position lastStart = seq.items().get(seq.items().size() - 1).range().start();
-        String prefix = lines.lineText(lastStart.line()).substring(0, lastStart.character()); // "    - "
-        if (!prefix.strip().equals("-")) return Optional.empty();
-        StringBuilder sb = new StringBuilder();
-        for (String n : names) sb.append('\n').append(prefix).append(n);
-        return Optional.of(new TextEdit(new Range(end, end), sb.toString()));
+        return NeedsEdit.addNeeds(action, names, lines);
     }
 }

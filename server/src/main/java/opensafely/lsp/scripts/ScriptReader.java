@@ -8,4 +8,12 @@ package opensafely.lsp.scripts;
  */
 public interface ScriptReader {
     ScriptUses read(String text);
+
+    /**
+     * Reads a script knowing its path relative to the study folder (Python's {@code __file__}, R's {@code here()} need
+     * it). By default the path is not used.
+     */
+    default ScriptUses read(String text, String scriptPath) {
+        return read(text);
+    }
 }

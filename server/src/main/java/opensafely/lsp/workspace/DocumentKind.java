@@ -8,6 +8,10 @@ public enum DocumentKind {
     PROJECT_YAML,
     /** Any Python file; whether it is a study or dataset definition is decided from its content. */
     PYTHON,
+    /** An R script ({@code .R}): read for the files it reads and writes when project.yaml runs it. */
+    R_SCRIPT,
+    /** A Stata do-file ({@code .do}): read for the files it reads and writes when project.yaml runs it. */
+    STATA_SCRIPT,
     /** codelists/codelists.txt: the codelists `opensafely codelists update` downloads. */
     CODELISTS_TXT,
     /**
@@ -27,6 +31,8 @@ public enum DocumentKind {
         String n = name.toString();
         if (n.equals("project.yaml") || n.equals("project.yml")) return PROJECT_YAML;
         if (n.endsWith(".py")) return PYTHON;
+        if (n.endsWith(".R") || n.endsWith(".r")) return R_SCRIPT;
+        if (n.endsWith(".do")) return STATA_SCRIPT;
         if (n.equals(CODELISTS_TXT_NAME) && path.getParent() != null && path.getParent().getFileName() != null
                 && path.getParent().getFileName().toString().equals(CODELISTS_DIR)) {
             return CODELISTS_TXT;

@@ -29,7 +29,8 @@ public final class StudyFiles {
 
     /** The kinds of file a study contributes to `check` and to the editor's whole-study diagnostics. */
     public static final Set<DocumentKind> CHECKED_KINDS =
-            Collections.unmodifiableSet(EnumSet.of(DocumentKind.PROJECT_YAML, DocumentKind.CODELISTS_TXT, DocumentKind.PYTHON));
+            Collections.unmodifiableSet(EnumSet.of(DocumentKind.PROJECT_YAML, DocumentKind.CODELISTS_TXT, DocumentKind.PYTHON,
+                    DocumentKind.R_SCRIPT, DocumentKind.STATA_SCRIPT));
 
     private StudyFiles() {
     }

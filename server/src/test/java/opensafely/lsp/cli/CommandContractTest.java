@@ -168,9 +168,11 @@ class CommandContractTest {
         assertEquals("", readme.out());
         assertOneLine(readme.err());
         assertTrue(readme.err().contains("README.md") && readme.err().contains("not a kind of file the checker reads"), readme.err());
-        Result r = check(tmp, "analysis/model.R", "analysis/extract.py");
+        // Neither is run by project.yaml (extract.py is, so it is checked as a script), and neither is a definition.
+        Files.writeString(tmp.resolve("analysis/helper.py"), "def f():\n    return 1\n");
+        Result r = check(tmp, "analysis/model.R", "analysis/helper.py");
         assertEquals(2, r.exit());
-        assertTrue(r.err().contains("analysis/model.R") && r.err().contains("analysis/extract.py: it is neither"), r.err());
+        assertTrue(r.err().contains("analysis/model.R") && r.err().contains("analysis/helper.py: it is neither"), r.err());
 
         Result mixed = check(tmp, "README.md", "project.yaml");
         assertEquals(0, mixed.exit());

@@ -127,6 +127,22 @@ class RulesDocumentationTest {
                         outputs:
                           highly_sensitive:
                             dataset: output/dataset.csv.gz
+                    """),
+            // The rules on analysis scripts: the example is the script an action runs after the dataset is made.
+            new PythonFamily("script-", "analysis/report.py", """
+                    version: '4.0'
+                    actions:
+                      generate_dataset:
+                        run: ehrql:v1 generate-dataset analysis/dataset_definition.py --output output/dataset.csv.gz
+                        outputs:
+                          highly_sensitive:
+                            dataset: output/dataset.csv.gz
+                      report:
+                        run: python:v2 python {path}
+                        needs: [generate_dataset]
+                        outputs:
+                          moderately_sensitive:
+                            table: output/table.csv
                     """));
 
     /**
@@ -336,6 +352,11 @@ class RulesDocumentationTest {
         Project project = new ProjectParser().parse(ex.text());
         if (!s.id().equals(NEEDS_EMPTY_FOLDER)) {
             layOutNamedFiles(project, folder);
+        }
+        if (s.id().startsWith("script-")) {
+            // project.yaml's findings about the scripts it runs come from the dispatcher, which reads the scripts.
+            Path file = write(folder, "project.yaml", ex.text());
+            return new StudyLanguageService().diagnostics(new Document(file, ex.text(), 1, StudyFolder.at(folder)));
         }
         return new PipelineChecker().check(project, StudyFolder.at(folder));
     }

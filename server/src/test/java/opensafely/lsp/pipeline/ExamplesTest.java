@@ -53,6 +53,13 @@ class ExamplesTest {
             new Finding("ehrql-first-without-sort", 44),
             new Finding("ehrql-event-level-column", 45));
 
+    /** What the script rules say about typical-mistakes: in report.py, and on project.yaml (lines of each file). */
+    private static final Set<Finding> REPORT_SCRIPT_MISTAKES = Set.of(
+            new Finding("script-unknown-column", 31),
+            new Finding("script-output-undeclared", 46));
+    private static final Set<Finding> PROJECT_SCRIPT_MISTAKES = Set.of(
+            new Finding("script-output-never-written", 19));
+
     /** The findings for one Python file of an example, through the same dispatcher the editor and `check` use. */
     static List<Diagnostic> checkPython(String study, String file) throws IOException {
         Path folder = EXAMPLES.resolve(study);
@@ -91,6 +98,32 @@ class ExamplesTest {
         String readme = Files.readString(EXAMPLES.resolve("typical-mistakes/README.md"));
         for (Finding f : DATASET_MISTAKES) {
             assertTrue(readme.contains("| " + f.line() + " | `" + f.code() + "` |"), "README.md of typical-mistakes should list " + f);
+        }
+    }
+
+    @Test
+    void typicalMistakesScriptsReportExactlyTheListedFindings() throws IOException {
+        Set<Finding> inReport = new TreeSet<>();
+        for (Diagnostic d : checkPython("typical-mistakes", "analysis/report.py")) inReport.add(new Finding(d.code(), d.range().start().line() + 1));
+        assertEquals(new TreeSet<>(REPORT_SCRIPT_MISTAKES), inReport);
+        Set<Finding> onProject = new TreeSet<>();
+        for (Diagnostic d : checkPython("typical-mistakes", "project.yaml")) {
+            if (d.code().startsWith("script-")) onProject.add(new Finding(d.code(), d.range().start().line() + 1));
+        }
+        assertEquals(new TreeSet<>(PROJECT_SCRIPT_MISTAKES), onProject);
+        String readme = Files.readString(EXAMPLES.resolve("typical-mistakes/README.md"));
+        for (Finding f : REPORT_SCRIPT_MISTAKES) {
+            assertTrue(readme.contains("| " + f.line() + " | `" + f.code() + "` |"), "README.md of typical-mistakes should list " + f);
+        }
+        for (Finding f : PROJECT_SCRIPT_MISTAKES) {
+            assertTrue(readme.contains("| " + f.line() + " | `" + f.code() + "` |"), "README.md of typical-mistakes should list " + f);
+        }
+    }
+
+    @Test
+    void cleanStudyScriptsHaveNoFindings() throws IOException {
+        for (String file : List.of("project.yaml", "analysis/report.py")) {
+            assertEquals(List.of(), checkPython("clean-study", file).stream().map(ExamplesTest::describe).toList(), file + " must check clean");
         }
     }
 
