@@ -79,6 +79,7 @@ final class PythonCalls {
         } else {
             callee = walk.eval(c.func(), scope);
         }
+        if (callee instanceof PyValue.LocalFunction f && walk.conditional == 0) walk.surelyCalled.add(f.name());
         Args args = args(c, scope);
         String q = callee instanceof PyValue.Module m ? m.name() : null;
         PyValue result = dispatch(c, q, receiver, method, args);
@@ -315,7 +316,7 @@ final class PythonCalls {
                     (access == FileUse.Access.READ ? walk.unresolvedReads : walk.unresolvedWrites).add(range);
                     continue;
                 }
-                FileUse u = new FileUse(access, n, range, call);
+                FileUse u = new FileUse(access, n, range, call, walk.conditional > 0);
                 out.add(u);
                 walk.files.add(u);
             }

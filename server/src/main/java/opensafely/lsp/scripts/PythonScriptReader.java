@@ -111,6 +111,13 @@ public final class PythonScriptReader implements ScriptReader {
         /** Paths the script asks about ({@code os.path.exists}): a read of one may be skipped when it is not there. */
         final Set<String> guarded = new java.util.HashSet<>();
         private final List<Py.FuncDef> deferred = new ArrayList<>();
+        /**
+         * How many branches, try/while blocks, loops over values not known to be non-empty, and bodies of functions
+         * not surely called enclose the code being walked (FileUse.conditional).
+         */
+        int conditional;
+        /** The script's functions called where the call surely runs (module level, outside any branch). */
+        final java.util.Set<String> surelyCalled = new java.util.HashSet<>();
         private final PythonCalls calls = new PythonCalls(this);
         private int groups;
         private int depth;
@@ -173,7 +180,14 @@ public final class PythonScriptReader implements ScriptReader {
                 Py.FuncDef f = deferred.get(i);
                 Scope local = new Scope(globals);
                 for (Py.Param p : f.params()) local.put(p.name(), PyValue.UNKNOWN);
-                block(f.body(), local);
+                int saved = conditional;
+                // A function called only in a branch, or not at all, may not run (nor a function it calls).
+                conditional = surelyCalled.contains(f.name()) ? 0 : 1;
+                try {
+                    block(f.body(), local);
+                } finally {
+                    conditional = saved;
+                }
             }
         }
 
@@ -226,16 +240,30 @@ public final class PythonScriptReader implements ScriptReader {
                 scope.put(f.name(), new PyValue.LocalFunction(f.name()));
                 deferred.add(f);
             } else if (s instanceof Py.For f) {
-                loop(f.target(), eval(f.iter(), scope), scope);
-                block(f.body(), scope);
+                PyValue over = eval(f.iter(), scope);
+                loop(f.target(), over, scope);
+                boolean maybeEmpty = !(over instanceof PyValue.Seq q && !q.elements().isEmpty());
+                if (maybeEmpty) conditional++;
+                try {
+                    block(f.body(), scope);
+                } finally {
+                    if (maybeEmpty) conditional--;
+                }
             } else if (s instanceof Py.If i) {
                 eval(i.test(), scope);
                 Map<String, PyValue> before = scope.snapshot();
-                block(i.body(), scope);
-                Map<String, PyValue> then = scope.snapshot();
-                scope.restore(before);
-                block(i.orElse(), scope);
-                scope.merge(then);
+                // `if __name__ == "__main__":` surely runs when the job runs the script; any other test may not hold.
+                boolean branch = !mainGuard(i.test());
+                if (branch) conditional++;
+                try {
+                    block(i.body(), scope);
+                    Map<String, PyValue> then = scope.snapshot();
+                    scope.restore(before);
+                    block(i.orElse(), scope);
+                    scope.merge(then);
+                } finally {
+                    if (branch) conditional--;
+                }
             } else if (s instanceof Py.Return r) {
                 if (r.value() != null) eval(r.value(), scope);
             } else if (s instanceof Py.Block b) {
@@ -243,16 +271,29 @@ public final class PythonScriptReader implements ScriptReader {
                     PyValue v = eval(item.context(), scope);
                     if (item.target() != null) bind(item.target(), v, scope);
                 }
-                // The OtherStmt the tree puts first for the with-targets would forget what was just bound.
-                for (Py.Stmt inner : b.body()) {
-                    if (!b.withItems().isEmpty() && inner instanceof Py.OtherStmt o && o.start() == b.start()) continue;
-                    stmt(inner, scope);
+                // try: a failure is handled; while: the body may not run.
+                String head = file.text.substring(b.start(), Math.min(b.start() + 6, file.text.length()));
+                boolean mayNotRun = head.startsWith("try") || head.startsWith("while");
+                if (mayNotRun) conditional++;
+                try {
+                    // The OtherStmt the tree puts first for the with-targets would forget what was just bound.
+                    for (Py.Stmt inner : b.body()) {
+                        if (!b.withItems().isEmpty() && inner instanceof Py.OtherStmt o && o.start() == b.start()) continue;
+                        stmt(inner, scope);
+                    }
+                } finally {
+                    if (mayNotRun) conditional--;
                 }
             } else if (s instanceof Py.OtherStmt o) {
                 for (String n : o.assigned()) scope.put(n, PyValue.UNKNOWN);
                 String text = file.text.substring(o.start(), Math.min(o.end(), file.text.length()));
                 if (MAY_WRITE.matcher(text).find()) unresolvedWrites.add(range(o));
             }
+        }
+
+        private boolean mainGuard(Py.Expr test) {
+            String t = file.text.substring(test.start(), Math.min(test.end(), file.text.length())).replace('\'', '"').replace(" ", "");
+            return t.equals("__name__==\"__main__\"") || t.equals("\"__main__\"==__name__");
         }
 
         private static boolean known(String module) {

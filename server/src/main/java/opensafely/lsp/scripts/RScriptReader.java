@@ -95,6 +95,8 @@ public final class RScriptReader implements ScriptReader {
         boolean opaqueNames;
         /** While walking a function nobody calls: writes found there count only as unresolved. */
         boolean speculative;
+        /** How many branches, try blocks and loops over unknown values enclose the code being walked (FileUse.conditional). */
+        int conditional;
         /** The current folder below the study folder ("" at the start), null once setwd went somewhere unknown. */
         String cwd = "";
         Env env = new Env(null);
@@ -261,19 +263,32 @@ public final class RScriptReader implements ScriptReader {
             Env before = env;
             Env thenEnv = new Env(before);
             env = thenEnv;
-            Value a = eval(i.then());
+            conditional++;
+            Value a;
+            Value b;
             Env elseEnv = new Env(before);
-            env = elseEnv;
-            Value b = eval(i.otherwise());
-            env = before;
+            try {
+                a = eval(i.then());
+                env = elseEnv;
+                b = eval(i.otherwise());
+            } finally {
+                conditional--;
+                env = before;
+            }
             Set<String> names = new HashSet<>(thenEnv.vars.keySet());
             names.addAll(elseEnv.vars.keySet());
             for (String name : names) {
-                Value x = thenEnv.vars.containsKey(name) ? thenEnv.vars.get(name) : before.get(name);
-                Value y = elseEnv.vars.containsKey(name) ? elseEnv.vars.get(name) : before.get(name);
+                // Bound on a side to a value nothing knows (commandArgs(), a data value) is unknown there, not
+                // unbound: the other side's value must not win, or a default for local runs reads as the only one.
+                Value x = thenEnv.vars.containsKey(name) ? known(thenEnv.vars.get(name)) : before.get(name);
+                Value y = elseEnv.vars.containsKey(name) ? known(elseEnv.vars.get(name)) : before.get(name);
                 before.vars.put(name, merge(x, y));
             }
-            return i.otherwise() == null ? null : merge(a, b);
+            return i.otherwise() == null ? null : merge(known(a), known(b));
+        }
+
+        private static Value known(Value v) {
+            return v == null ? UNKNOWN : v;
         }
 
         /** A value that is either {@code x} or {@code y}; a name unbound on one side takes the other's value. */
@@ -294,8 +309,13 @@ public final class RScriptReader implements ScriptReader {
 
         private Value loop(RNode.For f) {
             Value seq = eval(f.sequence());
-            if (f.variable() == null) {
-                eval(f.body());
+            if (f.variable() == null) { // while or repeat: the body may not run
+                conditional++;
+                try {
+                    eval(f.body());
+                } finally {
+                    conditional--;
+                }
                 return null;
             }
             if (seq instanceof Strings s && s.options().size() > 1 && s.options().size() <= 12) {
@@ -307,7 +327,13 @@ public final class RScriptReader implements ScriptReader {
                 return null;
             }
             env.vars.put(f.variable(), seq instanceof Strings s ? s : UNKNOWN);
-            eval(f.body());
+            boolean maybeEmpty = !(seq instanceof Strings s && !s.options().isEmpty());
+            if (maybeEmpty) conditional++;
+            try {
+                eval(f.body());
+            } finally {
+                if (maybeEmpty) conditional--;
+            }
             return null;
         }
 
@@ -316,6 +342,18 @@ public final class RScriptReader implements ScriptReader {
          * a {@code .} placeholder stands).
          */
         Value call(RNode.Call c, RNode pipedNode, Value piped) {
+            // try()/tryCatch() run their code, but a failure there does not fail the job: its reads are conditional.
+            boolean guarded = c.fn() instanceof RNode.Name g && (g.bare().equals("try") || g.bare().equals("tryCatch")
+                    || g.bare().equals("safely") || g.bare().equals("possibly"));
+            if (guarded) conditional++;
+            try {
+                return callUnguarded(c, pipedNode, piped);
+            } finally {
+                if (guarded) conditional--;
+            }
+        }
+
+        private Value callUnguarded(RNode.Call c, RNode pipedNode, Value piped) {
             List<RArgs.Arg> args = RArgs.of(this, c, pipedNode, piped);
             if (!(c.fn() instanceof RNode.Name fnName)) {
                 Value f = eval(c.fn());
@@ -445,7 +483,7 @@ public final class RScriptReader implements ScriptReader {
                     if (option.isEmpty() || option.indexOf(PathValues.ELSEWHERE) >= 0) continue;
                     String path = PathValues.path(PathValues.anchored(cwd, option));
                     if (path == null) unresolved = true;
-                    else uses.add(new FileUse(io.access(), path, r, name));
+                    else uses.add(new FileUse(io.access(), path, r, name, conditional > 0));
                 }
             }
             if (speculative) {

@@ -35,7 +35,7 @@ final class ScriptFileRules {
         List<MissingNeeds> out = new ArrayList<>();
         Set<String> needed = null;
         for (FileUse u : uses.files()) {
-            if (u.access() != FileUse.Access.READ || !u.exact() || writtenBefore(uses, u)) continue;
+            if (u.access() != FileUse.Access.READ || !u.exact() || u.conditional() || writtenBefore(uses, u)) continue;
             List<ScriptActions.Made> producers = ScriptActions.producers(project, u.path());
             if (producers.isEmpty() || producers.stream().anyMatch(m -> m.action() == runner || runner.name().equals(m.action().name()))) continue;
             if (needed == null) needed = ScriptActions.needsClosure(project, runner);
@@ -75,7 +75,7 @@ final class ScriptFileRules {
     }
 
     private static void missingInput(ScriptContext ctx, FileUse u, Set<opensafely.lsp.text.Range> done) {
-        if (!u.exact() || writtenBefore(ctx.uses(), u)) return;
+        if (!u.exact() || u.conditional() || writtenBefore(ctx.uses(), u)) return;
         // codelists/ is filled by `opensafely codelists update`; its own rules say what is missing there.
         if (u.path().startsWith(DocumentKind.CODELISTS_DIR + "/")) return;
         if (!ScriptActions.producers(ctx.project(), u.path()).isEmpty() || ctx.folder().isFile(u.path())) return;

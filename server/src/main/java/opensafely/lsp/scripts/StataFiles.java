@@ -202,7 +202,7 @@ final class StataFiles {
                 unresolved = true;
                 continue;
             }
-            FileUse use = new FileUse(access, path, walk.range(word.start(), word.end()), call);
+            FileUse use = new FileUse(access, path, walk.range(word.start(), word.end()), call, walk.conditional > 0);
             walk.use(access, path, word, call);
             uses.add(use);
         }

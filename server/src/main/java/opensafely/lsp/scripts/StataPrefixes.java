@@ -44,4 +44,14 @@ final class StataPrefixes {
         }
         return w.subList(i, w.size());
     }
+
+    /** Whether the command starts with {@code capture} (any abbreviation down to {@code cap}), before other prefixes too. */
+    static boolean captured(List<Word> w) {
+        for (Word word : w) {
+            String head = word.text().toLowerCase(Locale.ROOT);
+            if (head.startsWith("cap") && "capture".startsWith(head)) return true;
+            if (!PLAIN.contains(head)) return false;
+        }
+        return false;
+    }
 }

@@ -49,6 +49,8 @@ public final class StataScriptReader implements ScriptReader {
         final StataColumns data = new StataColumns(this);
         long budget;
         boolean exhausted;
+        /** How many if/else/while blocks and capture prefixes enclose the command being run (FileUse.conditional). */
+        int conditional;
         int[] blockEnds;
         /** The current folder below the study folder ("" at the start), null once {@code cd} went somewhere unknown. */
         String cwd = "";
@@ -95,11 +97,34 @@ public final class StataScriptReader implements ScriptReader {
 
         /** Runs command {@code i}; returns the index of the next one to run. */
         private int command(int i, int limit) {
+            // capture: a failure of the command (or of its block) does not stop the do-file, so its reads are conditional
+            boolean captured = StataPrefixes.captured(commands.get(i).words());
+            if (captured) conditional++;
+            try {
+                return commandUncaptured(i, limit, captured);
+            } finally {
+                if (captured) conditional--;
+            }
+        }
+
+        private int commandUncaptured(int i, int limit, boolean captured) {
             Command c = commands.get(i);
             List<Word> w = StataPrefixes.strip(c.words(), data);
             if (w.isEmpty()) return i + 1;
             String head = w.get(0).text();
             String cmd = head.toLowerCase(Locale.ROOT);
+            boolean opensBlock = w.get(w.size() - 1).text().equals("{");
+            if (opensBlock && (cmd.equals("if") || cmd.equals("else") || cmd.equals("while") || (captured && cmd.equals("{")))) {
+                // a branch, a while loop or a captured block: it may not run, or not to its end
+                int end = blockEnd(i, limit);
+                conditional++;
+                try {
+                    block(i + 1, Math.max(i + 1, end - 1));
+                } finally {
+                    conditional--;
+                }
+                return end;
+            }
             if (cmd.equals("}") || cmd.equals("{")) return i + 1;
             if (cmd.startsWith("foreach") || cmd.startsWith("forv")) {
                 int end = blockEnd(i, limit);
@@ -258,7 +283,7 @@ public final class StataScriptReader implements ScriptReader {
         }
 
         void use(Access access, String path, Word where, String call) {
-            FileUse use = new FileUse(access, path, range(where.start(), where.end()), call);
+            FileUse use = new FileUse(access, path, range(where.start(), where.end()), call, conditional > 0);
             if (speculative) {
                 if (access == Access.WRITE) unresolvedWrites.add(use.range());
                 return;

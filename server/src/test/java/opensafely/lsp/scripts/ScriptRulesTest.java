@@ -231,7 +231,11 @@ class ScriptRulesTest {
     }
 
     private List<Diagnostic> otherScript(String name, String command, MarkedText script) {
-        String project = PROJECT.replace("run: python:v2 python analysis/report.py", "run: " + command + " analysis/" + name);
+        return otherScript(name, command, PROJECT, script);
+    }
+
+    private List<Diagnostic> otherScript(String name, String command, String base, MarkedText script) {
+        String project = base.replace("run: python:v2 python analysis/report.py", "run: " + command + " analysis/" + name);
         DiagnosticAssertions.writeFiles(study, Map.of("project.yaml", project, "analysis/dataset_definition.py", DATASET,
                 "analysis/" + name, script.text()));
         return new StudyLanguageService().diagnostics(new Document(study.resolve("analysis/" + name), script.text(), 1, StudyFolder.at(study)));
@@ -262,5 +266,54 @@ class ScriptRulesTest {
                 """);
         assertDiagnostics(otherScript("report.do", "stata-mp:latest", m), m.ranges(),
                 "script-unknown-column", "script-output-undeclared");
+    }
+
+    /** A read that may not run (a branch for local testing, a try, a loop over unknown values) is no failure of the job. */
+    @Test
+    void readsThatMayNotRunSayNothingOfNeedsOrMissingFiles() {
+        String noNeeds = PROJECT.replace("    needs: [generate_dataset]\n", "");
+        MarkedText py = MarkedText.parse("""
+                import sys
+                import pandas as pd
+                if len(sys.argv) > 5:
+                    pd.read_csv("output/dataset.csv.gz")
+                try:
+                    pd.read_csv("output/not_made.csv")
+                except FileNotFoundError:
+                    pass
+                for name in sys.argv:
+                    pd.read_csv("output/also_not_made.csv")
+                def unused():
+                    pd.read_csv("output/dataset.csv.gz")
+                def main():
+                    pd.read_csv(«"output/dataset.csv.gz"»).to_csv("output/table.csv")
+                if __name__ == "__main__":
+                    main()
+                """);
+        assertDiagnostics(script(noNeeds, py), py.ranges(), "script-missing-needs");
+
+        MarkedText r = MarkedText.parse("""
+                args <- commandArgs(trailingOnly = TRUE)
+                if (length(args) == 0) cohort <- "local" else cohort <- args[[1]]
+                run <- function(name) readr::read_csv(paste0("output/input_", name, ".csv"))
+                if (cohort == "both") {
+                  run("a")
+                } else {
+                  run(cohort)
+                }
+                x <- try(read.csv("output/not_made.csv"))
+                write.csv(readr::read_csv(«"output/dataset.csv.gz"»), "output/table.csv")
+                """);
+        assertDiagnostics(otherScript("report.R", "r:v2 Rscript", noNeeds, r), r.ranges(), "script-missing-needs");
+
+        MarkedText stata = MarkedText.parse("""
+                capture import delimited using "output/not_made.csv", clear
+                if "`1'" == "local" {
+                    import delimited using "output/dataset.csv.gz", clear
+                }
+                import delimited using «"output/dataset.csv.gz"», clear
+                export delimited using "output/table.csv", replace
+                """);
+        assertDiagnostics(otherScript("report.do", "stata-mp:latest", noNeeds, stata), stata.ranges(), "script-missing-needs");
     }
 }
