@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import opensafely.lsp.SharedData;
@@ -46,7 +47,7 @@ class ExamplesTest {
             new Finding("needs-unknown-action", 23),
             new Finding("output-path-extension-not-allowed", 26),
             new Finding("run-file-missing", 29),
-            new Finding("unknown-top-level-key", 36));
+            new Finding("unknown-top-level-key", 43));
 
     /** What the checker says about the typical-mistakes dataset definition (analysis/dataset_definition.py). */
     private static final Set<Finding> DATASET_MISTAKES = Set.of(
@@ -58,7 +59,12 @@ class ExamplesTest {
             new Finding("script-unknown-column", 31),
             new Finding("script-output-undeclared", 46));
     private static final Set<Finding> PROJECT_SCRIPT_MISTAKES = Set.of(
-            new Finding("script-output-never-written", 19));
+            new Finding("script-output-never-written", 19),
+            new Finding("script-output-never-written", 40));
+    /** The R and Stata scripts' findings, by file. */
+    private static final Map<String, Set<Finding>> OTHER_SCRIPT_MISTAKES = Map.of(
+            "analysis/model.R", Set.of(new Finding("script-unknown-column", 7)),
+            "analysis/tabulate.do", Set.of(new Finding("script-output-undeclared", 4)));
 
     /** The findings for one Python file of an example, through the same dispatcher the editor and `check` use. */
     static List<Diagnostic> checkPython(String study, String file) throws IOException {
@@ -117,6 +123,15 @@ class ExamplesTest {
         }
         for (Finding f : PROJECT_SCRIPT_MISTAKES) {
             assertTrue(readme.contains("| " + f.line() + " | `" + f.code() + "` |"), "README.md of typical-mistakes should list " + f);
+        }
+        for (Map.Entry<String, Set<Finding>> e : OTHER_SCRIPT_MISTAKES.entrySet()) {
+            Set<Finding> inScript = new TreeSet<>();
+            for (Diagnostic d : checkPython("typical-mistakes", e.getKey())) inScript.add(new Finding(d.code(), d.range().start().line() + 1));
+            assertEquals(new TreeSet<>(e.getValue()), inScript, e.getKey());
+            for (Finding f : e.getValue()) {
+                assertTrue(readme.contains("| `" + e.getKey() + "` | " + f.line() + " | `" + f.code() + "` |"),
+                        "README.md of typical-mistakes should list " + e.getKey() + " " + f);
+            }
         }
     }
 
