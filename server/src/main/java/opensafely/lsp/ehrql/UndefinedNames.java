@@ -1,10 +1,10 @@
 package opensafely.lsp.ehrql;
 
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.diagnostics.Severity;
+import opensafely.lsp.python.Builtins;
 import opensafely.lsp.python.Py;
 
 /**
@@ -17,14 +17,6 @@ final class UndefinedNames {
     private UndefinedNames() {
     }
 
-    private static final Set<String> BUILTINS = Set.of("abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint",
-            "bytearray", "bytes", "callable", "chr", "classmethod", "compile", "complex", "copyright", "credits", "delattr", "dict", "dir",
-            "divmod", "enumerate", "eval", "exec", "exit", "filter", "float", "format", "frozenset", "getattr", "globals", "hasattr", "hash",
-            "help", "hex", "id", "input", "int", "isinstance", "issubclass", "iter", "len", "license", "list", "locals", "map", "max",
-            "memoryview", "min", "next", "object", "oct", "open", "ord", "pow", "print", "property", "quit", "range", "repr", "reversed",
-            "round", "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "type", "vars", "zip",
-            "True", "False", "None", "Ellipsis", "NotImplemented", "BaseException", "BaseExceptionGroup", "ExceptionGroup",
-            "KeyboardInterrupt", "SystemExit", "GeneratorExit", "StopIteration", "StopAsyncIteration", "display", "get_ipython");
 
     // setattr binds a global of this file only on the module object itself (sys.modules[...], __main__); a study's
     // setattr(dataset, name, value) in a loop binds none, so it does not open the names.
@@ -37,8 +29,7 @@ final class UndefinedNames {
      */
     static void check(Evaluator ev, Py.Name n, boolean certain) {
         String id = n.id();
-        if (id.isEmpty() || id.startsWith("__") || BUILTINS.contains(id) || id.endsWith("Error") || id.endsWith("Exception")
-                || id.endsWith("Warning") || ev.namesOpen || ev.nameError || ev.out.muted() || !ev.file.syntaxErrors.isEmpty()) {
+        if (Builtins.bound(id) || ev.namesOpen || ev.nameError || ev.out.muted() || !ev.file.syntaxErrors.isEmpty()) {
             return;
         }
         String text = ev.file.text;

@@ -1,11 +1,11 @@
 package opensafely.lsp.study;
 
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import opensafely.lsp.diagnostics.Rule;
 import opensafely.lsp.diagnostics.Severity;
+import opensafely.lsp.python.Builtins;
 import opensafely.lsp.python.Py;
 import opensafely.lsp.python.SourceFile;
 import opensafely.lsp.study.Value.Origin;
@@ -21,14 +21,6 @@ import opensafely.lsp.study.Value.Origin;
  * warning.
  */
 final class UndefinedNameRule extends CertainWalk implements StudyRule {
-    private static final Set<String> BUILTINS = Set.of("abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint",
-            "bytearray", "bytes", "callable", "chr", "classmethod", "compile", "complex", "copyright", "credits", "delattr", "dict", "dir",
-            "divmod", "enumerate", "eval", "exec", "exit", "filter", "float", "format", "frozenset", "getattr", "globals", "hasattr", "hash",
-            "help", "hex", "id", "input", "int", "isinstance", "issubclass", "iter", "len", "license", "list", "locals", "map", "max",
-            "memoryview", "min", "next", "object", "oct", "open", "ord", "pow", "print", "property", "quit", "range", "repr", "reversed",
-            "round", "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "type", "vars", "zip",
-            "True", "False", "None", "Ellipsis", "NotImplemented", "BaseException", "KeyboardInterrupt", "SystemExit",
-            "GeneratorExit", "StopIteration", "StopAsyncIteration", "display", "get_ipython");
 
     private static final Pattern DYNAMIC = Pattern.compile(
             "\\b(globals|locals|vars|exec|eval|setattr|__import__)\\s*\\(|__dict__|__builtins__|importlib|\\bsys\\.modules|\\bbuiltins\\b");
@@ -71,8 +63,7 @@ final class UndefinedNameRule extends CertainWalk implements StudyRule {
     @Override
     void name(Py.Name n, boolean certain) {
         String id = n.id();
-        if (id.isEmpty() || id.startsWith("__") || BUILTINS.contains(id) || id.endsWith("Error") || id.endsWith("Exception")
-                || id.endsWith("Warning") || ctx.model.env.names.containsKey(id)) {
+        if (Builtins.bound(id) || ctx.model.env.names.containsKey(id)) {
             return;
         }
         // An attribute (x.name) never binds the name; every other spelling might, so it keeps this quiet.

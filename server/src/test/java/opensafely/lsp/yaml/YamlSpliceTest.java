@@ -137,7 +137,9 @@ class YamlSpliceTest {
             text = text + typed.charAt(i);
             YamlDocument spliced = YamlSplice.apply(loader, base, text).orElse(null);
             if (spliced == null) throw new AssertionError("read in full after typing " + i + " characters: " + typed.substring(0, i + 1));
-            assertSameAsFullRead(spliced, text);
+            // On a megabyte's project a full read per keystroke took minutes of CI; every 8th and the last compare
+            // (randomAppendsAtTheEndOfRealProjectsAgreeWithAFullRead compares the states in between on real projects).
+            if (start.length() < 100_000 || i % 8 == 0 || i == typed.length() - 1) assertSameAsFullRead(spliced, text);
             if (spliced.spliceable()) base = spliced; // as the editor's cache: the last text that parsed
         }
     }
