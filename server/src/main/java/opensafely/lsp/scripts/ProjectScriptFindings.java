@@ -37,19 +37,30 @@ public final class ProjectScriptFindings {
     public static List<Diagnostic> diagnostics(Project project, StudyFolder folder) {
         List<Diagnostic> out = new ArrayList<>();
         if (!project.parsed() || folder.root().isEmpty()) return out;
+        // Many actions run one script with other arguments: each file is read, and each script read, once per call
+        // (on a 2,500-action project.yaml this was most of a keystroke's analysis).
+        java.util.Map<String, Optional<String>> texts = new java.util.HashMap<>();
+        java.util.function.Function<String, Optional<String>> text = p -> texts.computeIfAbsent(p, folder::readString);
+        java.util.Map<String, Optional<ScriptUses>> read = new java.util.HashMap<>();
         for (Action a : project.actions()) {
             if (a.name() == null || a.run() == null || !SCRIPT_IMAGES.contains(a.run().image())) continue;
             for (ScriptReference ref : ScriptReference.of(a.run())) {
                 String path = ref.path().startsWith("./") ? ref.path().substring(2) : ref.path();
-                Optional<ScriptLanguage> language = ScriptLanguage.of(java.nio.file.Path.of(path));
-                Optional<String> text = language.isEmpty() ? Optional.empty() : folder.readString(path);
-                if (text.isEmpty() || language.get() == ScriptLanguage.PYTHON && !PYTHON_FILE_CALLS.matcher(text.get()).find()) continue;
-                ScriptUses uses = ScriptReaders.read(language.get(), path, text.get(), folder::readString);
-                missingNeeds(project, a, ref, uses, out);
-                neverWritten(a, ref, uses, out);
+                Optional<ScriptUses> uses = read.computeIfAbsent(path, p -> uses(p, text));
+                if (uses.isEmpty()) continue;
+                missingNeeds(project, a, ref, uses.get(), out);
+                neverWritten(a, ref, uses.get(), out);
             }
         }
         return out;
+    }
+
+    /** What the script at this path does, or empty when it is not a script read here or touches no file. */
+    private static Optional<ScriptUses> uses(String path, java.util.function.Function<String, Optional<String>> texts) {
+        Optional<ScriptLanguage> language = ScriptLanguage.of(java.nio.file.Path.of(path));
+        Optional<String> text = language.isEmpty() ? Optional.empty() : texts.apply(path);
+        if (text.isEmpty() || language.get() == ScriptLanguage.PYTHON && !PYTHON_FILE_CALLS.matcher(text.get()).find()) return Optional.empty();
+        return Optional.of(ScriptReaders.read(language.get(), path, text.get(), texts));
     }
 
     private static void missingNeeds(Project project, Action a, ScriptReference ref, ScriptUses uses, List<Diagnostic> out) {
