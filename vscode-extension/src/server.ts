@@ -20,7 +20,8 @@ export function javaArgs(jvmOptions: readonly string[], jar: string, command: re
 
 /**
  * The files the server is started for: a study's `project.yaml`, its `codelists/codelists.txt`, Python
- * under `analysis/` (study, dataset and measure definitions), and CSV files (the server checks those that a
+ * under `analysis/` (study, dataset and measure definitions, and scripts), R and Stata scripts under `analysis/`
+ * (what they read and write is checked against project.yaml), and CSV files (the server checks those that a
  * moderately_sensitive output pattern names, and says nothing of the others). Glob patterns as VS Code document
  * filters take them.
  */
@@ -28,6 +29,7 @@ export const DOCUMENT_FILTERS = [
     { scheme: 'file', pattern: '**/project.yaml' },
     { scheme: 'file', pattern: '**/codelists/codelists.txt' },
     { scheme: 'file', language: 'python', pattern: '**/analysis/**/*.py' },
+    { scheme: 'file', pattern: '**/analysis/**/*.{R,r,do}' },
     { scheme: 'file', pattern: '**/*.csv' },
 ] as const;
 
@@ -38,7 +40,7 @@ export function isStudyFile(filePath: string): boolean {
     if (name === 'project.yaml') return true;
     if (name === 'codelists.txt') return parts.length > 1 && parts[parts.length - 2] === 'codelists';
     if (name.endsWith('.csv')) return true;
-    return name.endsWith('.py') && parts.slice(0, -1).includes('analysis');
+    return /\.(py|R|r|do)$/.test(name) && parts.slice(0, -1).includes('analysis');
 }
 
 /** First line of `--version` output, e.g. `opensafely-lsp 0.1.0`. */

@@ -148,6 +148,15 @@ test('isStudyFile and DOCUMENT_FILTERS: codelists.txt in a codelists folder', ()
     assert.ok(core.DOCUMENT_FILTERS.some(f => f.pattern === '**/codelists/codelists.txt' && f.scheme === 'file'));
 });
 
+test('isStudyFile and DOCUMENT_FILTERS: R and Stata scripts under analysis/', () => {
+    assert.ok(core.isStudyFile('/home/r/study/analysis/model.R'));
+    assert.ok(core.isStudyFile('/home/r/study/analysis/sub/clean.r'));
+    assert.ok(core.isStudyFile('C:\\study\\analysis\\tabulate.do'));
+    assert.ok(!core.isStudyFile('/home/r/study/lib/model.R'));
+    assert.ok(!core.isStudyFile('/home/r/study/analysis/notes.Rmd'));
+    assert.ok(core.DOCUMENT_FILTERS.some(f => f.pattern === '**/analysis/**/*.{R,r,do}' && f.scheme === 'file'));
+});
+
 test('isStudyFile and DOCUMENT_FILTERS: CSV files (outputs are checked when open)', () => {
     assert.ok(core.isStudyFile('/home/r/study/output/table.csv'));
     assert.ok(core.DOCUMENT_FILTERS.some(f => f.pattern === '**/*.csv' && f.scheme === 'file'));
