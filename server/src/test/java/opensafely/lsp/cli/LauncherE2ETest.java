@@ -150,6 +150,20 @@ class LauncherE2ETest {
         assertSameAsJavaJar(j25);
     }
 
+    /** Arrow Java's use of sun.misc.Unsafe makes Java 24+ print four WARNING lines; through the launcher, none. */
+    @Test
+    void onJava25AnArrowFileIsWrittenWithoutJvmWarnings() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(JAVA25.resolve("bin/java")), "no Java 25 at " + JAVA25);
+        Path study = tmp.resolve("study");
+        Run init = launcher(tmp, Map.of("OPENSAFELY_LSP_CACHE", "off"), "init", study.toString());
+        assertEquals(0, init.exit(), init.err());
+        Run written = launcher(study, Map.of("JAVA_HOME", JAVA25.toString(), "OPENSAFELY_LSP_CACHE", "off"), "dummy-data",
+                "analysis/dataset_definition.py", "--output", "output/dataset.arrow");
+        assertEquals(0, written.exit(), written.err());
+        assertTrue(Files.size(study.resolve("output/dataset.arrow")) > 0);
+        assertTrue(!written.out().contains("WARNING") && !written.err().contains("WARNING"), written.out() + written.err());
+    }
+
     /** The Java a launcher without JAVA_HOME takes: a Java 25+ installed beside the default one, unless told not to. */
     @Test
     void withoutJavaHomeTheNewestInstalledJava25IsTaken() throws Exception {
