@@ -28,8 +28,8 @@ import opensafely.lsp.workspace.StudyFolder;
  *
  * <p>This class is the tree walk and its state (scopes, branch depth, helper-function calls); what a construct
  * means is left to one part per kind: {@link Imports}, {@link Attributes}, {@link Operators},
- * {@link FrameMethods}, {@link SeriesMethods}, {@link EhrqlFunctions}, {@link DatasetCalls} and
- * {@link MeasuresCalls}, with {@link TypeChecks} and {@link Descriptions} shared between them.
+ * {@link FrameMethods}, {@link SeriesMethods}, {@link EhrqlFunctions}, {@link DatasetCalls},
+ * {@link MeasuresCalls} and {@link HelperCalls} (the file's own functions, followed per call), with {@link TypeChecks} and {@link Descriptions} shared between them.
  */
 final class Evaluator {
     /** Local modules, loaded once per analysis. */
@@ -62,7 +62,7 @@ final class Evaluator {
     /** Depth of loops, branches and function bodies: code there may run more than once or not at all. */
     int conditional;
     /** Depth of if/else branches: findings there are about code that may not run, so they are warnings. */
-    private int branches;
+    int branches;
     /** The expression a module-level name was last set to by a plain assignment (for the population's NULL test). */
     private final Map<String, Defined> definedBy = new HashMap<>();
 
@@ -75,14 +75,14 @@ final class Evaluator {
         Defined d = definedBy.get(name);
         return d != null && globals.get(name) == d.binding() ? d.expr() : null;
     }
-    private int depth;
+    int depth;
     /**
      * Null, or (for dummy data, which follows helper calls) the value of each node evaluated inside a helper call,
      * in any module; the first call's value is kept.
      */
     Map<Py.Node, EValue> helperTypes;
     /** The return values seen while a helper function is run for one call. */
-    private List<EValue> returns;
+    List<EValue> returns;
 
     // What each kind of construct means, one part per kind. Each evaluator has its own parts, bound to it: they
     // report in its file with its branch severity, and read its state (conditional, definition, atEnd).
@@ -95,6 +95,7 @@ final class Evaluator {
     final DatasetCalls datasetCalls;
     private final MeasuresCalls measuresCalls;
     private final EhrqlFunctions functions;
+    private final HelperCalls helperCalls;
 
     Evaluator(SourceFile file, Findings out, Modules modules, StudyFolder folder, CodelistCsvFiles csvs, Map<Py.Node, EValue> types) {
         this.file = file;
@@ -113,6 +114,7 @@ final class Evaluator {
         this.datasetCalls = new DatasetCalls(this);
         this.measuresCalls = new MeasuresCalls(this);
         this.functions = new EhrqlFunctions(this);
+        this.helperCalls = new HelperCalls(this);
     }
 
     Map<String, Binding> run() {
@@ -294,7 +296,7 @@ final class Evaluator {
     }
 
     /** Function bodies see the module's names through a scope of their own. */
-    private static final class Scope extends LinkedHashMap<String, Binding> {
+    static final class Scope extends LinkedHashMap<String, Binding> {
         final Map<String, Binding> parent;
 
         Scope(Map<String, Binding> parent) {
@@ -502,7 +504,7 @@ final class Evaluator {
             return new Code(cc.system(), null);
         }
         escape(args);
-        if (callee instanceof LocalFunc lf) return callLocal(lf, args);
+        if (callee instanceof LocalFunc lf) return helperCalls.call(lf, args);
         return UNKNOWN;
     }
 
@@ -511,80 +513,6 @@ final class Evaluator {
         for (ArgV a : args) {
             if (a.value() instanceof Dataset d) d.escaped = true;
             if (a.value() instanceof Measures m) m.escaped = true;
-        }
-    }
-
-    private EValue callLocal(LocalFunc lf, List<ArgV> args) {
-        unknownKeywords(lf, args);
-        if (depth >= 6) return UNKNOWN;
-        Map<String, Binding> local = new Scope(lf.globals());
-        List<Py.Param> params = lf.def().params();
-        int pos = 0;
-        Set<String> given = new LinkedHashSet<>();
-        for (ArgV a : args) {
-            if (a.arg().kind() == Py.ArgKind.POSITIONAL) {
-                while (pos < params.size() && params.get(pos).kind() != Py.ArgKind.POSITIONAL) pos++;
-                if (pos < params.size()) {
-                    local.put(params.get(pos).name(), new Binding(a.value(), null));
-                    given.add(params.get(pos).name());
-                    pos++;
-                }
-            } else if (a.arg().kind() == Py.ArgKind.KEYWORD) {
-                local.put(a.arg().keyword(), new Binding(a.value(), null));
-                given.add(a.arg().keyword());
-            } else {
-                return UNKNOWN; // *args / **kwargs: parameters not known
-            }
-        }
-        Evaluator runner = lf.file() == file ? this : new Evaluator(lf.file(), out, modules, folder, csvs, types);
-        // A call made in a branch may not happen: what the function's body does then is as uncertain as the call.
-        int savedBranches = runner.branches;
-        if (runner != this) runner.branches = Math.max(runner.branches, branches);
-        runner.helperTypes = helperTypes;
-        for (Py.Param p : params) {
-            if (given.contains(p.name())) continue;
-            EValue dv = p.defaultValue() == null || p.kind() != Py.ArgKind.POSITIONAL ? UNKNOWN : runner.evalMuted(p.defaultValue(), lf.globals());
-            local.put(p.name(), new Binding(dv, null));
-        }
-        List<EValue> saved = runner.returns;
-        runner.returns = new ArrayList<>();
-        out.mute();
-        runner.depth++;
-        runner.conditional++;
-        try {
-            runner.exec(lf.def().body(), local);
-            List<EValue> rs = runner.returns;
-            if (rs.isEmpty()) return new Lit(LitKind.NONE, null, null);
-            EValue first = rs.get(0);
-            for (EValue r : rs) if (!Objects.equals(r, first)) return UNKNOWN;
-            return first;
-        } finally {
-            runner.conditional--;
-            runner.depth--;
-            runner.branches = savedBranches;
-            out.unmute();
-            runner.returns = saved;
-        }
-    }
-
-    /**
-     * A keyword the function has no parameter for (and no **kwargs to take it) fails the call with TypeError: an error
-     * where the call surely runs, a warning in a function body, loop or branch.
-     */
-    private void unknownKeywords(LocalFunc lf, List<ArgV> args) {
-        List<Py.Param> params = lf.def().params();
-        if (params.stream().anyMatch(p -> p.kind() == Py.ArgKind.DOUBLE_STAR)) return;
-        List<String> names = params.stream().filter(p -> p.kind() == Py.ArgKind.POSITIONAL || p.kind() == Py.ArgKind.KEYWORD)
-                .map(Py.Param::name).toList();
-        for (ArgV a : args) {
-            String k = a.arg().keyword();
-            if (a.arg().kind() != Py.ArgKind.KEYWORD || k == null || names.contains(k)) continue;
-            java.util.Optional<String> dym = opensafely.lsp.diagnostics.DidYouMean.closest(k, names);
-            Severity s = depth == 0 && conditional == 0 && branches == 0 ? Severity.ERROR : Severity.WARNING;
-            out.report(Rule.EHRQL_UNKNOWN_KEYWORD, s, file, a.arg().keywordStart(), a.arg().keywordEnd(), lf.def().name() + "() has no parameter '" + k
-                    + "': Python stops with TypeError when the call runs. Its parameters: " + String.join(", ", names) + "."
-                    + opensafely.lsp.diagnostics.DidYouMean.suffix(dym),
-                    dym.map(d -> Fix.replace("Change to '" + d + "'", file.range(a.arg().keywordStart(), a.arg().keywordEnd()), d)).stream().toArray(Fix[]::new));
         }
     }
 
