@@ -1,6 +1,5 @@
 package opensafely.lsp.scripts;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -9,7 +8,7 @@ import java.util.List;
  */
 final class PathText {
     /** The folder job-runner runs a job in: an absolute path under it is a study path. */
-    private static final String WORKSPACE = "/workspace";
+    static final String WORKSPACE = "/workspace";
 
     private PathText() {
     }
@@ -39,17 +38,7 @@ final class PathText {
         if (s.equals(WORKSPACE)) s = "";
         else if (s.startsWith(WORKSPACE + "/")) s = s.substring(WORKSPACE.length() + 1);
         if (s.startsWith("/")) return null;
-        List<String> parts = new ArrayList<>();
-        for (String part : s.split("/", -1)) {
-            if (part.isEmpty() || part.equals(".")) continue;
-            if (part.equals("..")) {
-                if (parts.isEmpty() || parts.get(parts.size() - 1).indexOf(PyValue.HOLE) >= 0) return null;
-                parts.remove(parts.size() - 1);
-                continue;
-            }
-            parts.add(part);
-        }
-        return String.join("/", parts);
+        return PathValues.resolveDots(s, PyValue.HOLE);
     }
 
     /**

@@ -94,20 +94,10 @@ final class PathValues {
         if (value.isEmpty() || value.indexOf(ELSEWHERE) >= 0) return null;
         if (value.lastIndexOf(ROOT) > 0) return null;
         String v = value.charAt(0) == ROOT ? value.substring(1).replaceFirst("^/+", "") : value;
-        if (v.startsWith("/workspace/")) v = v.substring("/workspace/".length());
+        if (v.startsWith(PathText.WORKSPACE + "/")) v = v.substring(PathText.WORKSPACE.length() + 1);
         if (v.startsWith("/") || v.startsWith("~") || (v.length() > 1 && v.charAt(1) == ':')) return null;
-        List<String> segments = new ArrayList<>();
-        for (String s : v.split("/", -1)) {
-            if (s.isEmpty() || s.equals(".")) continue;
-            if (s.equals("..")) {
-                if (segments.isEmpty()) return null;
-                segments.remove(segments.size() - 1);
-                continue;
-            }
-            segments.add(s);
-        }
-        if (segments.isEmpty()) return null;
-        String joined = String.join("/", segments);
+        String joined = resolveDots(v, UNKNOWN);
+        if (joined == null || joined.isEmpty()) return null;
         int firstUnknown = joined.indexOf(UNKNOWN);
         if (firstUnknown >= 0 && joined.lastIndexOf('/', firstUnknown) < 0) return null;
         StringBuilder out = new StringBuilder();
@@ -120,5 +110,24 @@ final class PathValues {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * A relative path with its {@code .} and empty parts dropped and each {@code ..} applied: the one segment walk of
+     * every script reader. Null when a {@code ..} would leave the study folder or climb out of a part holding
+     * {@code hole} (an unknown part: where that lands is unknown too); "" for the study folder itself.
+     */
+    static String resolveDots(String relative, char hole) {
+        List<String> parts = new ArrayList<>();
+        for (String part : relative.split("/", -1)) {
+            if (part.isEmpty() || part.equals(".")) continue;
+            if (part.equals("..")) {
+                if (parts.isEmpty() || parts.get(parts.size() - 1).indexOf(hole) >= 0) return null;
+                parts.remove(parts.size() - 1);
+                continue;
+            }
+            parts.add(part);
+        }
+        return String.join("/", parts);
     }
 }
