@@ -55,11 +55,10 @@ public final class DummyDataOutput {
     public static Optional<RunCommand> declaringRun(Document doc) {
         if (doc.path() == null) return Optional.empty();
         StudyFolder folder = doc.folder();
-        Optional<Path> root = folder.root();
-        if (root.isEmpty()) return Optional.empty();
-        Optional<Project> project = ProjectOnDisk.read(folder);
+        Optional<String> relative = folder.relativePath(doc.path());
+        Optional<Project> project = relative.isEmpty() ? Optional.empty() : ProjectOnDisk.read(folder);
         if (project.isEmpty()) return Optional.empty();
-        String rel = root.get().relativize(doc.path().toAbsolutePath().normalize()).toString().replace('\\', '/');
+        String rel = relative.get();
         for (Action a : project.get().actions()) {
             RunCommand run = a.run();
             if (run == null || !run.parsed() || !(run.command().equals(DATASET_COMMAND) || run.command().equals(MEASURES_COMMAND))) continue;

@@ -36,15 +36,10 @@ final class FileRules {
     static Use use(Path path, StudyFolder folder) {
         Use none = new Use(false, false, false);
         if (path == null || folder == null || !folder.known()) return none;
-        Optional<Path> root = folder.root();
-        Optional<Project> project = root.isEmpty() ? Optional.empty() : ProjectOnDisk.read(folder);
+        Optional<String> relative = folder.relativePath(path);
+        Optional<Project> project = relative.isEmpty() ? Optional.empty() : ProjectOnDisk.read(folder);
         if (project.isEmpty()) return none;
-        String rel;
-        try {
-            rel = root.get().toAbsolutePath().normalize().relativize(path.toAbsolutePath().normalize()).toString().replace('\\', '/');
-        } catch (IllegalArgumentException e) {
-            return none;
-        }
+        String rel = relative.get();
         boolean dataset = false, measures = false, legacy = false;
         for (Action a : project.get().actions()) {
             RunCommand run = a.run();

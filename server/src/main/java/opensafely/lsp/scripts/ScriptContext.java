@@ -1,6 +1,5 @@
 package opensafely.lsp.scripts;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,9 +24,8 @@ record ScriptContext(Document doc, StudyFolder folder, Project project, String p
     static Optional<ScriptContext> of(Document doc) {
         if (doc.path() == null) return Optional.empty();
         Optional<ScriptLanguage> language = ScriptLanguage.of(doc.path());
-        Optional<Path> root = doc.folder().root();
-        if (language.isEmpty() || root.isEmpty()) return Optional.empty();
-        Optional<String> rel = relative(root.get(), doc.path());
+        if (language.isEmpty()) return Optional.empty();
+        Optional<String> rel = doc.folder().relativePath(doc.path());
         if (rel.isEmpty()) return Optional.empty();
         Optional<Project> project = ProjectOnDisk.read(doc.folder());
         if (project.isEmpty()) return Optional.empty();
@@ -35,13 +33,6 @@ record ScriptContext(Document doc, StudyFolder folder, Project project, String p
         if (runners.isEmpty()) return Optional.empty(); // a helper module or a script of one's own: nothing to hold it to
         ScriptUses uses = ScriptReaders.read(language.get(), rel.get(), doc.text(), doc.folder()::readString);
         return Optional.of(new ScriptContext(doc, doc.folder(), project.get(), rel.get(), runners, uses, new ArrayList<>()));
-    }
-
-    static Optional<String> relative(Path root, Path file) {
-        Path abs = file.toAbsolutePath().normalize();
-        Path r = root.toAbsolutePath().normalize();
-        if (!abs.startsWith(r)) return Optional.empty();
-        return Optional.of(r.relativize(abs).toString().replace('\\', '/'));
     }
 
     void report(Diagnostic d) {

@@ -29,8 +29,7 @@ public final class ScriptService implements LanguageService {
     /** Whether an action of the study's project.yaml runs this file (so it is checked as a script). */
     public static boolean runByProject(Document doc) {
         if (doc.path() == null || ScriptLanguage.of(doc.path()).isEmpty()) return false;
-        Optional<Path> root = doc.folder().root();
-        Optional<String> rel = root.flatMap(r -> ScriptContext.relative(r, doc.path()));
+        Optional<String> rel = doc.folder().relativePath(doc.path());
         Optional<opensafely.lsp.pipeline.Project> project = rel.isEmpty() ? Optional.empty() : opensafely.lsp.pipeline.ProjectOnDisk.read(doc.folder());
         return project.isPresent() && !ScriptActions.runsOf(project.get(), rel.get()).isEmpty();
     }

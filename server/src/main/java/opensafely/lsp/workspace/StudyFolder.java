@@ -88,6 +88,21 @@ public final class StudyFolder {
         return Optional.ofNullable(root);
     }
 
+    /**
+     * The path of a file relative to the study folder, with {@code /} separators (as project.yaml names files), if the
+     * folder is known and the file lies inside it: the inverse of {@link #resolve(String)}.
+     */
+    public Optional<String> relativePath(Path file) {
+        if (root == null || file == null) return Optional.empty();
+        try {
+            Path abs = file.toAbsolutePath().normalize();
+            Path r = root.toAbsolutePath().normalize();
+            return abs.startsWith(r) ? Optional.of(r.relativize(abs).toString().replace('\\', '/')) : Optional.empty();
+        } catch (RuntimeException e) { // IllegalArgumentException for paths of another file system
+            return Optional.empty();
+        }
+    }
+
     /** The absolute path of a path relative to the study folder, if the folder is known and it stays inside. */
     public Optional<Path> resolve(String relative) {
         if (root == null) return Optional.empty();
