@@ -189,7 +189,7 @@ public final class CheckCommand implements Callable<Integer> {
         byte[] bytes = CheckedFile.read(t.path(), name);
         SourceText source = SourceText.decode(bytes);
         Document doc = new Document(t.path(), source.text(), 0, t.folder());
-        if (t.named() && source.encodingProblem().isEmpty() && !CheckedFile.analysed(doc)) {
+        if (t.named() && source.encodingProblem().isEmpty() && !service.analyses(doc)) {
             // Saying "No problems found" of a file nobody looked at would be a false all-clear.
             return new Outcome(null, name + ": " + CheckedFile.notAnalysedBecause(doc));
         }

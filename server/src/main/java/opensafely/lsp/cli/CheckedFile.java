@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import opensafely.lsp.ehrql.DatasetDefinitionService;
-import opensafely.lsp.scripts.ScriptService;
-import opensafely.lsp.study.StudyDefinitionService;
 import opensafely.lsp.workspace.Document;
 import opensafely.lsp.workspace.DocumentKind;
 import opensafely.lsp.workspace.StudyFolder;
@@ -55,17 +52,6 @@ final class CheckedFile {
             if (b == 0) return true;
         }
         return false;
-    }
-
-    /** Whether the language service analyses this document at all (it is silent on other files). */
-    static boolean analysed(Document doc) {
-        return switch (DocumentKind.of(doc.path())) {
-            case PROJECT_YAML, CODELISTS_TXT -> true;
-            case PYTHON -> StudyDefinitionService.isStudyDefinition(doc) || DatasetDefinitionService.isChecked(doc)
-                    || StudyDefinitionService.isHelperModule(doc) || ScriptService.runByProject(doc);
-            case R_SCRIPT, STATA_SCRIPT -> ScriptService.runByProject(doc);
-            case CSV, OTHER -> false; // an output CSV is checked by outputs.OutputCheck, never read here
-        };
     }
 
     static String notAnalysedBecause(Document doc) {

@@ -47,6 +47,17 @@ public final class StudyLanguageService implements LanguageService {
             + PythonSize.MAX_TOKENS + " Python tokens, more than this analysis reads, so it was not checked. "
             + "Move long literal data into a CSV or JSON file that the code reads at run time."));
 
+    /**
+     * Whether the analysis reads this document at all, by the same routing as every editor feature: false for a file
+     * nothing analyses, a CSV (an output is checked by the output checks, not here) and a script no action runs.
+     * `check` asks it so as not to print an all-clear for a file nobody looked at.
+     */
+    public boolean analyses(Document doc) {
+        LanguageService service = serviceFor(doc);
+        if (service == NOTHING || service == outputs) return false;
+        return service != ScriptService.shared() || ScriptService.runByProject(doc);
+    }
+
     private LanguageService serviceFor(Document doc) {
         return switch (doc.kind()) {
             // project.yaml is bounded in YamlLoader; codelists.txt is read line by line, in linear time.
