@@ -38,16 +38,42 @@ final class HelperModules {
         Path self = module.toAbsolutePath().normalize();
         Path dir = self.getParent();
         if (dir == null || !Files.isDirectory(dir)) return List.of();
-        Map<Path, String> texts = new LinkedHashMap<>();
+        List<Path> siblings;
+        List<String> stamps = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".py")).sorted().limit(MAX_FILES).toList()) {
-                Path n = p.toAbsolutePath().normalize();
-                if (n.equals(self)) continue;
-                folder.readString(n).ifPresent(t -> texts.put(n, t)); // never through a link that leaves the study
-            }
+            siblings = s.filter(p -> p.getFileName().toString().endsWith(".py")).sorted().limit(MAX_FILES)
+                    .map(p -> p.toAbsolutePath().normalize()).filter(p -> !p.equals(self)).toList();
+            for (Path p : siblings) stamps.add(p + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis());
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
+        // The dispatcher asks on every request for a Python file that is not a definition: the siblings are read again
+        // only when one of them changed on disk.
+        synchronized (LAST) {
+            Known known = LAST.get(self);
+            if (known != null && known.stamps().equals(stamps)) return known.importers();
+        }
+        Map<Path, String> texts = new LinkedHashMap<>();
+        for (Path n : siblings) folder.readString(n).ifPresent(t -> texts.put(n, t)); // never through a link that leaves the study
+        List<Path> found = importers(self, texts);
+        synchronized (LAST) {
+            LAST.put(self, new Known(stamps, found));
+        }
+        return found;
+    }
+
+    private record Known(List<String> stamps, List<Path> importers) {
+    }
+
+    /** The last answer for a few modules, with the size and time of each sibling it was read from. */
+    private static final Map<Path, Known> LAST = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Known> eldest) {
+            return size() > 32;
+        }
+    };
+
+    private static List<Path> importers(Path self, Map<Path, String> texts) {
         // Backwards from the module: who imports it, who imports those... a definition ends a path.
         List<Path> out = new ArrayList<>();
         Set<Path> seen = new LinkedHashSet<>();
